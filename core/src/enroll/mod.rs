@@ -1,0 +1,1 @@
+//! Enrollment: otpauth URIs, Google Authenticator migration payloads and QR images.

@@ -1,0 +1,10 @@
+//! Kunci core: QR enrollment, an encrypted offline vault and time-corrected one-time codes.
+//!
+//! Every rule of the product lives here; the Android and iOS shells and the `kunci` CLI are thin
+//! layers over this crate (the shells through the UniFFI surface in [`ffi`]).
+
+pub mod enroll;
+pub mod otp;
+pub mod secret;
+
+pub use secret::Secret;
