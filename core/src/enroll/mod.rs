@@ -4,6 +4,7 @@
 //! a typed error with a reason a person can act on, never a panic.
 
 pub mod migration;
+pub mod qr;
 pub mod uri;
 
 use crate::otp::OtpParams;

@@ -1,0 +1,248 @@
+//! Commands that need no vault: code, inspect, scan, qr.
+
+use crate::output::{hex, Output};
+use crate::{clock, CliError, Outcome};
+use kunci::enroll::qr::{self, QrError};
+use kunci::enroll::{parse_payload, parse_uri, Enrollment, Payload};
+use kunci::otp::{OtpKind, OtpParams};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Serialize)]
+struct CodeJson {
+    code: String,
+    /// Unix seconds; null for HOTP, whose code is valid until used.
+    valid_from: Option<u64>,
+    valid_until: Option<u64>,
+    next: String,
+}
+
+pub fn code(out: &Output, uri: &str, at: Option<u64>) -> Result<Outcome, CliError> {
+    let e = parse_uri(uri).map_err(CliError::bad_input)?;
+    let unix = at.unwrap_or_else(clock::unix_now);
+    let view = e.params.view_at(unix).map_err(CliError::bad_input)?;
+    let timed = e.params.kind.is_time_based();
+    let json = CodeJson {
+        code: view.code.clone(),
+        valid_from: timed.then_some(view.valid_from),
+        valid_until: timed.then_some(view.valid_until),
+        next: view.next.clone(),
+    };
+    out.emit(&json, || view.code.clone());
+    Ok(Outcome::Done)
+}
+
+/// The public description of an account: everything but the secret.
+#[derive(Serialize)]
+pub struct AccountJson {
+    pub issuer: String,
+    pub account: String,
+    pub kind: &'static str,
+    pub algorithm: &'static str,
+    pub digits: u8,
+    pub period: Option<u32>,
+    pub counter: Option<u64>,
+    pub secret_bits: usize,
+    pub warnings: Vec<String>,
+}
+
+impl AccountJson {
+    pub fn new(issuer: &str, name: &str, p: &OtpParams, warnings: Vec<String>) -> Self {
+        AccountJson {
+            issuer: issuer.to_string(),
+            account: name.to_string(),
+            kind: p.kind.as_str(),
+            algorithm: p.algorithm.as_str(),
+            digits: p.digits,
+            period: p.kind.is_time_based().then_some(p.period),
+            counter: (p.kind == OtpKind::Hotp).then_some(p.counter),
+            secret_bits: p.secret.len() * 8,
+            warnings,
+        }
+    }
+
+    fn from_enrollment(e: &Enrollment) -> Self {
+        let warnings = e.warnings.iter().map(|w| w.to_string()).collect();
+        AccountJson::new(&e.issuer, &e.name, &e.params, warnings)
+    }
+
+    pub fn describe(&self) -> String {
+        let who = if self.issuer.is_empty() {
+            self.account.clone()
+        } else {
+            format!("{} ({})", self.issuer, self.account)
+        };
+        let mut s = format!(
+            "{who}: {} {} {} digits",
+            self.kind.to_uppercase(),
+            self.algorithm,
+            self.digits
+        );
+        if let Some(p) = self.period {
+            s.push_str(&format!(", every {p} s"));
+        }
+        if let Some(c) = self.counter {
+            s.push_str(&format!(", counter {c}"));
+        }
+        s.push_str(&format!(", {}-bit secret (hidden)", self.secret_bits));
+        for w in &self.warnings {
+            s.push_str(&format!("\n  warning: {w}"));
+        }
+        s
+    }
+}
+
+#[derive(Serialize)]
+struct BatchJson {
+    index: u32,
+    size: u32,
+    id: i32,
+}
+
+#[derive(Serialize)]
+struct RefusedJson {
+    index: usize,
+    label: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct InspectJson {
+    accounts: Vec<AccountJson>,
+    batch: Option<BatchJson>,
+    refused: Vec<RefusedJson>,
+}
+
+pub fn inspect(out: &Output, text: &str) -> Result<Outcome, CliError> {
+    let report = match parse_payload(text).map_err(CliError::bad_input)? {
+        Payload::Single(e) => InspectJson {
+            accounts: vec![AccountJson::from_enrollment(&e)],
+            batch: None,
+            refused: vec![],
+        },
+        Payload::Migration(m) => InspectJson {
+            accounts: m.accounts.iter().map(AccountJson::from_enrollment).collect(),
+            batch: Some(BatchJson {
+                index: m.batch.index,
+                size: m.batch.size,
+                id: m.batch.id,
+            }),
+            refused: m
+                .refused
+                .iter()
+                .map(|(index, label, err)| RefusedJson {
+                    index: *index,
+                    label: label.clone(),
+                    reason: err.to_string(),
+                })
+                .collect(),
+        },
+    };
+    out.emit(&report, || {
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(b) = &report.batch {
+            lines.push(format!(
+                "Google Authenticator export, QR code {} of {} (export id {}): {} account(s)",
+                u64::from(b.index) + 1,
+                b.size,
+                b.id,
+                report.accounts.len()
+            ));
+            if b.size > 1 {
+                lines.push(format!(
+                    "  note: this export has {} QR codes; scan all of them to get every account",
+                    b.size
+                ));
+            }
+        }
+        lines.extend(report.accounts.iter().map(AccountJson::describe));
+        for r in &report.refused {
+            lines.push(format!("refused #{} {}: {}", r.index + 1, r.label, r.reason));
+        }
+        lines.join("\n")
+    });
+    Ok(Outcome::Done)
+}
+
+#[derive(Serialize)]
+struct ScanJson {
+    file: PathBuf,
+    texts: Vec<Option<String>>,
+    bytes_hex: Vec<String>,
+    error: Option<String>,
+}
+
+pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
+    // The worst result decides the exit status: unreadable file (2) > no code (1) > found (0).
+    let mut status = 0u8;
+    let mut last_error = None;
+    for path in images {
+        let result = std::fs::read(path)
+            .map_err(|e| (2, format!("cannot read the file: {e}")))
+            .and_then(|bytes| {
+                qr::decode_image(&bytes).map_err(|e| match e {
+                    QrError::NoQrCode => (1, e.to_string()),
+                    _ => (2, e.to_string()),
+                })
+            });
+        let line = match result {
+            Ok(payloads) => ScanJson {
+                file: path.clone(),
+                texts: payloads.iter().map(|p| p.text.clone()).collect(),
+                bytes_hex: payloads.iter().map(|p| hex(&p.bytes)).collect(),
+                error: None,
+            },
+            Err((code, msg)) => {
+                status = status.max(code);
+                last_error = Some(format!("{}: {msg}", path.display()));
+                ScanJson {
+                    file: path.clone(),
+                    texts: vec![],
+                    bytes_hex: vec![],
+                    error: Some(msg),
+                }
+            }
+        };
+        out.emit(&line, || {
+            let name = line.file.display();
+            match &line.error {
+                Some(e) => format!("{name}: {e}"),
+                None => line
+                    .texts
+                    .iter()
+                    .zip(&line.bytes_hex)
+                    .map(|(t, h)| match t {
+                        Some(t) => format!("{name}: {t}"),
+                        None => format!("{name}: (binary) {h}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            }
+        });
+    }
+    match (status, last_error) {
+        (0, _) => Ok(Outcome::Done),
+        (1, _) => Ok(Outcome::NothingFound),
+        (_, msg) => Err(CliError::bad_input(msg.unwrap_or_default())),
+    }
+}
+
+pub fn qr(out: &Output, uri: &str, path: &Path, scale: u32) -> Result<Outcome, CliError> {
+    // Refuse what no authenticator could enroll, so QA never feeds a device a broken code.
+    parse_payload(uri).map_err(CliError::bad_input)?;
+    if !(1..=64).contains(&scale) {
+        return Err(CliError::bad_input("--scale must be between 1 and 64"));
+    }
+    let png = qr::render_png(uri.trim(), scale).map_err(CliError::bad_input)?;
+    std::fs::write(path, &png)
+        .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", path.display())))?;
+    #[derive(Serialize)]
+    struct QrJson<'a> {
+        out: &'a Path,
+        bytes: usize,
+    }
+    out.emit(&QrJson { out: path, bytes: png.len() }, || {
+        format!("wrote {} ({} bytes)", path.display(), png.len())
+    });
+    Ok(Outcome::Done)
+}
