@@ -193,4 +193,45 @@ fn main() {
         pct(&ms, 0.5),
         pct(&ms, 0.9)
     );
+
+    // Worst case: nothing to find, every pass runs. Noise frames of camera sizes.
+    for (w, h) in [(1280u32, 720u32), (1920, 1080), (4000, 3000)] {
+        let mut state = 0x2545_f491u32;
+        let px: Vec<u8> = (0..w * h)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state >> 24) as u8
+            })
+            .collect();
+        let f = LumaFrame {
+            width: w,
+            height: h,
+            row_stride: w,
+            bytes: &px,
+        };
+        if verbose {
+            for (i, n) in names.iter().enumerate() {
+                let t = Instant::now();
+                let _ = bench::decode_luma_steps(&f, &[i]);
+                println!(
+                    "    noise {w}x{h} pass {n}: {:.1} ms",
+                    t.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        }
+        for effort in [
+            kunci::enroll::qr::ScanEffort::Frame,
+            kunci::enroll::qr::ScanEffort::Thorough,
+        ] {
+            let t = Instant::now();
+            let r = kunci::enroll::qr::decode_luma(&f, effort);
+            println!(
+                "noise {w}x{h} {effort:?}: {:.1} ms ({})",
+                t.elapsed().as_secs_f64() * 1e3,
+                r.is_ok()
+            );
+        }
+    }
 }

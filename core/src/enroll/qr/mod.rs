@@ -276,109 +276,61 @@ struct Step {
     engine: Engine,
 }
 
+#[rustfmt::skip]
 const STEPS: &[Step] = &[
-    Step {
-        name: "rqrr",
-        prep: Prep::Base,
-        engine: Engine::Rqrr,
-    },
-    Step {
-        name: "rxing hybrid",
-        prep: Prep::Base,
-        engine: Engine::RxHybrid,
-    },
-    Step {
-        name: "rxing hybrid, inverted",
-        prep: Prep::Invert,
-        engine: Engine::RxHybrid,
-    },
-    Step {
-        name: "rxing global",
-        prep: Prep::Base,
-        engine: Engine::RxGlobal,
-    },
-    Step {
-        name: "rxing hybrid, x2",
-        prep: Prep::Up2,
-        engine: Engine::RxHybrid,
-    },
-    Step {
-        name: "rxing hybrid, x1/2",
-        prep: Prep::Half,
-        engine: Engine::RxHybrid,
-    },
-    Step {
-        name: "rxing hybrid, local threshold",
-        prep: Prep::Threshold,
-        engine: Engine::RxHybrid,
-    },
-    Step {
-        name: "rqrr, local threshold",
-        prep: Prep::Threshold,
-        engine: Engine::Rqrr,
-    },
-    Step {
-        name: "rqrr, inverted",
-        prep: Prep::Invert,
-        engine: Engine::Rqrr,
-    },
-    Step {
-        name: "rqrr, x2",
-        prep: Prep::Up2,
-        engine: Engine::Rqrr,
-    },
-    Step {
-        name: "rqrr, x1/2",
-        prep: Prep::Half,
-        engine: Engine::Rqrr,
-    },
-    Step {
-        name: "rxing hybrid, stretch",
-        prep: Prep::Stretch,
-        engine: Engine::RxHybrid,
-    },
-    Step {
-        name: "rxing global, inverted",
-        prep: Prep::Invert,
-        engine: Engine::RxGlobal,
-    },
+    Step { name: "rqrr", prep: Prep::Base, engine: Engine::Rqrr },
+    Step { name: "rxing hybrid", prep: Prep::Base, engine: Engine::RxHybrid },
+    Step { name: "rxing hybrid, inverted", prep: Prep::Invert, engine: Engine::RxHybrid },
+    Step { name: "rxing global", prep: Prep::Base, engine: Engine::RxGlobal },
+    Step { name: "rxing hybrid, x2", prep: Prep::Up2, engine: Engine::RxHybrid },
+    Step { name: "rxing hybrid, x1/2", prep: Prep::Half, engine: Engine::RxHybrid },
+    Step { name: "rxing hybrid, local threshold", prep: Prep::Threshold, engine: Engine::RxHybrid },
+    Step { name: "rqrr, local threshold", prep: Prep::Threshold, engine: Engine::Rqrr },
+    Step { name: "rqrr, inverted", prep: Prep::Invert, engine: Engine::Rqrr },
+    Step { name: "rqrr, x1/2", prep: Prep::Half, engine: Engine::Rqrr },
+    Step { name: "rxing hybrid, stretch", prep: Prep::Stretch, engine: Engine::RxHybrid },
+    Step { name: "rxing global, inverted", prep: Prep::Invert, engine: Engine::RxGlobal },
 ];
 
 /// Camera frames: rqrr, rxing, rxing on the inverted frame; the next frame retries.
 const FRAME_STEPS: [usize; 3] = [0, 1, 2];
-const THOROUGH_STEPS: [usize; 13] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+/// Pictures: every pass. (rqrr on an x2 image was measured and dropped: it reads nothing that
+/// rxing misses and takes over a second on a noisy 720p frame.)
+const THOROUGH_STEPS: [usize; 12] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
-fn prepare(base: &Gray, prep: Prep) -> Option<(Gray, f32)> {
-    Some(match prep {
+/// The preprocessed image and the factor that maps its coordinates back to the base image;
+/// `None` for the base image itself, `Some(None)` when the pass does not apply to this size.
+fn prepare(base: &Gray, prep: Prep) -> Option<Option<(Gray, f32)>> {
+    Some(Some(match prep {
         Prep::Base => return None,
         Prep::Invert => (base.invert(), 1.0),
         Prep::Threshold => (
             base.threshold_local((base.w.min(base.h) / 24).clamp(4, 64), 4),
             1.0,
         ),
-        // Upscaling a large image buys nothing and costs 4x; keep x2 for small inputs.
-        Prep::Up2 => {
-            if base.w.max(base.h) > WORK_MAX_SIDE / 2 {
-                (base.scale(3, 2), 2.0 / 3.0)
-            } else {
-                (base.scale(2, 1), 0.5)
-            }
-        }
+        // Upscaling helps codes with 1-2 px modules, which only small images have; a large
+        // image gets x1.5 and the largest none (the pass is skipped).
+        Prep::Up2 => match base.w.max(base.h) {
+            0..=800 => (base.scale(2, 1), 0.5),
+            801..=1200 => (base.scale(3, 2), 2.0 / 3.0),
+            _ => return Some(None),
+        },
         Prep::Half => {
             if base.w.min(base.h) < 64 {
-                return None;
+                return Some(None);
             }
             (base.shrink(2), 2.0)
         }
         Prep::Stretch => (base.stretch(), 1.0),
-    })
+    }))
 }
 
 fn run_step(base: &Gray, step: &Step) -> Vec<Found> {
     let prepared = prepare(base, step.prep);
     let (img, back) = match &prepared {
-        Some((g, f)) => (g, *f),
         None => (base, 1.0),
+        Some(Some((g, f))) => (g, *f),
+        Some(None) => return Vec::new(),
     };
     let mut found = match step.engine {
         Engine::Rqrr => engine::rqrr(img),
