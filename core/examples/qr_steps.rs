@@ -1,0 +1,237 @@
+//! Measures the QR cascade on the photo corpus: per-step cumulative reads and decode times.
+//!
+//! `cargo run --release -p kunci --example qr_steps [corpus-dir]`
+//! (default: $KUNCI_QR_CORPUS, else ../shared/corpus/qr beside the workspace).
+//!
+//! Times are measured here, in the example, with `std::time::Instant`; the library never reads
+//! the clock.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use kunci::enroll::qr::{bench, LumaFrame, QrPayload};
+
+struct Sample {
+    name: String,
+    luma: Vec<u8>,
+    w: u32,
+    h: u32,
+    expected_text: String,
+    expected_bytes: Option<Vec<u8>>,
+}
+
+fn corpus_dir() -> PathBuf {
+    if let Some(a) = std::env::args().nth(1) {
+        return a.into();
+    }
+    if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
+        return d.into();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/qr")
+}
+
+fn load(dir: &Path) -> Vec<Sample> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("corpus dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("png" | "jpg" | "jpeg" | "webp")
+            ) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            let (luma, w, h) = bench::image_to_luma(&bytes).unwrap();
+            Sample {
+                name: p.strip_prefix(dir).unwrap().display().to_string(),
+                luma,
+                w,
+                h,
+                expected_text: std::fs::read_to_string(p.with_extension("txt")).unwrap(),
+                expected_bytes: std::fs::read(p.with_extension("bin")).ok(),
+            }
+        })
+        .collect()
+}
+
+/// (read, wrong) for one image.
+fn judge(s: &Sample, got: &[QrPayload]) -> (bool, bool) {
+    let ok = |p: &QrPayload| {
+        p.text.as_deref() == Some(s.expected_text.as_str())
+            || s.expected_bytes.as_deref() == Some(&p.bytes[..])
+    };
+    (got.iter().any(ok), got.iter().any(|p| !ok(p)))
+}
+
+fn pct(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+fn main() {
+    let dir = corpus_dir();
+    let samples = load(&dir);
+    let names = bench::step_names();
+    let verbose = std::env::var("QR_STEPS_VERBOSE").is_ok();
+    println!("{} images from {}", samples.len(), dir.display());
+
+    // rqrr alone, full resolution, identical pixels.
+    let (mut read, mut wrong, mut ms) = (0, 0, Vec::new());
+    for s in &samples {
+        let f = LumaFrame {
+            width: s.w,
+            height: s.h,
+            row_stride: s.w,
+            bytes: &s.luma,
+        };
+        let t = Instant::now();
+        let got = bench::rqrr_alone(&f);
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+        let (r, x) = judge(s, &got);
+        read += r as usize;
+        wrong += x as usize;
+    }
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "rqrr alone: read {read}, wrong {wrong}, median {:.2} ms, p90 {:.2} ms\n",
+        pct(&ms, 0.5),
+        pct(&ms, 0.9)
+    );
+
+    // Each pass alone (what it can read by itself).
+    println!("{:<34} {:>5}", "pass alone", "reads");
+    let mut alone: Vec<Vec<bool>> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let mut hits = Vec::new();
+        for s in &samples {
+            let f = LumaFrame {
+                width: s.w,
+                height: s.h,
+                row_stride: s.w,
+                bytes: &s.luma,
+            };
+            let got = bench::decode_luma_steps(&f, &[i]).unwrap_or_default();
+            hits.push(judge(s, &got).0);
+        }
+        println!("{:<34} {:>5}", n, hits.iter().filter(|&&h| h).count());
+        alone.push(hits);
+    }
+
+    // Cumulative cascade: steps 0..=k, stop at first hit.
+    println!(
+        "\n{:<3} {:<34} {:>5} {:>6} {:>9} {:>9}",
+        "#", "cascade up to pass", "read", "wrong", "median ms", "p90 ms"
+    );
+    for k in 0..names.len() {
+        let steps: Vec<usize> = (0..=k).collect();
+        let (mut read, mut wrong, mut ms) = (0, 0, Vec::new());
+        for s in &samples {
+            let f = LumaFrame {
+                width: s.w,
+                height: s.h,
+                row_stride: s.w,
+                bytes: &s.luma,
+            };
+            let t = Instant::now();
+            let got = bench::decode_luma_steps(&f, &steps).unwrap_or_default();
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+            let (r, x) = judge(s, &got);
+            read += r as usize;
+            wrong += x as usize;
+            if x {
+                println!("    WRONG {}: {:?}", s.name, got);
+            }
+            if verbose && k == names.len() - 1 && !r {
+                println!("    missed {} ({}x{})", s.name, s.w, s.h);
+            }
+        }
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "{:<3} {:<34} {:>5} {:>6} {:>9.2} {:>9.2}",
+            k + 1,
+            names[k],
+            read,
+            wrong,
+            pct(&ms, 0.5),
+            pct(&ms, 0.9)
+        );
+    }
+
+    // The public entry point, as shipped (Thorough), on the encoded files.
+    let (mut read, mut wrong, mut ms) = (0, 0, Vec::new());
+    for s in &samples {
+        let f = LumaFrame {
+            width: s.w,
+            height: s.h,
+            row_stride: s.w,
+            bytes: &s.luma,
+        };
+        let t = Instant::now();
+        let got = kunci::enroll::qr::decode_luma(&f, kunci::enroll::qr::ScanEffort::Thorough)
+            .unwrap_or_default();
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+        let (r, x) = judge(s, &got);
+        read += r as usize;
+        wrong += x as usize;
+    }
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "\ndecode_luma Thorough: read {read}/{}, wrong {wrong}, median {:.2} ms, p90 {:.2} ms",
+        samples.len(),
+        pct(&ms, 0.5),
+        pct(&ms, 0.9)
+    );
+
+    // Worst case: nothing to find, every pass runs. Noise frames of camera sizes.
+    for (w, h) in [(1280u32, 720u32), (1920, 1080), (4000, 3000)] {
+        let mut state = 0x2545_f491u32;
+        let px: Vec<u8> = (0..w * h)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state >> 24) as u8
+            })
+            .collect();
+        let f = LumaFrame {
+            width: w,
+            height: h,
+            row_stride: w,
+            bytes: &px,
+        };
+        if verbose {
+            for (i, n) in names.iter().enumerate() {
+                let t = Instant::now();
+                let _ = bench::decode_luma_steps(&f, &[i]);
+                println!(
+                    "    noise {w}x{h} pass {n}: {:.1} ms",
+                    t.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        }
+        for effort in [
+            kunci::enroll::qr::ScanEffort::Frame,
+            kunci::enroll::qr::ScanEffort::Thorough,
+        ] {
+            let t = Instant::now();
+            let r = kunci::enroll::qr::decode_luma(&f, effort);
+            println!(
+                "noise {w}x{h} {effort:?}: {:.1} ms ({})",
+                t.elapsed().as_secs_f64() * 1e3,
+                r.is_ok()
+            );
+        }
+    }
+}

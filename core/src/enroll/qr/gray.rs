@@ -1,0 +1,215 @@
+//! An owned 8-bit grey image and the cheap preprocessing steps of the cascade.
+//!
+//! Every constructor here takes sizes that were validated by the caller; the helpers never index
+//! outside `px` because `px.len() == w * h` is an invariant of [`Gray`].
+
+/// A contiguous 8-bit luma image, `px.len() == w * h`, `w >= 1`, `h >= 1`.
+#[derive(Clone, Debug)]
+pub(crate) struct Gray {
+    pub w: usize,
+    pub h: usize,
+    pub px: Vec<u8>,
+}
+
+impl Gray {
+    /// Wraps pixels whose length the caller has checked.
+    pub fn new(w: usize, h: usize, px: Vec<u8>) -> Option<Gray> {
+        if w == 0 || h == 0 || w.checked_mul(h)? != px.len() {
+            return None;
+        }
+        Some(Gray { w, h, px })
+    }
+
+    /// Copies a strided plane, box-averaging by the integer `factor` (1 = plain copy).
+    /// The caller guarantees `(h - 1) * stride + w <= bytes.len()`.
+    pub fn from_strided(bytes: &[u8], w: usize, h: usize, stride: usize, factor: usize) -> Gray {
+        let f = factor.max(1);
+        if f == 1 {
+            let mut px = Vec::with_capacity(w * h);
+            for y in 0..h {
+                let start = y * stride;
+                px.extend_from_slice(&bytes[start..start + w]);
+            }
+            return Gray { w, h, px };
+        }
+        let dw = (w / f).max(1);
+        let dh = (h / f).max(1);
+        let mut sums = vec![0u32; dw];
+        let mut px = Vec::with_capacity(dw * dh);
+        for dy in 0..dh {
+            sums.iter_mut().for_each(|s| *s = 0);
+            let rows = f.min(h - dy * f);
+            for y in dy * f..dy * f + rows {
+                let row = &bytes[y * stride..y * stride + w];
+                for (dx, s) in sums.iter_mut().enumerate() {
+                    let x0 = dx * f;
+                    let x1 = (x0 + f).min(w);
+                    *s += row[x0..x1].iter().map(|&v| u32::from(v)).sum::<u32>();
+                }
+            }
+            for (dx, s) in sums.iter().enumerate() {
+                let cols = (f.min(w - dx * f)) as u32;
+                px.push((s / (cols * rows as u32).max(1)) as u8);
+            }
+        }
+        Gray { w: dw, h: dh, px }
+    }
+
+    /// Box-downscale by an integer factor.
+    pub fn shrink(&self, factor: usize) -> Gray {
+        Gray::from_strided(&self.px, self.w, self.h, self.w, factor)
+    }
+
+    /// Bilinear resize by a rational factor `num / den` (used for x2 and x1.5 upscales).
+    pub fn scale(&self, num: usize, den: usize) -> Gray {
+        let dw = (self.w * num / den).max(1);
+        let dh = (self.h * num / den).max(1);
+        let mut px = Vec::with_capacity(dw * dh);
+        // Fixed point with 8 fractional bits; source coordinate = (d + 0.5) * den / num - 0.5.
+        for dy in 0..dh {
+            let sy = (((2 * dy + 1) * den * 256) / (2 * num)).saturating_sub(128);
+            let y0 = (sy >> 8).min(self.h - 1);
+            let y1 = (y0 + 1).min(self.h - 1);
+            let fy = (sy & 255) as u32;
+            for dx in 0..dw {
+                let sx = (((2 * dx + 1) * den * 256) / (2 * num)).saturating_sub(128);
+                let x0 = (sx >> 8).min(self.w - 1);
+                let x1 = (x0 + 1).min(self.w - 1);
+                let fx = (sx & 255) as u32;
+                let p = |x: usize, y: usize| u32::from(self.px[y * self.w + x]);
+                let top = p(x0, y0) * (256 - fx) + p(x1, y0) * fx;
+                let bot = p(x0, y1) * (256 - fx) + p(x1, y1) * fx;
+                px.push(((top * (256 - fy) + bot * fy) >> 16) as u8);
+            }
+        }
+        Gray { w: dw, h: dh, px }
+    }
+
+    pub fn invert(&self) -> Gray {
+        Gray {
+            w: self.w,
+            h: self.h,
+            px: self.px.iter().map(|&v| 255 - v).collect(),
+        }
+    }
+
+    /// Summed-area table with one extra row and column of zeros.
+    fn integral(&self) -> Vec<u64> {
+        let iw = self.w + 1;
+        let mut sat = vec![0u64; iw * (self.h + 1)];
+        for y in 0..self.h {
+            let mut row = 0u64;
+            for x in 0..self.w {
+                row += u64::from(self.px[y * self.w + x]);
+                sat[(y + 1) * iw + x + 1] = sat[y * iw + x + 1] + row;
+            }
+        }
+        sat
+    }
+
+    /// Mean over the square window of radius `r` around every pixel (clipped at the borders).
+    fn local_mean(&self, r: usize) -> Vec<u8> {
+        let sat = self.integral();
+        let iw = self.w + 1;
+        let mut out = Vec::with_capacity(self.px.len());
+        for y in 0..self.h {
+            let y0 = y.saturating_sub(r);
+            let y1 = (y + r + 1).min(self.h);
+            for x in 0..self.w {
+                let x0 = x.saturating_sub(r);
+                let x1 = (x + r + 1).min(self.w);
+                let sum =
+                    sat[y1 * iw + x1] + sat[y0 * iw + x0] - sat[y0 * iw + x1] - sat[y1 * iw + x0];
+                let n = ((y1 - y0) * (x1 - x0)) as u64;
+                out.push((sum / n.max(1)) as u8);
+            }
+        }
+        out
+    }
+
+    /// Local-mean threshold: a pixel darker than the mean of its window by more than `bias`
+    /// becomes black (0), everything else white (255).
+    pub fn threshold_local(&self, r: usize, bias: u8) -> Gray {
+        let mean = self.local_mean(r.max(1));
+        let px = self
+            .px
+            .iter()
+            .zip(&mean)
+            .map(|(&v, &m)| if v.saturating_add(bias) < m { 0 } else { 255 })
+            .collect();
+        Gray {
+            w: self.w,
+            h: self.h,
+            px,
+        }
+    }
+
+    /// Stretch the histogram so that the 1st and 99th percentiles map to 0 and 255.
+    pub fn stretch(&self) -> Gray {
+        let mut hist = [0usize; 256];
+        for &v in &self.px {
+            hist[usize::from(v)] += 1;
+        }
+        let n = self.px.len();
+        let (mut lo, mut hi, mut acc) = (0usize, 255usize, 0usize);
+        for (i, &c) in hist.iter().enumerate() {
+            acc += c;
+            if acc * 100 >= n {
+                lo = i;
+                break;
+            }
+        }
+        acc = 0;
+        for (i, &c) in hist.iter().enumerate().rev() {
+            acc += c;
+            if acc * 100 >= n {
+                hi = i;
+                break;
+            }
+        }
+        if hi <= lo + 1 {
+            return self.clone();
+        }
+        let span = (hi - lo) as u32;
+        let px = self
+            .px
+            .iter()
+            .map(|&v| {
+                let v = usize::from(v).clamp(lo, hi) - lo;
+                ((v as u32 * 255) / span) as u8
+            })
+            .collect();
+        Gray {
+            w: self.w,
+            h: self.h,
+            px,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strided_copy_and_shrink() {
+        // 3x2 image in a stride-4 buffer (the 4th byte of a row is padding).
+        let bytes = [1, 2, 3, 99, 4, 5, 6];
+        let g = Gray::from_strided(&bytes, 3, 2, 4, 1);
+        assert_eq!(g.px, vec![1, 2, 3, 4, 5, 6]);
+        let s = g.shrink(2);
+        assert_eq!((s.w, s.h), (1, 1));
+        assert_eq!(s.px, vec![3]);
+    }
+
+    #[test]
+    fn scale_and_threshold_keep_invariants() {
+        let g = Gray::new(5, 3, (0..15).map(|v| v * 10).collect()).unwrap();
+        let up = g.scale(2, 1);
+        assert_eq!((up.w, up.h, up.px.len()), (10, 6, 60));
+        let t = g.threshold_local(2, 3);
+        assert!(t.px.iter().all(|&v| v == 0 || v == 255));
+        assert_eq!(g.invert().px[0], 255);
+        assert_eq!(g.stretch().px.len(), 15);
+    }
+}

@@ -1,0 +1,461 @@
+//! QR images to payloads: a camera luma plane or an encoded picture in, every distinct QR payload
+//! out (a Google Authenticator export screenshot can show several codes).
+//!
+//! Decoding is a cascade of passes ordered cheap-first. Each pass is one preprocessing of the
+//! (downscaled) image and one engine: rqrr first, then rxing's port of the zxing-cpp QR reader.
+//! The cascade stops at the first pass that yields a payload (a [`ScanEffort::Thorough`] scan also
+//! runs the second pass so that a second code that rqrr missed is still found). Work is bounded by
+//! the number of passes, never by the clock. Every decoder call runs under `catch_unwind`.
+
+mod engine;
+mod gray;
+
+use std::io::Cursor;
+
+use engine::Found;
+use gray::Gray;
+
+/// Decoded pictures and camera frames may have at most this many pixels (50 MP).
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// The long side of the image the cascade works on; larger inputs are box-downscaled first.
+const WORK_MAX_SIDE: usize = 1600;
+/// `render_png` accepts module sizes up to this many pixels.
+const MAX_MODULE_PX: u32 = 64;
+
+/// One 8-bit luma plane (the Y plane of a camera frame), borrowed.
+pub struct LumaFrame<'a> {
+    pub width: u32,
+    pub height: u32,
+    /// Bytes from the start of one row to the start of the next (`>= width`).
+    pub row_stride: u32,
+    pub bytes: &'a [u8],
+}
+
+/// One decoded QR symbol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrPayload {
+    /// The payload bytes.
+    pub bytes: Vec<u8>,
+    /// The decoded string when the payload is valid text.
+    pub text: Option<String>,
+}
+
+/// How hard to look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScanEffort {
+    /// A camera frame: cheap passes only, the next frame retries.
+    Frame,
+    /// A picture the user chose: every pass of the cascade.
+    #[default]
+    Thorough,
+}
+
+/// Why no payload came out. The messages are meant for the person holding the phone.
+#[derive(Debug, thiserror::Error)]
+pub enum QrError {
+    #[error("The camera picture could not be used ({reason}).")]
+    InvalidFrame { reason: String },
+    #[error(
+        "This file could not be opened as a picture ({reason}). Use a PNG, JPEG or WebP image."
+    )]
+    UnreadableImage { reason: String },
+    #[error("The picture is too large ({width} x {height} pixels). Use a picture of at most {max_pixels} pixels, for example a screenshot.")]
+    ImageTooLarge {
+        width: u64,
+        height: u64,
+        max_pixels: u64,
+    },
+    #[error("No QR code could be read in this picture. Make sure the whole code is visible, sharp and well lit.")]
+    NoQrCode,
+    #[error("The QR code could not be created ({reason}).")]
+    RenderFailed { reason: String },
+}
+
+/// Decodes every QR code in a luma plane.
+pub fn decode_luma(frame: &LumaFrame, effort: ScanEffort) -> Result<Vec<QrPayload>, QrError> {
+    let base = working_image(frame)?;
+    let steps: &[usize] = match effort {
+        ScanEffort::Frame => &FRAME_STEPS,
+        ScanEffort::Thorough => &THOROUGH_STEPS,
+    };
+    let min_passes = match effort {
+        ScanEffort::Frame => 1,
+        ScanEffort::Thorough => 2,
+    };
+    run_cascade(&base, steps, min_passes)
+}
+
+/// Decodes every QR code in a PNG, JPEG or WebP picture (thorough scan).
+pub fn decode_image(encoded: &[u8]) -> Result<Vec<QrPayload>, QrError> {
+    let (luma, w, h) = decode_to_luma(encoded)?;
+    decode_luma(
+        &LumaFrame {
+            width: w,
+            height: h,
+            row_stride: w,
+            bytes: &luma,
+        },
+        ScanEffort::Thorough,
+    )
+}
+
+/// Renders `text` as a QR code PNG with a 4-module quiet zone, `module_px` pixels per module.
+pub fn render_png(text: &str, module_px: u32) -> Result<Vec<u8>, QrError> {
+    if module_px == 0 || module_px > MAX_MODULE_PX {
+        return Err(QrError::RenderFailed {
+            reason: format!("module size must be 1..={MAX_MODULE_PX} pixels, not {module_px}"),
+        });
+    }
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| QrError::RenderFailed {
+        reason: format!("{e}"),
+    })?;
+    let modules = code.width();
+    let colors = code.to_colors();
+    let quiet = 4usize;
+    let side_modules = modules + 2 * quiet;
+    let m = module_px as usize;
+    let side = side_modules * m;
+    let side_u32 = u32::try_from(side).map_err(|_| QrError::RenderFailed {
+        reason: "image too large".into(),
+    })?;
+    let mut px = vec![255u8; side * side];
+    for (i, c) in colors.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (mx, my) = (i % modules + quiet, i / modules + quiet);
+            for y in my * m..(my + 1) * m {
+                px[y * side + mx * m..y * side + (mx + 1) * m].fill(0);
+            }
+        }
+    }
+    let img = image::GrayImage::from_raw(side_u32, side_u32, px).ok_or_else(|| {
+        QrError::RenderFailed {
+            reason: "pixel buffer size".into(),
+        }
+    })?;
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .map_err(|e| QrError::RenderFailed {
+            reason: e.to_string(),
+        })?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input validation and decoding of pictures.
+
+/// Validates the frame with checked arithmetic and copies it (downscaled if large) into a
+/// contiguous working image.
+fn working_image(frame: &LumaFrame) -> Result<Gray, QrError> {
+    let (w, h, stride) = (
+        frame.width as usize,
+        frame.height as usize,
+        frame.row_stride as usize,
+    );
+    if w == 0 || h == 0 {
+        return Err(QrError::InvalidFrame {
+            reason: format!(
+                "the frame is empty ({} x {} pixels)",
+                frame.width, frame.height
+            ),
+        });
+    }
+    if stride < w {
+        return Err(QrError::InvalidFrame {
+            reason: format!(
+                "row stride {} is smaller than the width {}",
+                frame.row_stride, frame.width
+            ),
+        });
+    }
+    let pixels = u64::from(frame.width) * u64::from(frame.height);
+    if pixels > MAX_PIXELS {
+        return Err(QrError::ImageTooLarge {
+            width: frame.width.into(),
+            height: frame.height.into(),
+            max_pixels: MAX_PIXELS,
+        });
+    }
+    let needed = (h - 1)
+        .checked_mul(stride)
+        .and_then(|v| v.checked_add(w))
+        .ok_or_else(|| QrError::InvalidFrame {
+            reason: "the frame size overflows".into(),
+        })?;
+    if frame.bytes.len() < needed {
+        return Err(QrError::InvalidFrame {
+            reason: format!(
+                "the frame has {} bytes but {} x {} pixels with row stride {} need {}",
+                frame.bytes.len(),
+                w,
+                h,
+                stride,
+                needed
+            ),
+        });
+    }
+    let factor = w.max(h).div_ceil(WORK_MAX_SIDE).max(1);
+    Ok(Gray::from_strided(frame.bytes, w, h, stride, factor))
+}
+
+/// Decodes a PNG / JPEG / WebP into 8-bit luma, transparent pixels composited on white.
+fn decode_to_luma(encoded: &[u8]) -> Result<(Vec<u8>, u32, u32), QrError> {
+    use image::ImageReader;
+    let unreadable = |e: &dyn std::fmt::Display| QrError::UnreadableImage {
+        reason: e.to_string(),
+    };
+    let reader = ImageReader::new(Cursor::new(encoded))
+        .with_guessed_format()
+        .map_err(|e| unreadable(&e))?;
+    if reader.format().is_none() {
+        return Err(QrError::UnreadableImage {
+            reason: "unknown file format".into(),
+        });
+    }
+    let (w, h) = reader.into_dimensions().map_err(|e| unreadable(&e))?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(QrError::ImageTooLarge {
+            width: w.into(),
+            height: h.into(),
+            max_pixels: MAX_PIXELS,
+        });
+    }
+    let mut reader = ImageReader::new(Cursor::new(encoded))
+        .with_guessed_format()
+        .map_err(|e| unreadable(&e))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(w);
+    limits.max_image_height = Some(h);
+    // 50 MP of RGBA16 plus slack; the default (512 MiB) would refuse big but legal photos.
+    limits.max_alloc = Some(MAX_PIXELS * 8 + (64 << 20));
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| unreadable(&e))?;
+    let (w, h) = (img.width(), img.height());
+    let luma = if img.color().has_alpha() {
+        img.to_luma_alpha8()
+            .pixels()
+            .map(|p| {
+                let (l, a) = (u32::from(p.0[0]), u32::from(p.0[1]));
+                ((l * a + 255 * (255 - a)) / 255) as u8
+            })
+            .collect()
+    } else {
+        img.to_luma8().into_raw()
+    };
+    Ok((luma, w, h))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cascade.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Prep {
+    /// The working image as is.
+    Base,
+    /// Light on dark (dark mode, inverted codes).
+    Invert,
+    /// Local-mean threshold (uneven light, shadows, glare).
+    Threshold,
+    /// Bilinear x2 (small codes whose modules are 1-2 px).
+    Up2,
+    /// Box x1/2 (large codes, noise, JPEG blocks).
+    Half,
+    /// Percentile contrast stretch (washed-out photos).
+    Stretch,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Engine {
+    Rqrr,
+    RxHybrid,
+    RxGlobal,
+}
+
+struct Step {
+    name: &'static str,
+    prep: Prep,
+    engine: Engine,
+}
+
+#[rustfmt::skip]
+const STEPS: &[Step] = &[
+    Step { name: "rqrr", prep: Prep::Base, engine: Engine::Rqrr },
+    Step { name: "rxing hybrid", prep: Prep::Base, engine: Engine::RxHybrid },
+    Step { name: "rxing hybrid, inverted", prep: Prep::Invert, engine: Engine::RxHybrid },
+    Step { name: "rxing global", prep: Prep::Base, engine: Engine::RxGlobal },
+    Step { name: "rxing hybrid, x2", prep: Prep::Up2, engine: Engine::RxHybrid },
+    Step { name: "rxing hybrid, x1/2", prep: Prep::Half, engine: Engine::RxHybrid },
+    Step { name: "rxing hybrid, local threshold", prep: Prep::Threshold, engine: Engine::RxHybrid },
+    Step { name: "rqrr, local threshold", prep: Prep::Threshold, engine: Engine::Rqrr },
+    Step { name: "rqrr, inverted", prep: Prep::Invert, engine: Engine::Rqrr },
+    Step { name: "rqrr, x1/2", prep: Prep::Half, engine: Engine::Rqrr },
+    Step { name: "rxing hybrid, stretch", prep: Prep::Stretch, engine: Engine::RxHybrid },
+    Step { name: "rxing global, inverted", prep: Prep::Invert, engine: Engine::RxGlobal },
+];
+
+/// Camera frames: rqrr, rxing, rxing on the inverted frame; the next frame retries.
+const FRAME_STEPS: [usize; 3] = [0, 1, 2];
+/// Pictures: every pass. (rqrr on an x2 image was measured and dropped: it reads nothing that
+/// rxing misses and takes over a second on a noisy 720p frame.)
+const THOROUGH_STEPS: [usize; 12] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+
+/// The preprocessed image and the factor that maps its coordinates back to the base image;
+/// `None` for the base image itself, `Some(None)` when the pass does not apply to this size.
+fn prepare(base: &Gray, prep: Prep) -> Option<Option<(Gray, f32)>> {
+    Some(Some(match prep {
+        Prep::Base => return None,
+        Prep::Invert => (base.invert(), 1.0),
+        Prep::Threshold => (
+            base.threshold_local((base.w.min(base.h) / 24).clamp(4, 64), 4),
+            1.0,
+        ),
+        // Upscaling helps codes with 1-2 px modules, which only small images have; a large
+        // image gets x1.5 and the largest none (the pass is skipped).
+        Prep::Up2 => match base.w.max(base.h) {
+            0..=800 => (base.scale(2, 1), 0.5),
+            801..=1200 => (base.scale(3, 2), 2.0 / 3.0),
+            _ => return Some(None),
+        },
+        Prep::Half => {
+            if base.w.min(base.h) < 64 {
+                return Some(None);
+            }
+            (base.shrink(2), 2.0)
+        }
+        Prep::Stretch => (base.stretch(), 1.0),
+    }))
+}
+
+fn run_step(base: &Gray, step: &Step) -> Vec<Found> {
+    let prepared = prepare(base, step.prep);
+    let (img, back) = match &prepared {
+        None => (base, 1.0),
+        Some(Some((g, f))) => (g, *f),
+        Some(None) => return Vec::new(),
+    };
+    let mut found = match step.engine {
+        Engine::Rqrr => engine::rqrr(img),
+        Engine::RxHybrid => engine::rxing(img, engine::Binarizer::Hybrid),
+        Engine::RxGlobal => engine::rxing(img, engine::Binarizer::Global),
+    };
+    for f in &mut found {
+        f.bbox.iter_mut().for_each(|v| *v *= back);
+    }
+    found
+}
+
+fn centre(b: &[f32; 4]) -> (f32, f32) {
+    ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0)
+}
+
+fn size(b: &[f32; 4]) -> f32 {
+    (b[2] - b[0]).max(b[3] - b[1])
+}
+
+/// Whether two findings are the same symbol: centres closer than a quarter of the symbol.
+fn same_place(a: &[f32; 4], b: &[f32; 4]) -> bool {
+    let ((ax, ay), (bx, by)) = (centre(a), centre(b));
+    let d = (ax - bx).abs().max((ay - by).abs());
+    d <= 0.25 * size(a).max(size(b)).max(4.0)
+}
+
+/// Adds findings not yet in `out`: the same text or bytes is a duplicate; a different reading at
+/// the same place replaces a guessed-charset reading (rqrr ignores ECI / kanji mode).
+fn merge(out: &mut Vec<Found>, new: Vec<Found>) {
+    for f in new {
+        let same_payload = |q: &Found| {
+            q.payload.bytes == f.payload.bytes
+                || (q.payload.text.is_some() && q.payload.text == f.payload.text)
+        };
+        if let Some(q) = out.iter_mut().find(|q| same_payload(q)) {
+            if q.guessed_text && !f.guessed_text {
+                q.payload.text = f.payload.text;
+                q.guessed_text = false;
+            }
+            continue;
+        }
+        if let Some(q) = out
+            .iter_mut()
+            .find(|q| q.guessed_text && !f.guessed_text && same_place(&q.bbox, &f.bbox))
+        {
+            *q = f;
+            continue;
+        }
+        out.push(f);
+    }
+}
+
+/// Drops a symbol that lies inside a larger decoded symbol: it is drawn into the data area of
+/// the outer code (a "design" QR), whose error correction absorbs it; the outer code is the
+/// one the picture is about.
+fn drop_nested(found: Vec<Found>) -> Vec<QrPayload> {
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| {
+            let (cx, cy) = centre(&f.bbox);
+            !found.iter().any(|o| {
+                let b = &o.bbox;
+                size(&f.bbox) < 0.7 * size(b) && b[0] < cx && cx < b[2] && b[1] < cy && cy < b[3]
+            })
+        })
+        .collect();
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f.payload))
+        .collect()
+}
+
+fn run_cascade(base: &Gray, steps: &[usize], min_passes: usize) -> Result<Vec<QrPayload>, QrError> {
+    let mut out = Vec::new();
+    for (n, &i) in steps.iter().enumerate() {
+        let Some(step) = STEPS.get(i) else { continue };
+        merge(&mut out, run_step(base, step));
+        if !out.is_empty() && n + 1 >= min_passes {
+            break;
+        }
+    }
+    let out = drop_nested(out);
+    if out.is_empty() {
+        Err(QrError::NoQrCode)
+    } else {
+        Ok(out)
+    }
+}
+
+/// Measurement hooks for `examples/qr_steps.rs`; not part of the supported API.
+#[doc(hidden)]
+pub mod bench {
+    use super::*;
+
+    /// Names of all passes, in cascade order.
+    pub fn step_names() -> Vec<&'static str> {
+        STEPS.iter().map(|s| s.name).collect()
+    }
+
+    /// Runs only the passes `steps` (indices into [`step_names`]), stopping at the first hit.
+    pub fn decode_luma_steps(
+        frame: &LumaFrame,
+        steps: &[usize],
+    ) -> Result<Vec<QrPayload>, QrError> {
+        run_cascade(&working_image(frame)?, steps, 1)
+    }
+
+    /// The luma pixels `decode_image` works on.
+    pub fn image_to_luma(encoded: &[u8]) -> Result<(Vec<u8>, u32, u32), QrError> {
+        decode_to_luma(encoded)
+    }
+
+    /// rqrr alone on the full-resolution pixels, no preprocessing and no downscale.
+    pub fn rqrr_alone(frame: &LumaFrame) -> Vec<QrPayload> {
+        let (w, h) = (frame.width as usize, frame.height as usize);
+        match Gray::new(w, h, frame.bytes.to_vec()) {
+            Some(g) if frame.row_stride == frame.width => {
+                engine::rqrr(&g).into_iter().map(|f| f.payload).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
