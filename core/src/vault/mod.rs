@@ -681,3 +681,6 @@ fn unlock_by_wrapper(header: &Header, wrapper: &dyn KeyWrapper) -> Result<Unlock
     Err(last_error.unwrap_or(VaultError::WrongPassphrase))
 }
 
+
+#[cfg(test)]
+mod tests;

@@ -17,6 +17,8 @@ pub(crate) struct Migration {
     pub(crate) sql: &'static str,
 }
 
+// `accounts.id` is AUTOINCREMENT: an id is never reused, so a script's `kunci remove 5` cannot
+// hit an account added after the one it meant.
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         description: "v1: meta with the key check, key slots, sealed accounts",
@@ -38,7 +40,6 @@ CREATE TABLE key_slots (
     created_at  INTEGER NOT NULL
 );
 CREATE TABLE accounts (
-    -- AUTOINCREMENT: an id is never reused, so `kunci remove 5` cannot hit a newer account.
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     position    INTEGER NOT NULL,
     created_at  INTEGER NOT NULL,
