@@ -499,3 +499,38 @@ fn no_cleartext_on_disk() {
     drop(v);
     assert!(scan("after close") >= 1);
 }
+
+#[test]
+fn add_all_is_one_transaction_with_conflicts_inside_the_batch() {
+    let dir = TempDir::new("addall");
+    let v = new_vault(&dir);
+    let a = v.add(draft("A", "a"), OnConflict::Reject, NOW).unwrap();
+    // A conflict aborts the whole batch.
+    assert_eq!(
+        v.add_all(vec![draft("B", "b"), draft("a", "A")], OnConflict::Reject, NOW)
+            .unwrap_err(),
+        VaultError::Duplicate { existing_id: a.id }
+    );
+    assert_eq!(v.list().unwrap().accounts.len(), 1);
+    // Conflicts within the batch count too.
+    assert!(matches!(
+        v.add_all(vec![draft("C", "c"), draft("c", "C")], OnConflict::Reject, NOW),
+        Err(VaultError::Duplicate { .. })
+    ));
+    assert_eq!(v.list().unwrap().accounts.len(), 1);
+    let added = v
+        .add_all(
+            vec![draft("C", "c"), draft("A", "a"), draft("c", "c")],
+            OnConflict::Replace,
+            NOW + 1,
+        )
+        .unwrap();
+    assert_eq!(added[1].id, a.id);
+    assert_eq!(added[2].id, added[0].id);
+    assert_eq!(v.list().unwrap().accounts.len(), 2);
+    let kept = v
+        .add_all(vec![draft("A", "a"), draft("A", "a")], OnConflict::KeepBoth, NOW)
+        .unwrap();
+    assert_eq!(kept.iter().map(|a| a.position).collect::<Vec<_>>(), vec![2, 3]);
+    assert_eq!(v.list().unwrap().accounts.len(), 4);
+}

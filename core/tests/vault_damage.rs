@@ -11,12 +11,12 @@ use vault_common::*;
 /// A closed vault with `n` accounts; returns their ids.
 fn vault_with(dir: &TempDir, n: usize) -> Vec<i64> {
     let v = new_vault(dir);
-    let ids = (0..n)
-        .map(|i| {
-            v.add(draft(&format!("Issuer {i}"), "user"), OnConflict::Reject, NOW)
-                .unwrap()
-                .id
-        })
+    let drafts = (0..n).map(|i| draft(&format!("Issuer {i}"), "user")).collect();
+    let ids = v
+        .add_all(drafts, OnConflict::Reject, NOW)
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
         .collect();
     drop(v);
     ids

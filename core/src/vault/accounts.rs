@@ -4,6 +4,8 @@
 //! them. Writes are one `BEGIN IMMEDIATE` transaction each; a row that does not open is never
 //! overwritten by an edit (the edit fails with `TamperedRecord`).
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use super::record::AccountRecord;
@@ -78,7 +80,10 @@ struct RowMeta {
     updated_at: i64,
 }
 
-const SELECT_ROW: &str = "SELECT id, position, created_at, updated_at, sealed FROM accounts";
+const SELECT_BY_ID: &str =
+    "SELECT id, position, created_at, updated_at, sealed FROM accounts WHERE id = ?1";
+const SELECT_ALL: &str =
+    "SELECT id, position, created_at, updated_at, sealed FROM accounts ORDER BY position, id";
 
 fn account(meta: RowMeta, r: AccountRecord) -> Account {
     Account {
@@ -126,7 +131,7 @@ fn read_row(row: &Row<'_>, cipher: &RecordCipher) -> Result<Result<(RowMeta, Acc
 }
 
 fn load(conn: &Connection, cipher: &RecordCipher, id: i64) -> Result<(RowMeta, AccountRecord)> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_ROW} WHERE id = ?1"))?;
+    let mut stmt = conn.prepare_cached(SELECT_BY_ID)?;
     let mut rows = stmt.query([id])?;
     match rows.next()? {
         Some(row) => read_row(row, cipher)?,
@@ -139,7 +144,7 @@ fn for_each_row(
     cipher: &RecordCipher,
     mut f: impl FnMut(i64, Result<(RowMeta, AccountRecord)>),
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_ROW} ORDER BY position, id"))?;
+    let mut stmt = conn.prepare_cached(SELECT_ALL)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
@@ -156,10 +161,8 @@ fn store(
     now_unix: i64,
 ) -> Result<()> {
     let sealed = cipher.seal(ACCOUNTS_TABLE, RowRef::Id(id), &record.encode());
-    tx.execute(
-        "UPDATE accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3",
-        rusqlite::params![sealed, now_unix, id],
-    )?;
+    tx.prepare_cached("UPDATE accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3")?
+        .execute(rusqlite::params![sealed, now_unix, id])?;
     Ok(())
 }
 
@@ -182,10 +185,9 @@ fn validate(r: &AccountRecord) -> Result<()> {
     Ok(())
 }
 
-/// Issuer and name compared the way a user sees them: trimmed, case-insensitive.
-fn same_identity(a_issuer: &str, a_name: &str, b_issuer: &str, b_name: &str) -> bool {
-    let norm = |s: &str| s.trim().to_lowercase();
-    norm(a_issuer) == norm(b_issuer) && norm(a_name) == norm(b_name)
+/// Issuer and name the way a user tells accounts apart: trimmed, case-insensitive.
+fn identity(issuer: &str, name: &str) -> (String, String) {
+    (issuer.trim().to_lowercase(), name.trim().to_lowercase())
 }
 
 fn matches_query(a: &Account, needle: &str) -> bool {
@@ -207,31 +209,62 @@ impl Vault {
         on_conflict: OnConflict,
         now_unix: i64,
     ) -> Result<Account> {
-        let record = AccountRecord {
-            issuer: draft.issuer,
-            name: draft.name,
-            params: draft.params,
-            notes: draft.notes,
-            group: draft.group,
-            icon: draft.icon,
-        };
-        validate(&record)?;
+        let mut added = self.add_all(vec![draft], on_conflict, now_unix)?;
+        added.pop().ok_or(VaultError::Storage {
+            reason: "an added account was not returned".into(),
+        })
+    }
+
+    /// Adds many accounts in one transaction (an import): all are stored or none. Conflicts are
+    /// checked against stored accounts and earlier drafts of the same batch; with `Reject`, the
+    /// first conflict aborts the whole batch.
+    pub fn add_all(
+        &self,
+        drafts: Vec<AccountDraft>,
+        on_conflict: OnConflict,
+        now_unix: i64,
+    ) -> Result<Vec<Account>> {
+        let records: Vec<AccountRecord> = drafts
+            .into_iter()
+            .map(|d| AccountRecord {
+                issuer: d.issuer,
+                name: d.name,
+                params: d.params,
+                notes: d.notes,
+                group: d.group,
+                icon: d.icon,
+            })
+            .collect();
+        for r in &records {
+            validate(r)?;
+        }
+        let check_conflicts = on_conflict != OnConflict::KeepBoth;
         self.write(|tx, Unlocked { cipher, .. }| {
-            if on_conflict != OnConflict::KeepBoth {
-                // Rows that do not open cannot be compared; they are reported by list().
-                let mut existing = None;
+            // Identity -> the oldest account with it. Rows that do not open cannot be compared;
+            // list() reports them.
+            let mut known: HashMap<(String, String), (RowMeta, AccountRecord)> = HashMap::new();
+            if check_conflicts {
                 for_each_row(tx, cipher, |_, row| {
                     if let Ok((meta, old)) = row {
-                        let first = existing
-                            .as_ref()
-                            .is_none_or(|(m, _): &(RowMeta, AccountRecord)| meta.id < m.id);
-                        if first && same_identity(&old.issuer, &old.name, &record.issuer, &record.name)
-                        {
-                            existing = Some((meta, old));
+                        let key = identity(&old.issuer, &old.name);
+                        match known.get(&key) {
+                            Some((m, _)) if m.id < meta.id => {}
+                            _ => {
+                                known.insert(key, (meta, old));
+                            }
                         }
                     }
                 })?;
-                if let Some((meta, old)) = existing {
+            }
+            let mut next_position: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM accounts",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut added = Vec::with_capacity(records.len());
+            for record in records {
+                let key = identity(&record.issuer, &record.name);
+                if let Some((meta, old)) = known.get(&key).filter(|_| check_conflicts) {
                     if on_conflict == OnConflict::Reject {
                         return Err(VaultError::Duplicate {
                             existing_id: meta.id,
@@ -239,47 +272,44 @@ impl Vault {
                     }
                     let merged = AccountRecord {
                         notes: if record.notes.is_empty() {
-                            old.notes
+                            old.notes.clone()
                         } else {
                             record.notes
                         },
-                        group: record.group.or(old.group),
-                        icon: record.icon.or(old.icon),
+                        group: record.group.or_else(|| old.group.clone()),
+                        icon: record.icon.or_else(|| old.icon.clone()),
                         ..record
                     };
+                    let meta = RowMeta {
+                        updated_at: now_unix,
+                        ..*meta
+                    };
                     store(tx, cipher, meta.id, &merged, now_unix)?;
-                    return Ok(account(
-                        RowMeta {
-                            updated_at: now_unix,
-                            ..meta
-                        },
-                        merged,
-                    ));
+                    added.push(account(meta, merged.clone()));
+                    known.insert(key, (meta, merged));
+                    continue;
                 }
-            }
-            let position: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(position) + 1, 0) FROM accounts",
-                [],
-                |r| r.get(0),
-            )?;
-            // The id is part of the sealed row's associated data, so the row is inserted
-            // first and sealed once its id is known (same transaction).
-            tx.execute(
-                "INSERT INTO accounts (position, created_at, updated_at, sealed)
-                 VALUES (?1, ?2, ?2, x'')",
-                rusqlite::params![position, now_unix],
-            )?;
-            let id = tx.last_insert_rowid();
-            store(tx, cipher, id, &record, now_unix)?;
-            Ok(account(
-                RowMeta {
-                    id,
-                    position,
+                // The id is part of the sealed row's associated data, so the row is inserted
+                // first and sealed once its id is known (same transaction).
+                tx.prepare_cached(
+                    "INSERT INTO accounts (position, created_at, updated_at, sealed)
+                     VALUES (?1, ?2, ?2, x'')",
+                )?
+                .execute(rusqlite::params![next_position, now_unix])?;
+                let meta = RowMeta {
+                    id: tx.last_insert_rowid(),
+                    position: next_position,
                     created_at: now_unix,
                     updated_at: now_unix,
-                },
-                record,
-            ))
+                };
+                next_position += 1;
+                store(tx, cipher, meta.id, &record, now_unix)?;
+                if check_conflicts {
+                    known.insert(key, (meta, record.clone()));
+                }
+                added.push(account(meta, record));
+            }
+            Ok(added)
         })
     }
 
