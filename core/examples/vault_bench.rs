@@ -86,7 +86,11 @@ fn main() {
     let cheap_path = dir.join("cheap.kunci");
     drop(Vault::create(&cheap_path, &pass, KdfParams::INSECURE_FOR_TESTS, NOW).expect("create"));
     let kdf_open = median((0..3).map(|_| measure(&kdf_path, &pass).open).collect());
-    let cheap_open = median((0..RUNS).map(|_| measure(&cheap_path, &pass).open).collect());
+    let cheap_open = median(
+        (0..RUNS)
+            .map(|_| measure(&cheap_path, &pass).open)
+            .collect(),
+    );
     println!(
         "Argon2id m={} KiB t={} p={}: open {:.1} ms, of which KDF ≈ {:.1} ms",
         KdfParams::DEFAULT.memory_kib,

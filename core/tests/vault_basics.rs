@@ -20,8 +20,13 @@ fn vault_is_send_and_sync() {
 fn create_then_reopen_with_passphrase() {
     let dir = TempDir::new("reopen");
     let v = new_vault(&dir);
-    let a = v.add(draft("GitHub", "alice"), OnConflict::Reject, NOW).unwrap();
-    assert_eq!((a.id, a.position, a.created_at, a.updated_at), (1, 0, NOW, NOW));
+    let a = v
+        .add(draft("GitHub", "alice"), OnConflict::Reject, NOW)
+        .unwrap();
+    assert_eq!(
+        (a.id, a.position, a.created_at, a.updated_at),
+        (1, 0, NOW, NOW)
+    );
     drop(v);
     let v = Vault::open_with_passphrase(dir.vault(), &pass()).unwrap();
     let got = v.get(a.id).unwrap();
@@ -77,7 +82,9 @@ fn wrong_passphrase() {
 fn platform_slot_and_passphrase_change() {
     let dir = TempDir::new("slots");
     let v = new_vault(&dir);
-    let a = v.add(draft("GitHub", "alice"), OnConflict::Reject, NOW).unwrap();
+    let a = v
+        .add(draft("GitHub", "alice"), OnConflict::Reject, NOW)
+        .unwrap();
     let wrapper = FakeWrapper { device_key: 0x5a };
     let platform = v.add_platform_slot(&wrapper, NOW + 1).unwrap();
     let slots = v.slots().unwrap();
@@ -93,13 +100,17 @@ fn platform_slot_and_passphrase_change() {
         VaultError::WrongPassphrase
     );
     let sealed_before: Vec<u8> = raw(&dir.vault())
-        .query_row("SELECT sealed FROM accounts WHERE id = ?1", [a.id], |r| r.get(0))
+        .query_row("SELECT sealed FROM accounts WHERE id = ?1", [a.id], |r| {
+            r.get(0)
+        })
         .unwrap();
     v.change_passphrase(&pass(), &new, KDF).unwrap();
     drop(v);
 
     let sealed_after: Vec<u8> = raw(&dir.vault())
-        .query_row("SELECT sealed FROM accounts WHERE id = ?1", [a.id], |r| r.get(0))
+        .query_row("SELECT sealed FROM accounts WHERE id = ?1", [a.id], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(sealed_before, sealed_after, "accounts are not re-encrypted");
     assert_eq!(
@@ -107,7 +118,10 @@ fn platform_slot_and_passphrase_change() {
         VaultError::WrongPassphrase
     );
     assert_eq!(
-        Vault::open_with_passphrase(dir.vault(), &new).unwrap().get(a.id).unwrap(),
+        Vault::open_with_passphrase(dir.vault(), &new)
+            .unwrap()
+            .get(a.id)
+            .unwrap(),
         a
     );
     let v = Vault::open_with_key_wrapper(dir.vault(), &wrapper).unwrap();
@@ -125,7 +139,10 @@ fn platform_slot_and_passphrase_change() {
     // Remove the passphrase slot; the platform slot is then the last one.
     v.remove_slot(slots[0].id).unwrap();
     assert_eq!(v.remove_slot(platform).unwrap_err(), VaultError::LastSlot);
-    assert_eq!(v.remove_slot(999).unwrap_err(), VaultError::SlotNotFound { id: 999 });
+    assert_eq!(
+        v.remove_slot(999).unwrap_err(),
+        VaultError::SlotNotFound { id: 999 }
+    );
     drop(v);
     assert_eq!(
         Vault::open_with_passphrase(dir.vault(), &new).unwrap_err(),
@@ -167,7 +184,8 @@ fn lock_and_unlock() {
     assert_eq!(v.put_blob("k", b"v").unwrap_err(), VaultError::Locked);
     assert_eq!(v.slots().unwrap().len(), 1, "slots are listed while locked");
     assert_eq!(
-        v.unlock_with_passphrase(&Secret::from_slice(b"x")).unwrap_err(),
+        v.unlock_with_passphrase(&Secret::from_slice(b"x"))
+            .unwrap_err(),
         VaultError::WrongPassphrase
     );
     v.unlock_with_passphrase(&pass()).unwrap();
@@ -232,7 +250,11 @@ fn edit_reorder_search_remove() {
     let v = new_vault(&dir);
     let ids: Vec<i64> = ["A", "B", "C", "D"]
         .iter()
-        .map(|n| v.add(draft(n, "user"), OnConflict::KeepBoth, NOW).unwrap().id)
+        .map(|n| {
+            v.add(draft(n, "user"), OnConflict::KeepBoth, NOW)
+                .unwrap()
+                .id
+        })
         .collect();
     let order = |v: &Vault| -> Vec<(i64, i64)> {
         v.list()
@@ -244,19 +266,25 @@ fn edit_reorder_search_remove() {
     };
 
     let r = v.rename(ids[1], "Bank of Bee", "bob", NOW + 1).unwrap();
-    assert_eq!((r.issuer.as_str(), r.name.as_str(), r.updated_at), ("Bank of Bee", "bob", NOW + 1));
-    v.set_notes(ids[2], "Backup codes in the drawer", NOW + 2).unwrap();
+    assert_eq!(
+        (r.issuer.as_str(), r.name.as_str(), r.updated_at),
+        ("Bank of Bee", "bob", NOW + 1)
+    );
+    v.set_notes(ids[2], "Backup codes in the drawer", NOW + 2)
+        .unwrap();
     v.set_group(ids[3], Some("Family"), NOW + 3).unwrap();
     v.set_icon(ids[3], Some("bank"), NOW + 3).unwrap();
     let d = v.get(ids[3]).unwrap();
-    assert_eq!((d.group.as_deref(), d.icon.as_deref()), (Some("Family"), Some("bank")));
+    assert_eq!(
+        (d.group.as_deref(), d.icon.as_deref()),
+        (Some("Family"), Some("bank"))
+    );
     v.set_group(ids[3], None, NOW + 4).unwrap();
     assert_eq!(v.get(ids[3]).unwrap().group, None);
     v.set_group(ids[0], Some("family"), NOW + 4).unwrap();
 
-    let found = |q: &str| -> Vec<i64> {
-        v.search(q).unwrap().accounts.iter().map(|a| a.id).collect()
-    };
+    let found =
+        |q: &str| -> Vec<i64> { v.search(q).unwrap().accounts.iter().map(|a| a.id).collect() };
     assert_eq!(found("BEE"), vec![ids[1]]);
     assert_eq!(found("drawer"), vec![ids[2]]);
     assert_eq!(found("FAMILY"), vec![ids[0]]);
@@ -265,17 +293,35 @@ fn edit_reorder_search_remove() {
     assert!(found("nothing like this").is_empty());
 
     v.reorder(ids[3], 0).unwrap();
-    assert_eq!(order(&v), vec![(ids[3], 0), (ids[0], 1), (ids[1], 2), (ids[2], 3)]);
+    assert_eq!(
+        order(&v),
+        vec![(ids[3], 0), (ids[0], 1), (ids[1], 2), (ids[2], 3)]
+    );
     v.reorder(ids[3], 99).unwrap();
-    assert_eq!(order(&v), vec![(ids[0], 0), (ids[1], 1), (ids[2], 2), (ids[3], 3)]);
+    assert_eq!(
+        order(&v),
+        vec![(ids[0], 0), (ids[1], 1), (ids[2], 2), (ids[3], 3)]
+    );
     v.reorder(ids[0], 2).unwrap();
-    assert_eq!(order(&v), vec![(ids[1], 0), (ids[2], 1), (ids[0], 2), (ids[3], 3)]);
-    assert_eq!(v.reorder(42, 0).unwrap_err(), VaultError::NotFound { id: 42 });
+    assert_eq!(
+        order(&v),
+        vec![(ids[1], 0), (ids[2], 1), (ids[0], 2), (ids[3], 3)]
+    );
+    assert_eq!(
+        v.reorder(42, 0).unwrap_err(),
+        VaultError::NotFound { id: 42 }
+    );
 
     v.remove(ids[2]).unwrap();
     assert_eq!(order(&v), vec![(ids[1], 0), (ids[0], 1), (ids[3], 2)]);
-    assert_eq!(v.remove(ids[2]).unwrap_err(), VaultError::NotFound { id: ids[2] });
-    assert_eq!(v.get(ids[2]).unwrap_err(), VaultError::NotFound { id: ids[2] });
+    assert_eq!(
+        v.remove(ids[2]).unwrap_err(),
+        VaultError::NotFound { id: ids[2] }
+    );
+    assert_eq!(
+        v.get(ids[2]).unwrap_err(),
+        VaultError::NotFound { id: ids[2] }
+    );
     assert_eq!(
         v.rename(ids[2], "x", "y", NOW).unwrap_err(),
         VaultError::NotFound { id: ids[2] }
@@ -370,8 +416,14 @@ fn next_hotp_persists_the_counter_before_returning() {
     assert_eq!(v.next_hotp(h.id, NOW).unwrap(), rfc[2]);
 
     let t = v.add(draft("TOTP", "t"), OnConflict::Reject, NOW).unwrap();
-    assert_eq!(v.next_hotp(t.id, NOW).unwrap_err(), VaultError::NotHotp { id: t.id });
-    assert_eq!(v.next_hotp(999, NOW).unwrap_err(), VaultError::NotFound { id: 999 });
+    assert_eq!(
+        v.next_hotp(t.id, NOW).unwrap_err(),
+        VaultError::NotHotp { id: t.id }
+    );
+    assert_eq!(
+        v.next_hotp(999, NOW).unwrap_err(),
+        VaultError::NotFound { id: 999 }
+    );
 
     let maxed = v
         .add(
@@ -398,9 +450,15 @@ fn settings_blobs() {
     v.put_blob("time.anchor", b"anchor v1").unwrap();
     v.put_blob("time.anchor", b"anchor v2").unwrap();
     v.put_blob("other", b"").unwrap();
-    assert_eq!(v.get_blob("time.anchor").unwrap().as_deref(), Some(&b"anchor v2"[..]));
+    assert_eq!(
+        v.get_blob("time.anchor").unwrap().as_deref(),
+        Some(&b"anchor v2"[..])
+    );
     assert_eq!(v.get_blob("other").unwrap().as_deref(), Some(&b""[..]));
-    assert!(matches!(v.get_blob(""), Err(VaultError::InvalidInput { .. })));
+    assert!(matches!(
+        v.get_blob(""),
+        Err(VaultError::InvalidInput { .. })
+    ));
     drop(v);
 
     // Swapping two settings' blobs is detected.
@@ -415,9 +473,14 @@ fn settings_blobs() {
     let v = Vault::open_with_passphrase(dir.vault(), &pass()).unwrap();
     assert_eq!(
         v.get_blob("other").unwrap_err(),
-        VaultError::TamperedSetting { key: "other".into() }
+        VaultError::TamperedSetting {
+            key: "other".into()
+        }
     );
-    assert_eq!(v.get_blob("time.anchor").unwrap().as_deref(), Some(&b"anchor v2"[..]));
+    assert_eq!(
+        v.get_blob("time.anchor").unwrap().as_deref(),
+        Some(&b"anchor v2"[..])
+    );
     assert!(v.remove_blob("other").unwrap());
     assert!(!v.remove_blob("other").unwrap());
 }
@@ -453,7 +516,9 @@ fn no_cleartext_on_disk() {
     let scan = |when: &str| {
         let mut scanned = 0;
         for file in vault_files(&dir.vault()) {
-            let Ok(bytes) = std::fs::read(&file) else { continue };
+            let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
             scanned += 1;
             for m in &markers {
                 assert!(
@@ -464,7 +529,11 @@ fn no_cleartext_on_disk() {
                 );
                 // SQLite stores text as UTF-8 here, but check UTF-16 too.
                 let wide: Vec<u8> = m.iter().flat_map(|&b| [b, 0]).collect();
-                assert!(!contains(&bytes, &wide), "{when}: UTF-16 {}", file.display());
+                assert!(
+                    !contains(&bytes, &wide),
+                    "{when}: UTF-16 {}",
+                    file.display()
+                );
             }
         }
         scanned
@@ -488,7 +557,8 @@ fn no_cleartext_on_disk() {
     v.next_hotp(ids[1], NOW).unwrap();
     v.put_blob("time.anchor", b"SettingUniqueMarker").unwrap();
     v.remove(ids[2]).unwrap();
-    v.change_passphrase(&pass(), &Secret::from_slice(b"another one"), KDF).unwrap();
+    v.change_passphrase(&pass(), &Secret::from_slice(b"another one"), KDF)
+        .unwrap();
     assert!(scan("while open") >= 2, "db and -wal were scanned");
     // Positive control: the settings key is stored in clear, so the scan must find it.
     let found_clear = vault_files(&dir.vault())
@@ -507,14 +577,22 @@ fn add_all_is_one_transaction_with_conflicts_inside_the_batch() {
     let a = v.add(draft("A", "a"), OnConflict::Reject, NOW).unwrap();
     // A conflict aborts the whole batch.
     assert_eq!(
-        v.add_all(vec![draft("B", "b"), draft("a", "A")], OnConflict::Reject, NOW)
-            .unwrap_err(),
+        v.add_all(
+            vec![draft("B", "b"), draft("a", "A")],
+            OnConflict::Reject,
+            NOW
+        )
+        .unwrap_err(),
         VaultError::Duplicate { existing_id: a.id }
     );
     assert_eq!(v.list().unwrap().accounts.len(), 1);
     // Conflicts within the batch count too.
     assert!(matches!(
-        v.add_all(vec![draft("C", "c"), draft("c", "C")], OnConflict::Reject, NOW),
+        v.add_all(
+            vec![draft("C", "c"), draft("c", "C")],
+            OnConflict::Reject,
+            NOW
+        ),
         Err(VaultError::Duplicate { .. })
     ));
     assert_eq!(v.list().unwrap().accounts.len(), 1);
@@ -529,8 +607,15 @@ fn add_all_is_one_transaction_with_conflicts_inside_the_batch() {
     assert_eq!(added[2].id, added[0].id);
     assert_eq!(v.list().unwrap().accounts.len(), 2);
     let kept = v
-        .add_all(vec![draft("A", "a"), draft("A", "a")], OnConflict::KeepBoth, NOW)
+        .add_all(
+            vec![draft("A", "a"), draft("A", "a")],
+            OnConflict::KeepBoth,
+            NOW,
+        )
         .unwrap();
-    assert_eq!(kept.iter().map(|a| a.position).collect::<Vec<_>>(), vec![2, 3]);
+    assert_eq!(
+        kept.iter().map(|a| a.position).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
     assert_eq!(v.list().unwrap().accounts.len(), 4);
 }

@@ -56,9 +56,16 @@ fn concurrent_writers_on_one_file() {
 
     let list = handles[0].list().unwrap();
     assert!(list.failures.is_empty());
-    assert_eq!(list.accounts.len(), 1 + THREADS * ADDS, "every write landed");
+    assert_eq!(
+        list.accounts.len(),
+        1 + THREADS * ADDS,
+        "every write landed"
+    );
     let positions: Vec<i64> = list.accounts.iter().map(|a| a.position).collect();
-    assert_eq!(positions, (0..list.accounts.len() as i64).collect::<Vec<_>>());
+    assert_eq!(
+        positions,
+        (0..list.accounts.len() as i64).collect::<Vec<_>>()
+    );
     let issuers: BTreeSet<&str> = list.accounts.iter().map(|a| a.issuer.as_str()).collect();
     assert_eq!(issuers.len(), list.accounts.len());
     // The counter advanced once per call, and no code was handed out twice.
@@ -94,7 +101,9 @@ fn sigkill_child_writer() {
     // Bounded, in case the parent dies without killing us.
     for i in 0..20_000 {
         let issuer = format!("r{round}-{i}");
-        let a = v.add(draft(&issuer, "user"), OnConflict::Reject, NOW).unwrap();
+        let a = v
+            .add(draft(&issuer, "user"), OnConflict::Reject, NOW)
+            .unwrap();
         println!("@@ack {} {issuer}", a.id);
         if i % 3 == 0 {
             let code = v.next_hotp(hotp, NOW).unwrap();
@@ -115,7 +124,12 @@ fn acknowledged_writes_survive_sigkill() {
     let mut killed_mid_stream = 0;
     for round in 0..8 {
         let mut child = Command::new(&exe)
-            .args(["--exact", "sigkill_child_writer", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "sigkill_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("KUNCI_VAULT_WRITER", dir.vault())
             .env("KUNCI_VAULT_ROUND", round.to_string())
             .env("KUNCI_VAULT_HOTP", hotp.to_string())
@@ -138,9 +152,11 @@ fn acknowledged_writes_survive_sigkill() {
                     }
                     Some("ack") => {
                         // A line cut by the kill does not parse and was not acknowledged.
-                        if let (Some(Ok(id)), Some(issuer), None) =
-                            (words.next().map(str::parse::<i64>), words.next(), words.next())
-                        {
+                        if let (Some(Ok(id)), Some(issuer), None) = (
+                            words.next().map(str::parse::<i64>),
+                            words.next(),
+                            words.next(),
+                        ) {
                             acks.push((id, issuer.to_string()));
                         }
                     }
@@ -151,12 +167,10 @@ fn acknowledged_writes_survive_sigkill() {
             (acks, codes)
         });
         // Kill at a random point: sometimes while opening, mostly in the middle of writes.
-        if round > 0 {
-            if ready_rx.recv_timeout(Duration::from_secs(30)).is_err() {
-                let _ = child.kill();
-                let err = std::fs::read_to_string(dir.path().join(format!("child{round}.err")));
-                panic!("round {round}: the child never opened the vault: {err:?}");
-            }
+        if round > 0 && ready_rx.recv_timeout(Duration::from_secs(30)).is_err() {
+            let _ = child.kill();
+            let err = std::fs::read_to_string(dir.path().join(format!("child{round}.err")));
+            panic!("round {round}: the child never opened the vault: {err:?}");
         }
         std::thread::sleep(Duration::from_millis(rand::random_range(1..120)));
         child.kill().unwrap(); // SIGKILL on Unix
@@ -170,21 +184,36 @@ fn acknowledged_writes_survive_sigkill() {
 
         let v = Vault::open_with_passphrase(dir.vault(), &pass()).unwrap();
         let list = v.list().unwrap();
-        assert!(list.failures.is_empty(), "round {round}: {:?}", list.failures);
+        assert!(
+            list.failures.is_empty(),
+            "round {round}: {:?}",
+            list.failures
+        );
         let stored: BTreeMap<i64, &str> = list
             .accounts
             .iter()
             .map(|a| (a.id, a.issuer.as_str()))
             .collect();
         for (id, issuer) in &acked {
-            assert_eq!(stored.get(id), Some(&issuer.as_str()), "round {round}: acked {id} lost");
+            assert_eq!(
+                stored.get(id),
+                Some(&issuer.as_str()),
+                "round {round}: acked {id} lost"
+            );
         }
         let issuers: BTreeSet<&str> = stored.values().copied().collect();
-        assert_eq!(issuers.len(), stored.len(), "round {round}: nothing duplicated");
+        assert_eq!(
+            issuers.len(),
+            stored.len(),
+            "round {round}: nothing duplicated"
+        );
         let positions: Vec<i64> = list.accounts.iter().map(|a| a.position).collect();
         assert_eq!(positions, (0..positions.len() as i64).collect::<Vec<_>>());
         // Every code handed out had its counter persisted first.
-        assert!(v.get(hotp).unwrap().params.counter >= codes_given, "round {round}");
+        assert!(
+            v.get(hotp).unwrap().params.counter >= codes_given,
+            "round {round}"
+        );
     }
     eprintln!(
         "sigkill: {} acknowledged adds, {codes_given} HOTP codes, {killed_mid_stream} kills mid-stream",

@@ -11,7 +11,9 @@ use vault_common::*;
 /// A closed vault with `n` accounts; returns their ids.
 fn vault_with(dir: &TempDir, n: usize) -> Vec<i64> {
     let v = new_vault(dir);
-    let drafts = (0..n).map(|i| draft(&format!("Issuer {i}"), "user")).collect();
+    let drafts = (0..n)
+        .map(|i| draft(&format!("Issuer {i}"), "user"))
+        .collect();
     let ids = v
         .add_all(drafts, OnConflict::Reject, NOW)
         .unwrap()
@@ -24,7 +26,9 @@ fn vault_with(dir: &TempDir, n: usize) -> Vec<i64> {
 
 fn sealed(path: &Path, id: i64) -> Vec<u8> {
     raw(path)
-        .query_row("SELECT sealed FROM accounts WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT sealed FROM accounts WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .unwrap()
 }
 
@@ -58,7 +62,10 @@ fn assert_only_failures(v: &Vault, bad: &[i64], total: usize) {
     }
     assert_eq!(list.accounts.len(), total - bad.len());
     for id in bad {
-        assert_eq!(v.get(*id).unwrap_err(), VaultError::TamperedRecord { id: *id });
+        assert_eq!(
+            v.get(*id).unwrap_err(),
+            VaultError::TamperedRecord { id: *id }
+        );
     }
 }
 
@@ -75,7 +82,10 @@ fn flipped_byte_in_a_sealed_blob() {
     assert_only_failures(&v, &[ids[2]], 5);
     assert_eq!(
         v.list().unwrap().failures[0].error.to_string(),
-        format!("account {} was altered outside Kunci and cannot be read", ids[2])
+        format!(
+            "account {} was altered outside Kunci and cannot be read",
+            ids[2]
+        )
     );
     // An edit never overwrites a row it cannot read; removing it is allowed.
     assert_eq!(
@@ -85,8 +95,11 @@ fn flipped_byte_in_a_sealed_blob() {
     assert_eq!(sealed(&dir.vault(), ids[2]), blob);
     // Duplicate detection skips the unreadable row; the others still work.
     assert_eq!(
-        v.add(draft("Issuer 0", "user"), OnConflict::Reject, NOW).unwrap_err(),
-        VaultError::Duplicate { existing_id: ids[0] }
+        v.add(draft("Issuer 0", "user"), OnConflict::Reject, NOW)
+            .unwrap_err(),
+        VaultError::Duplicate {
+            existing_id: ids[0]
+        }
     );
     v.remove(ids[2]).unwrap();
     assert!(v.list().unwrap().failures.is_empty());
@@ -109,7 +122,10 @@ fn every_byte_of_a_blob_is_covered() {
         );
     }
     set_sealed(&dir.vault(), ids[0], &original[..original.len() / 2]);
-    assert_eq!(v.get(ids[0]).unwrap_err(), VaultError::TamperedRecord { id: ids[0] });
+    assert_eq!(
+        v.get(ids[0]).unwrap_err(),
+        VaultError::TamperedRecord { id: ids[0] }
+    );
     set_sealed(&dir.vault(), ids[0], &original);
     v.get(ids[0]).unwrap();
 }
@@ -159,7 +175,10 @@ fn wrong_column_type_is_a_row_failure() {
     let dir = TempDir::new("coltype");
     let ids = vault_with(&dir, 3);
     raw(&dir.vault())
-        .execute("UPDATE accounts SET sealed = 'text' WHERE id = ?1", [ids[0]])
+        .execute(
+            "UPDATE accounts SET sealed = 'text' WHERE id = ?1",
+            [ids[0]],
+        )
         .unwrap();
     raw(&dir.vault())
         .execute("UPDATE accounts SET position = 'x' WHERE id = ?1", [ids[1]])
@@ -201,12 +220,18 @@ fn torn_header_empty_and_foreign_files() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty", Vec::new()),
         ("torn header", b"SQLite format 3\0\x10\x00".to_vec()),
-        ("text", b"this is not a database, just some text\n".repeat(200)),
+        (
+            "text",
+            b"this is not a database, just some text\n".repeat(200),
+        ),
     ];
     for (what, bytes) in cases {
         std::fs::write(dir.vault(), &bytes).unwrap();
         let err = open(&dir.vault()).unwrap_err();
-        assert!(matches!(err, VaultError::Corrupted { .. }), "{what}: {err:?}");
+        assert!(
+            matches!(err, VaultError::Corrupted { .. }),
+            "{what}: {err:?}"
+        );
         assert_eq!(std::fs::read(dir.vault()).unwrap(), bytes, "{what}");
     }
 

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use accounts::{Account, AccountDraft, AccountList, OnConflict, RowFailure};
+pub use accounts::{Account, AccountDraft, AccountList, OnConflict, RowFailure, MAX_TEXT_BYTES};
 pub use error::{KeyWrapperError, VaultError};
 pub use keys::{KdfParams, KeySlotInfo, KeyWrapper, SlotKind};
 pub use schema::SCHEMA_VERSION;
@@ -168,7 +168,10 @@ impl Vault {
     }
 
     /// Opens an existing vault through a platform key slot.
-    pub fn open_with_key_wrapper(path: impl AsRef<Path>, wrapper: &dyn KeyWrapper) -> Result<Vault> {
+    pub fn open_with_key_wrapper(
+        path: impl AsRef<Path>,
+        wrapper: &dyn KeyWrapper,
+    ) -> Result<Vault> {
         let path = path.as_ref();
         let mut conn = connect_existing(path)?;
         let header = read_header(&mut conn, true)?;
@@ -385,7 +388,9 @@ impl Vault {
             });
         }
         self.write(|tx, unlocked| {
-            let sealed = unlocked.cipher.seal(SETTINGS_TABLE, RowRef::Key(key), bytes);
+            let sealed = unlocked
+                .cipher
+                .seal(SETTINGS_TABLE, RowRef::Key(key), bytes);
             tx.execute(
                 "INSERT INTO settings (key, sealed) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed",
@@ -616,8 +621,12 @@ fn read_header(conn: &mut Connection, integrity: bool) -> Result<Header> {
         while let Some(r) = rows.next().map_err(not_a_vault)? {
             // A slot whose columns do not parse is skipped: it cannot open, others still can.
             let Ok(id) = r.get::<_, i64>(0) else { continue };
-            let Ok(kind) = r.get::<_, String>(1) else { continue };
-            let Ok(wrapped) = r.get::<_, Vec<u8>>(6) else { continue };
+            let Ok(kind) = r.get::<_, String>(1) else {
+                continue;
+            };
+            let Ok(wrapped) = r.get::<_, Vec<u8>>(6) else {
+                continue;
+            };
             match kind.as_str() {
                 "passphrase" => {
                     let kdf = kdf_from_columns(
@@ -680,7 +689,6 @@ fn unlock_by_wrapper(header: &Header, wrapper: &dyn KeyWrapper) -> Result<Unlock
     }
     Err(last_error.unwrap_or(VaultError::WrongPassphrase))
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -83,7 +83,11 @@ impl RecordCipher {
     }
 
     pub(crate) fn seal(&self, table: &str, row: RowRef<'_>, plaintext: &[u8]) -> Vec<u8> {
-        seal_with(&self.aead, &associated_data(table, row, RECORD_VERSION), plaintext)
+        seal_with(
+            &self.aead,
+            &associated_data(table, row, RECORD_VERSION),
+            plaintext,
+        )
     }
 
     /// The plaintext, zeroized when dropped.
@@ -180,7 +184,10 @@ mod tests {
         for i in 0..blob.len() {
             let mut flipped = blob.clone();
             flipped[i] ^= 0x01;
-            assert!(c.open("accounts", RowRef::Id(7), &flipped).is_err(), "byte {i}");
+            assert!(
+                c.open("accounts", RowRef::Id(7), &flipped).is_err(),
+                "byte {i}"
+            );
         }
         assert!(c.open("accounts", RowRef::Id(7), &blob[..20]).is_err());
         assert!(cipher().open("accounts", RowRef::Id(7), &blob).is_err());

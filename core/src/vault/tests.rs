@@ -105,8 +105,11 @@ fn build_v1(path: &Path) -> Vec<i64> {
     ids
 }
 
+/// Writes a vault as an earlier schema did; returns the account ids in order.
+type Builder = fn(&Path) -> Vec<i64>;
+
 /// One builder per earlier schema version, oldest first.
-const EARLIER_SCHEMAS: &[(u32, fn(&Path) -> Vec<i64>)] = &[(1, build_v1)];
+const EARLIER_SCHEMAS: &[(u32, Builder)] = &[(1, build_v1)];
 
 fn temp_path(tag: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -167,7 +170,10 @@ fn upgrade_from_every_earlier_schema() {
 
         // Everything the current schema adds works on the upgraded file.
         v.put_blob("time.anchor", b"state").unwrap();
-        assert_eq!(v.get_blob("time.anchor").unwrap().as_deref(), Some(&b"state"[..]));
+        assert_eq!(
+            v.get_blob("time.anchor").unwrap().as_deref(),
+            Some(&b"state"[..])
+        );
         assert_eq!(v.next_hotp(want[1].0, NOW).unwrap(), "287082");
         drop(v);
         assert_eq!(

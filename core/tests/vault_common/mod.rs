@@ -119,6 +119,7 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// Raw SQL access for tests that damage a vault on purpose.
 pub fn raw(path: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
     conn
 }
