@@ -210,3 +210,42 @@ fn the_current_schema_matches_a_fresh_migration() {
     tx.commit().unwrap();
     assert_eq!(dump(&fresh), dump(&old));
 }
+
+#[test]
+fn connections_use_the_safe_pragmas() {
+    let path = temp_path("pragmas");
+    let v = Vault::create(&path, &pass(), KdfParams::INSECURE_FOR_TESTS, NOW).unwrap();
+    drop(v);
+    for v in [
+        Vault::create(
+            temp_path("pragmas-new"),
+            &pass(),
+            KdfParams::INSECURE_FOR_TESTS,
+            NOW,
+        )
+        .unwrap(),
+        Vault::open_with_passphrase(&path, &pass()).unwrap(),
+    ] {
+        let guard = v.guard();
+        let get = |pragma: &str| -> String {
+            guard
+                .conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| {
+                    r.get::<_, rusqlite::types::Value>(0)
+                })
+                .map(|value| match value {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+                .unwrap()
+        };
+        assert_eq!(get("journal_mode"), "wal");
+        assert_eq!(get("secure_delete"), "1");
+        assert_eq!(get("temp_store"), "2", "MEMORY");
+        assert_eq!(get("synchronous"), "2", "FULL");
+        assert_eq!(get("busy_timeout"), BUSY_TIMEOUT.as_millis().to_string());
+        drop(guard);
+        let _ = std::fs::remove_dir_all(v.path().parent().unwrap());
+    }
+}
