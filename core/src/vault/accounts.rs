@@ -1,0 +1,468 @@
+//! The accounts repository: sealed rows in, accounts out.
+//!
+//! Reads unseal row by row, so one broken row is reported beside the others instead of hiding
+//! them. Writes are one `BEGIN IMMEDIATE` transaction each; a row that does not open is never
+//! overwritten by an edit (the edit fails with `TamperedRecord`).
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+
+use super::record::AccountRecord;
+use super::seal::{RecordCipher, RowRef};
+use super::{Result, Unlocked, Vault, VaultError};
+use crate::otp::{OtpKind, OtpParams};
+
+const ACCOUNTS_TABLE: &str = "accounts";
+/// Longest issuer, name, notes, group or icon hint, in bytes.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// A new account as the caller describes it (from a QR code, an import or a form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountDraft {
+    pub issuer: String,
+    pub name: String,
+    pub params: OtpParams,
+    pub notes: String,
+    pub group: Option<String>,
+    pub icon: Option<String>,
+}
+
+/// A stored account. `position` orders the list (0 first); timestamps are unix seconds as the
+/// caller passed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub position: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub issuer: String,
+    pub name: String,
+    pub params: OtpParams,
+    pub notes: String,
+    pub group: Option<String>,
+    pub icon: Option<String>,
+}
+
+/// What `add` does when an account with the same issuer and name (ignoring case) exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnConflict {
+    /// Refuse with `Duplicate { existing_id }` so the caller can ask the user.
+    #[default]
+    Reject,
+    /// The portal issued a new secret ("Reset MFA"): same id and position, new issuer, name and
+    /// code parameters. Notes, group and icon are kept unless the draft sets them.
+    Replace,
+    /// Store a second account beside the first.
+    KeepBoth,
+}
+
+/// A row that could not be read; the rest of the list is still returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFailure {
+    pub id: i64,
+    pub error: VaultError,
+}
+
+/// Readable accounts in order, plus the rows that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountList {
+    pub accounts: Vec<Account>,
+    pub failures: Vec<RowFailure>,
+}
+
+/// The clear columns of a row.
+#[derive(Debug, Clone, Copy)]
+struct RowMeta {
+    id: i64,
+    position: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const SELECT_BY_ID: &str =
+    "SELECT id, position, created_at, updated_at, sealed FROM accounts WHERE id = ?1";
+const SELECT_ALL: &str =
+    "SELECT id, position, created_at, updated_at, sealed FROM accounts ORDER BY position, id";
+
+fn account(meta: RowMeta, r: AccountRecord) -> Account {
+    Account {
+        id: meta.id,
+        position: meta.position,
+        created_at: meta.created_at,
+        updated_at: meta.updated_at,
+        issuer: r.issuer,
+        name: r.name,
+        params: r.params,
+        notes: r.notes,
+        group: r.group,
+        icon: r.icon,
+    }
+}
+
+/// Parses and unseals one row. The outer error is the connection's (stop); the inner one is
+/// the row's (report and go on).
+fn read_row(row: &Row<'_>, cipher: &RecordCipher) -> Result<Result<(RowMeta, AccountRecord)>> {
+    let id: i64 = row.get(0)?;
+    let tampered = || VaultError::TamperedRecord { id };
+    let clear = (|| -> rusqlite::Result<_> {
+        Ok(RowMeta {
+            id,
+            position: row.get(1)?,
+            created_at: row.get(2)?,
+            updated_at: row.get(3)?,
+        })
+    })();
+    let Ok(meta) = clear else {
+        return Ok(Err(tampered()));
+    };
+    let Ok(sealed) = row.get_ref(4).and_then(|v| Ok(v.as_blob()?)) else {
+        return Ok(Err(tampered()));
+    };
+    let Ok(plain) = cipher.open(ACCOUNTS_TABLE, RowRef::Id(id), sealed) else {
+        return Ok(Err(tampered()));
+    };
+    Ok(match AccountRecord::decode(&plain) {
+        Some(record) => Ok((meta, record)),
+        None => Err(VaultError::Corrupted {
+            reason: format!("account {id} opened but its contents do not decode"),
+        }),
+    })
+}
+
+fn load(conn: &Connection, cipher: &RecordCipher, id: i64) -> Result<(RowMeta, AccountRecord)> {
+    let mut stmt = conn.prepare_cached(SELECT_BY_ID)?;
+    let mut rows = stmt.query([id])?;
+    match rows.next()? {
+        Some(row) => read_row(row, cipher)?,
+        None => Err(VaultError::NotFound { id }),
+    }
+}
+
+fn for_each_row(
+    conn: &Connection,
+    cipher: &RecordCipher,
+    mut f: impl FnMut(i64, Result<(RowMeta, AccountRecord)>),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(SELECT_ALL)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        f(id, read_row(row, cipher)?);
+    }
+    Ok(())
+}
+
+fn store(
+    tx: &Transaction<'_>,
+    cipher: &RecordCipher,
+    id: i64,
+    record: &AccountRecord,
+    now_unix: i64,
+) -> Result<()> {
+    let sealed = cipher.seal(ACCOUNTS_TABLE, RowRef::Id(id), &record.encode());
+    tx.prepare_cached("UPDATE accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3")?
+        .execute(rusqlite::params![sealed, now_unix, id])?;
+    Ok(())
+}
+
+fn check_text(field: &str, value: &str) -> Result<()> {
+    if value.len() > MAX_TEXT_BYTES {
+        return Err(VaultError::InvalidInput {
+            reason: format!("the {field} is longer than {MAX_TEXT_BYTES} bytes"),
+        });
+    }
+    Ok(())
+}
+
+fn validate(r: &AccountRecord) -> Result<()> {
+    r.params.validate()?;
+    check_text("issuer", &r.issuer)?;
+    check_text("account name", &r.name)?;
+    check_text("notes", &r.notes)?;
+    check_text("group", r.group.as_deref().unwrap_or(""))?;
+    check_text("icon hint", r.icon.as_deref().unwrap_or(""))?;
+    Ok(())
+}
+
+/// Issuer and name the way a user tells accounts apart: trimmed, case-insensitive.
+fn identity(issuer: &str, name: &str) -> (String, String) {
+    (issuer.trim().to_lowercase(), name.trim().to_lowercase())
+}
+
+fn matches_query(a: &Account, needle: &str) -> bool {
+    [
+        a.issuer.as_str(),
+        a.name.as_str(),
+        a.notes.as_str(),
+        a.group.as_deref().unwrap_or(""),
+    ]
+    .iter()
+    .any(|field| field.to_lowercase().contains(needle))
+}
+
+impl Vault {
+    /// Adds an account (or resolves a conflict as `on_conflict` says) and returns it as stored.
+    pub fn add(
+        &self,
+        draft: AccountDraft,
+        on_conflict: OnConflict,
+        now_unix: i64,
+    ) -> Result<Account> {
+        let mut added = self.add_all(vec![draft], on_conflict, now_unix)?;
+        added.pop().ok_or(VaultError::Storage {
+            reason: "an added account was not returned".into(),
+        })
+    }
+
+    /// Adds many accounts in one transaction (an import): all are stored or none. Conflicts are
+    /// checked against stored accounts and earlier drafts of the same batch; with `Reject`, the
+    /// first conflict aborts the whole batch.
+    pub fn add_all(
+        &self,
+        drafts: Vec<AccountDraft>,
+        on_conflict: OnConflict,
+        now_unix: i64,
+    ) -> Result<Vec<Account>> {
+        let records: Vec<AccountRecord> = drafts
+            .into_iter()
+            .map(|d| AccountRecord {
+                issuer: d.issuer,
+                name: d.name,
+                params: d.params,
+                notes: d.notes,
+                group: d.group,
+                icon: d.icon,
+            })
+            .collect();
+        for r in &records {
+            validate(r)?;
+        }
+        let check_conflicts = on_conflict != OnConflict::KeepBoth;
+        self.write(|tx, Unlocked { cipher, .. }| {
+            // Identity -> the oldest account with it. Rows that do not open cannot be compared;
+            // list() reports them.
+            let mut known: HashMap<(String, String), (RowMeta, AccountRecord)> = HashMap::new();
+            if check_conflicts {
+                for_each_row(tx, cipher, |_, row| {
+                    if let Ok((meta, old)) = row {
+                        let key = identity(&old.issuer, &old.name);
+                        match known.get(&key) {
+                            Some((m, _)) if m.id < meta.id => {}
+                            _ => {
+                                known.insert(key, (meta, old));
+                            }
+                        }
+                    }
+                })?;
+            }
+            let mut next_position: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM accounts",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut added = Vec::with_capacity(records.len());
+            for record in records {
+                let key = identity(&record.issuer, &record.name);
+                if let Some((meta, old)) = known.get(&key).filter(|_| check_conflicts) {
+                    if on_conflict == OnConflict::Reject {
+                        return Err(VaultError::Duplicate {
+                            existing_id: meta.id,
+                        });
+                    }
+                    let merged = AccountRecord {
+                        notes: if record.notes.is_empty() {
+                            old.notes.clone()
+                        } else {
+                            record.notes
+                        },
+                        group: record.group.or_else(|| old.group.clone()),
+                        icon: record.icon.or_else(|| old.icon.clone()),
+                        ..record
+                    };
+                    let meta = RowMeta {
+                        updated_at: now_unix,
+                        ..*meta
+                    };
+                    store(tx, cipher, meta.id, &merged, now_unix)?;
+                    added.push(account(meta, merged.clone()));
+                    known.insert(key, (meta, merged));
+                    continue;
+                }
+                // The id is part of the sealed row's associated data, so the row is inserted
+                // first and sealed once its id is known (same transaction).
+                tx.prepare_cached(
+                    "INSERT INTO accounts (position, created_at, updated_at, sealed)
+                     VALUES (?1, ?2, ?2, x'')",
+                )?
+                .execute(rusqlite::params![next_position, now_unix])?;
+                let meta = RowMeta {
+                    id: tx.last_insert_rowid(),
+                    position: next_position,
+                    created_at: now_unix,
+                    updated_at: now_unix,
+                };
+                next_position += 1;
+                store(tx, cipher, meta.id, &record, now_unix)?;
+                if check_conflicts {
+                    known.insert(key, (meta, record.clone()));
+                }
+                added.push(account(meta, record));
+            }
+            Ok(added)
+        })
+    }
+
+    /// Every account in order; rows that fail to open are listed in `failures`.
+    pub fn list(&self) -> Result<AccountList> {
+        self.read(|conn, Unlocked { cipher, .. }| {
+            let mut out = AccountList::default();
+            for_each_row(conn, cipher, |id, row| match row {
+                Ok((meta, record)) => out.accounts.push(account(meta, record)),
+                Err(error) => out.failures.push(RowFailure { id, error }),
+            })?;
+            Ok(out)
+        })
+    }
+
+    pub fn get(&self, id: i64) -> Result<Account> {
+        self.read(|conn, Unlocked { cipher, .. }| {
+            let (meta, record) = load(conn, cipher, id)?;
+            Ok(account(meta, record))
+        })
+    }
+
+    /// Accounts whose issuer, name, notes or group contain `query`, ignoring case. Matching runs
+    /// in memory after unsealing: nothing searchable is stored in clear.
+    pub fn search(&self, query: &str) -> Result<AccountList> {
+        let needle = query.trim().to_lowercase();
+        let mut list = self.list()?;
+        list.accounts.retain(|a| matches_query(a, &needle));
+        Ok(list)
+    }
+
+    /// Unseals, edits and reseals one row in one transaction.
+    fn modify<T>(
+        &self,
+        id: i64,
+        now_unix: i64,
+        edit: impl FnOnce(&mut AccountRecord) -> Result<T>,
+    ) -> Result<(Account, T)> {
+        self.write(|tx, Unlocked { cipher, .. }| {
+            let (meta, mut record) = load(tx, cipher, id)?;
+            let out = edit(&mut record)?;
+            validate(&record)?;
+            store(tx, cipher, id, &record, now_unix)?;
+            Ok((
+                account(
+                    RowMeta {
+                        updated_at: now_unix,
+                        ..meta
+                    },
+                    record,
+                ),
+                out,
+            ))
+        })
+    }
+
+    pub fn rename(&self, id: i64, issuer: &str, name: &str, now_unix: i64) -> Result<Account> {
+        self.modify(id, now_unix, |r| {
+            r.issuer = issuer.to_owned();
+            r.name = name.to_owned();
+            Ok(())
+        })
+        .map(|(a, ())| a)
+    }
+
+    pub fn set_notes(&self, id: i64, notes: &str, now_unix: i64) -> Result<Account> {
+        self.modify(id, now_unix, |r| {
+            r.notes = notes.to_owned();
+            Ok(())
+        })
+        .map(|(a, ())| a)
+    }
+
+    pub fn set_group(&self, id: i64, group: Option<&str>, now_unix: i64) -> Result<Account> {
+        self.modify(id, now_unix, |r| {
+            r.group = group.map(str::to_owned);
+            Ok(())
+        })
+        .map(|(a, ())| a)
+    }
+
+    pub fn set_icon(&self, id: i64, icon: Option<&str>, now_unix: i64) -> Result<Account> {
+        self.modify(id, now_unix, |r| {
+            r.icon = icon.map(str::to_owned);
+            Ok(())
+        })
+        .map(|(a, ())| a)
+    }
+
+    /// The HOTP code at the stored counter. The counter is advanced and committed before the
+    /// code is returned, so a code is never shown twice, even if the app dies right after.
+    pub fn next_hotp(&self, id: i64, now_unix: i64) -> Result<String> {
+        self.modify(id, now_unix, |r| {
+            if r.params.kind != OtpKind::Hotp {
+                return Err(VaultError::NotHotp { id });
+            }
+            let code = r.params.code_for_counter(r.params.counter)?;
+            r.params.counter = r
+                .params
+                .counter
+                .checked_add(1)
+                .ok_or(crate::otp::OtpError::CounterExhausted)?;
+            Ok(code)
+        })
+        .map(|(_, code)| code)
+    }
+
+    /// Moves an account to `position` (0 = first; past the end = last) and renumbers the
+    /// others densely. Content and timestamps are unchanged.
+    pub fn reorder(&self, id: i64, position: i64) -> Result<()> {
+        self.write(|tx, _| {
+            let mut ids = Vec::new();
+            {
+                let mut stmt = tx.prepare("SELECT id FROM accounts ORDER BY position, id")?;
+                let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+                for row in rows {
+                    ids.push(row?);
+                }
+            }
+            let from = ids
+                .iter()
+                .position(|&x| x == id)
+                .ok_or(VaultError::NotFound { id })?;
+            ids.remove(from);
+            let to = usize::try_from(position.max(0))
+                .unwrap_or(usize::MAX)
+                .min(ids.len());
+            ids.insert(to, id);
+            let mut stmt = tx.prepare_cached(
+                "UPDATE accounts SET position = ?1 WHERE id = ?2 AND position != ?1",
+            )?;
+            for (pos, rid) in ids.iter().enumerate() {
+                stmt.execute(rusqlite::params![pos as i64, rid])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes an account (secure_delete zeroes its freed bytes) and closes the gap in order.
+    pub fn remove(&self, id: i64) -> Result<()> {
+        self.write(|tx, _| {
+            let position: i64 = tx
+                .query_row("SELECT position FROM accounts WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .ok_or(VaultError::NotFound { id })?;
+            tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+            tx.execute(
+                "UPDATE accounts SET position = position - 1 WHERE position > ?1",
+                [position],
+            )?;
+            Ok(())
+        })
+    }
+}

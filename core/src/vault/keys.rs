@@ -1,0 +1,201 @@
+//! Key slots: the random vault key wrapped once per way of opening the vault.
+//!
+//! A passphrase slot stores Argon2id parameters and salt beside the vault key sealed under the
+//! derived key; a platform slot stores whatever the platform's [`KeyWrapper`] returned. Changing a
+//! passphrase rewrites one slot; accounts are never re-encrypted.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use zeroize::Zeroizing;
+
+use super::error::{KeyWrapperError, VaultError};
+use super::seal::{self, KEY_LEN};
+use crate::secret::Secret;
+
+/// A platform key store (Android Keystore, iOS Keychain) that wraps the vault key with a key
+/// that never leaves the device. Kept this simple on purpose: it becomes a UniFFI foreign trait.
+/// The vault never calls it while holding its connection lock.
+pub trait KeyWrapper: Send + Sync {
+    fn wrap(&self, key: Vec<u8>) -> Result<Vec<u8>, KeyWrapperError>;
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyWrapperError>;
+}
+
+/// Argon2id cost, stored with each passphrase slot so it can be raised later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// 64 MiB, 3 passes, 1 lane: about half a second on a phone-class core.
+    pub const DEFAULT: KdfParams = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+
+    /// The cheapest parameters Argon2 accepts. Tests and benchmarks only: offers no protection.
+    pub const INSECURE_FOR_TESTS: KdfParams = KdfParams {
+        memory_kib: 8,
+        iterations: 1,
+        parallelism: 1,
+    };
+
+    /// Upper bounds on what a slot may ask for, so a damaged or hostile file cannot make
+    /// opening allocate gigabytes or spin for hours.
+    pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+    pub const MAX_ITERATIONS: u32 = 64;
+    pub const MAX_PARALLELISM: u32 = 16;
+
+    pub fn validate(&self) -> Result<(), VaultError> {
+        let bad = |reason: String| Err(VaultError::InvalidKdfParams { reason });
+        if self.parallelism == 0 || self.parallelism > Self::MAX_PARALLELISM {
+            return bad(format!(
+                "parallelism {} is outside 1..={}",
+                self.parallelism,
+                Self::MAX_PARALLELISM
+            ));
+        }
+        if self.iterations == 0 || self.iterations > Self::MAX_ITERATIONS {
+            return bad(format!(
+                "iterations {} is outside 1..={}",
+                self.iterations,
+                Self::MAX_ITERATIONS
+            ));
+        }
+        let min_memory = 8 * self.parallelism;
+        if self.memory_kib < min_memory || self.memory_kib > Self::MAX_MEMORY_KIB {
+            return bad(format!(
+                "memory {} KiB is outside {min_memory}..={} KiB",
+                self.memory_kib,
+                Self::MAX_MEMORY_KIB
+            ));
+        }
+        Ok(())
+    }
+
+    /// The 32-byte key-encryption key for `passphrase`.
+    pub(crate) fn derive(
+        &self,
+        passphrase: &Secret,
+        salt: &[u8],
+    ) -> Result<Zeroizing<[u8; KEY_LEN]>, VaultError> {
+        self.validate()?;
+        let params = Params::new(
+            self.memory_kib,
+            self.iterations,
+            self.parallelism,
+            Some(KEY_LEN),
+        )
+        .map_err(|e| VaultError::InvalidKdfParams {
+            reason: e.to_string(),
+        })?;
+        let mut out = Zeroizing::new([0u8; KEY_LEN]);
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_into(passphrase.expose(), salt, out.as_mut_slice())
+            .map_err(|e| VaultError::InvalidKdfParams {
+                reason: e.to_string(),
+            })?;
+        Ok(out)
+    }
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+pub(crate) const SALT_LEN: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotKind {
+    Passphrase,
+    Platform,
+}
+
+impl SlotKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            SlotKind::Passphrase => "passphrase",
+            SlotKind::Platform => "platform",
+        }
+    }
+}
+
+/// What the vault tells about a slot (never the wrapped key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySlotInfo {
+    pub id: i64,
+    pub kind: SlotKind,
+    /// Argon2id parameters, for passphrase slots.
+    pub kdf: Option<KdfParams>,
+    pub created_at: i64,
+}
+
+/// A passphrase slot as stored.
+#[derive(Clone)]
+pub(crate) struct PassphraseSlot {
+    pub kdf: KdfParams,
+    pub salt: Vec<u8>,
+    pub wrapped: Vec<u8>,
+}
+
+fn slot_aad(kdf: &KdfParams, salt: &[u8]) -> Vec<u8> {
+    // The parameters are bound too: editing them in the file cannot go unnoticed.
+    let mut aad = b"kunci.vault.v1\0key_slots\0passphrase\0".to_vec();
+    aad.extend_from_slice(&kdf.memory_kib.to_be_bytes());
+    aad.extend_from_slice(&kdf.iterations.to_be_bytes());
+    aad.extend_from_slice(&kdf.parallelism.to_be_bytes());
+    aad.extend_from_slice(salt);
+    aad
+}
+
+impl PassphraseSlot {
+    /// Runs the KDF: call without holding the vault lock.
+    pub(crate) fn create(
+        vault_key: &Secret,
+        passphrase: &Secret,
+        kdf: KdfParams,
+    ) -> Result<Self, VaultError> {
+        let salt = seal::random_bytes::<SALT_LEN>().to_vec();
+        let kek = kdf.derive(passphrase, &salt)?;
+        let wrapped = seal::seal_with(
+            &seal::kek_cipher(&kek),
+            &slot_aad(&kdf, &salt),
+            vault_key.expose(),
+        );
+        Ok(PassphraseSlot { kdf, salt, wrapped })
+    }
+
+    /// The vault key if `passphrase` opens this slot. Runs the KDF: call without the lock.
+    pub(crate) fn open(&self, passphrase: &Secret) -> Result<Option<Secret>, VaultError> {
+        let kek = self.kdf.derive(passphrase, &self.salt)?;
+        match seal::open_with(
+            &seal::kek_cipher(&kek),
+            &slot_aad(&self.kdf, &self.salt),
+            &self.wrapped,
+        ) {
+            Ok(key) => Ok(Some(Secret::from_slice(&key))),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// Wraps through the platform. Call without holding the vault lock.
+pub(crate) fn platform_wrap(
+    wrapper: &dyn KeyWrapper,
+    vault_key: &Secret,
+) -> Result<Vec<u8>, VaultError> {
+    Ok(wrapper.wrap(vault_key.expose().to_vec())?)
+}
+
+/// Unwraps through the platform. Call without holding the vault lock.
+pub(crate) fn platform_unwrap(
+    wrapper: &dyn KeyWrapper,
+    wrapped: &[u8],
+) -> Result<Secret, VaultError> {
+    Ok(Secret::new(wrapper.unwrap(wrapped.to_vec())?))
+}
