@@ -6,5 +6,6 @@
 pub mod enroll;
 pub mod otp;
 pub mod secret;
+pub mod time;
 
 pub use secret::Secret;
