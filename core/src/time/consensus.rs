@@ -129,7 +129,13 @@ mod tests {
         let c = marzullo(&[iv(1000, 50), iv(1020, 50), iv(990, 50), iv(91_000, 50)]).unwrap();
         assert_eq!(c.agreeing, vec![0, 1, 2]);
         assert!(c.accepted(3));
-        assert_eq!(c.region, Interval { lo_ms: 970, hi_ms: 1040 });
+        assert_eq!(
+            c.region,
+            Interval {
+                lo_ms: 970,
+                hi_ms: 1040
+            }
+        );
         assert_eq!(c.offset_ms(), 1005);
     }
 
@@ -154,7 +160,13 @@ mod tests {
     fn touching_intervals_agree() {
         let c = marzullo(&[iv(0, 10), iv(20, 10)]).unwrap();
         assert_eq!(c.agreeing.len(), 2);
-        assert_eq!(c.region, Interval { lo_ms: 10, hi_ms: 10 });
+        assert_eq!(
+            c.region,
+            Interval {
+                lo_ms: 10,
+                hi_ms: 10
+            }
+        );
     }
 
     #[test]

@@ -30,8 +30,8 @@ pub use clock::{
     BootClock, FakeBootClock, FakeWallClock, SystemBootClock, SystemWallClock, WallClock,
 };
 pub use consensus::{Consensus, Interval};
-pub use sntp::{KissCode, NtpSample, NtpTimestamp, Rejection};
 pub use server::{serve, FakeNtpServer, Misbehaviour, ServeOptions, ServeStats, ServedRequest};
+pub use sntp::{KissCode, NtpSample, NtpTimestamp, Rejection};
 pub use sources::{
     HttpsDate, PlainHttpDate, Sample, SourceKind, SourceResult, SyncConfig, DEFAULT_NTP_SERVERS,
 };

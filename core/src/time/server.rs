@@ -274,7 +274,13 @@ mod tests {
         };
         let mut seen = Vec::new();
         let stats = serve(socket, 90_000, &wall, &opts, &mut |r| seen.push(r.clone())).unwrap();
-        assert_eq!(stats, ServeStats { requests: 1, answered: 1 });
+        assert_eq!(
+            stats,
+            ServeStats {
+                requests: 1,
+                answered: 1
+            }
+        );
         assert_eq!(seen[0].answered_utc_ms, Some(1_780_000_090_000));
         let mut buf = [0u8; 100];
         let (n, from) = client.recv_from(&mut buf).unwrap();

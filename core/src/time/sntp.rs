@@ -329,7 +329,10 @@ pub fn check_reply(bytes: &[u8], ctx: &ReplyContext) -> Result<NtpSample, Reject
         return Err(Rejection::NoReference);
     }
     let floor = ctx.era_floor_unix_ms;
-    let t3 = p.transmit.to_unix_ms(floor).ok_or(Rejection::BadTimestamps)?;
+    let t3 = p
+        .transmit
+        .to_unix_ms(floor)
+        .ok_or(Rejection::BadTimestamps)?;
     // The reference may legitimately be just before the floor; read it near the transmit time.
     let reference = p
         .reference
@@ -355,7 +358,9 @@ pub fn check_reply(bytes: &[u8], ctx: &ReplyContext) -> Result<NtpSample, Reject
     if processing_ms < 0 {
         return Err(Rejection::BadTimestamps);
     }
-    let t2 = t3.checked_sub(processing_ms).ok_or(Rejection::BadTimestamps)?;
+    let t2 = t3
+        .checked_sub(processing_ms)
+        .ok_or(Rejection::BadTimestamps)?;
     let round_trip = ctx
         .t4_boot_ms
         .checked_sub(ctx.t1_boot_ms)

@@ -92,7 +92,9 @@ impl Default for SyncConfig {
 pub enum SourceKind {
     Ntp,
     /// `authenticated`: the platform verified TLS for it (an `https://` URL).
-    Http { authenticated: bool },
+    Http {
+        authenticated: bool,
+    },
 }
 
 /// A usable answer: the true "UTC − boot" lies in `offset_ms ± half_width_ms`.
@@ -203,7 +205,13 @@ pub fn query_sources(
         for (i, server) in ask_ntp {
             handles.push(scope.spawn(move || {
                 let outcome = query_ntp(&server, config, boot, race);
-                (i, SourceResult { source: server, outcome })
+                (
+                    i,
+                    SourceResult {
+                        source: server,
+                        outcome,
+                    },
+                )
             }));
         }
         if let Some(client) = https {
@@ -213,7 +221,13 @@ pub fn query_sources(
                     if let Ok(s) = &outcome {
                         race.answered(s.rtt_ms);
                     }
-                    (i, SourceResult { source: url, outcome })
+                    (
+                        i,
+                        SourceResult {
+                            source: url,
+                            outcome,
+                        },
+                    )
                 }));
             }
         }
@@ -449,7 +463,10 @@ pub fn http_sample(
         .checked_add(1000)
         .and_then(|v| v.checked_sub(t1))
         .ok_or(Rejection::BadTimestamps)?;
-    let iv = Interval { lo_ms: lo, hi_ms: hi };
+    let iv = Interval {
+        lo_ms: lo,
+        hi_ms: hi,
+    };
     Ok(Sample {
         offset_ms: iv.midpoint(),
         half_width_ms: iv.half_width().saturating_add(config.margin_ms),

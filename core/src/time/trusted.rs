@@ -191,12 +191,9 @@ impl TrustedClock {
             );
             (outcome, state.clone())
         };
-        let saved = self
-            .store
-            .save(&snapshot)
-            .map_err(|e| TimeError::Store {
-                reason: e.to_string(),
-            });
+        let saved = self.store.save(&snapshot).map_err(|e| TimeError::Store {
+            reason: e.to_string(),
+        });
         let decision = outcome?;
         saved?;
         let estimate = estimate(&snapshot, &self.config, &boot_id, boot_now, wall_now);
@@ -271,7 +268,9 @@ pub fn estimate(
         Some(o) => {
             let utc = wall_now_ms.saturating_add(o.offset_ms);
             let since = utc.saturating_sub(o.measured_utc_ms).unsigned_abs();
-            let grown = since.saturating_mul(WALL_CLOCK_GROWTH_PPM).div_ceil(1_000_000);
+            let grown = since
+                .saturating_mul(WALL_CLOCK_GROWTH_PPM)
+                .div_ceil(1_000_000);
             (
                 utc,
                 o.uncertainty_ms
