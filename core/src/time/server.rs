@@ -43,6 +43,9 @@ pub enum Misbehaviour {
     HugeRootDistance,
     /// A truncated (20-byte) packet.
     Short,
+    /// Answers the first request well, then sends Kiss-o'-Death RATE (a server that dislikes
+    /// bursts).
+    RateAfterFirst,
 }
 
 /// Options of [`serve`].
@@ -175,6 +178,12 @@ pub fn serve(
             Misbehaviour::WrongVersion => reply.version = 7,
             Misbehaviour::HugeRootDistance => reply.root_dispersion = ms_to_short(5_000),
             Misbehaviour::Short => len = 20,
+            Misbehaviour::RateAfterFirst if stats.requests > 1 => {
+                reply.stratum = 0;
+                reply.leap = 3;
+                reply.reference_id = *b"RATE";
+            }
+            Misbehaviour::RateAfterFirst => {}
         }
         let bytes = reply.encode();
         socket

@@ -246,7 +246,10 @@ pub fn query_sources(
                 source: ntp
                     .get(i)
                     .map(|s| s.to_string())
-                    .or_else(|| urls.get(i - ntp.len()).map(|s| s.to_string()))
+                    .or_else(|| {
+                        let j = i.checked_sub(ntp.len())?;
+                        urls.get(j).map(|s| s.to_string())
+                    })
                     .unwrap_or_default(),
                 outcome: Err(Rejection::Network {
                     reason: "the query thread failed".into(),
@@ -373,8 +376,13 @@ fn query_ntp(
                                 break 'requests;
                             }
                         }
-                        // A genuine Kiss-o'-Death ends the conversation at once.
-                        Err(r @ Rejection::KissOfDeath { .. }) => return Err(r),
+                        // A genuine Kiss-o'-Death ends the conversation at once. If an earlier
+                        // request already got a good answer (the server only minds our burst),
+                        // keep that answer: we stop asking either way.
+                        Err(r @ Rejection::KissOfDeath { .. }) => match best {
+                            Some(b) => return Ok(b),
+                            None => return Err(r),
+                        },
                         Err(r) => {
                             last = Some(r);
                             continue 'requests;

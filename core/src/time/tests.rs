@@ -326,6 +326,18 @@ fn kiss_of_death_backs_off_or_drops_the_server() {
 }
 
 #[test]
+fn rate_after_a_good_answer_keeps_the_answer_and_stops_asking() {
+    let env = Env::new();
+    let s = env.servers(&[(0, Misbehaviour::RateAfterFirst)]);
+    let clock = env.clock(config(&s, 1));
+    let r = clock.sync().unwrap();
+    assert_eq!(r.status, SyncStatus::Synced);
+    assert_eq!(clock.now().utc_ms, TRUTH);
+    let stats = s.into_iter().next().unwrap().stop().unwrap();
+    assert_eq!(stats.requests, 2, "no third request after RATE");
+}
+
+#[test]
 fn silent_server_does_not_stall_sync() {
     let env = Env::new();
     let s = env.servers(&[
