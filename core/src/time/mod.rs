@@ -73,7 +73,8 @@ pub enum TimeStatus {
     Drifting,
     /// No sync in this boot: the wall clock plus the last known offset.
     Unverified,
-    /// The clock is below a time we already trusted (someone set it back), or sources conflict.
+    /// The clock is below a time we already trusted (someone set it back); the time shown is
+    /// that lower bound.
     Conflict,
 }
 

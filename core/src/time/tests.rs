@@ -448,6 +448,28 @@ fn reboot_gives_unverified_wall_plus_last_offset() {
 }
 
 #[test]
+fn forward_jump_after_a_reboot_is_quarantined_too() {
+    let env = Env::new();
+    let good = env.honest(&[0, 0, 0]);
+    env.clock(config(&good, 3)).sync().unwrap();
+    env.pass(HOUR);
+    env.boot.reboot("boot-2", 30_000);
+    // Wall clock + last offset predicts the truth; servers claiming +10 min are held.
+    let ahead = env.honest(&[600_000; 3]);
+    let clock = env.clock(config(&ahead, 3));
+    assert_eq!(clock.sync().unwrap().status, SyncStatus::Quarantined);
+    assert_eq!(clock.now().status, TimeStatus::Unverified);
+    assert_eq!(clock.now().utc_ms, env.truth.now_ms());
+    // The user fixing the wall clock by hand (here: three hours forward, so wall + last offset is
+    // now ahead of the truth) does not block the honest servers, which are behind it.
+    env.wall.advance(-WALL_SKEW);
+    let clock = env.clock(config(&good, 3));
+    assert_eq!(clock.sync().unwrap().status, SyncStatus::Synced);
+    assert_eq!(clock.now().utc_ms, env.truth.now_ms());
+    assert_eq!(clock.now().offset_ms, 0);
+}
+
+#[test]
 fn clock_set_back_below_high_water_is_a_conflict() {
     let env = Env::new();
     let s = env.honest(&[0, 0, 0]);

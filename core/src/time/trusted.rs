@@ -430,8 +430,11 @@ fn decide(
     let boot_i = to_i64(boot_now);
     let utc = boot_i.saturating_add(offset);
 
-    // Far from what we already trust? Compare with the anchor of this boot; without one, only a
-    // claim that time is before a point we know has passed can be judged.
+    // Far from what we already trust? Compare with the anchor of this boot. Without one (after a
+    // reboot) judge against a time we know has passed, and against the wall clock plus the last
+    // offset, but only forwards: the wall clock may have been fixed by hand (a result behind it
+    // is fine), while a jump ahead of it is the attack. Never synced at all: nothing to compare,
+    // and the first majority is what fixes a wrong phone clock.
     let far = match state
         .anchor
         .as_ref()
@@ -443,9 +446,20 @@ fn decide(
                 .saturating_add(config.quarantine_tolerance_ms);
             offset.saturating_sub(predicted).unsigned_abs() > limit
         }
-        None => state
-            .high_water_utc_ms
-            .is_some_and(|hw| utc.saturating_add(to_i64(unc)) < hw),
+        None => {
+            let below_high_water = state
+                .high_water_utc_ms
+                .is_some_and(|hw| utc.saturating_add(to_i64(unc)) < hw);
+            let ahead_of_wall = state.last_offset.is_some() && {
+                let e = estimate(state, config, boot_id, boot_now, wall_now);
+                let limit = e
+                    .uncertainty_ms
+                    .saturating_add(unc)
+                    .saturating_add(config.quarantine_tolerance_ms);
+                utc.saturating_sub(e.utc_ms) > to_i64(limit)
+            };
+            below_high_water || ahead_of_wall
+        }
     };
     if far && !authenticated {
         let previous = state
