@@ -6,6 +6,7 @@
 pub mod enroll;
 pub mod otp;
 pub mod secret;
+pub mod time;
 pub mod vault;
 
 pub use secret::Secret;

@@ -1,0 +1,368 @@
+//! What we remember about time between syncs, and how it is stored.
+//!
+//! The anchor ties UTC to the boot clock: within the same boot, UTC now is the anchor's UTC plus
+//! boot time elapsed (corrected by the measured drift). Everything here is plain data: the clock
+//! values are passed in, so the arithmetic is tested without waiting.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::{PlatformError, TimeError};
+
+/// Uncertainty growth of a boot clock whose drift we have not measured: 100 ppm covers common
+/// crystal oscillators (±20–50 ppm) with room for temperature.
+pub const DEFAULT_GROWTH_PPM: f64 = 100.0;
+/// We never believe a drift larger than this: a bigger one is a measurement error.
+pub const MAX_DRIFT_PPM: f64 = 200.0;
+/// Residual error left after drift correction (temperature, ageing).
+pub const MIN_GROWTH_PPM: f64 = 5.0;
+pub const STATE_VERSION: u32 = 1;
+
+/// A sync result on the boot clock: at `boot_ms` (of boot `boot_id`), UTC was `utc_ms` ±
+/// `uncertainty_ms`; the boot clock runs `drift_ppm` slow (positive: UTC advances faster).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub boot_id: String,
+    pub boot_ms: u64,
+    pub utc_ms: i64,
+    pub uncertainty_ms: u64,
+    pub drift_ppm: f64,
+    /// How fast the uncertainty grows with elapsed boot time (100 ppm, or the drift residual).
+    pub growth_ppm: f64,
+}
+
+impl Anchor {
+    /// UTC ms and its uncertainty at `boot_now`, if this anchor is from the current boot.
+    pub fn predict(&self, boot_id: &str, boot_now_ms: u64) -> Option<(i64, u64)> {
+        if self.boot_id != boot_id {
+            return None;
+        }
+        let elapsed = boot_now_ms.checked_sub(self.boot_ms)?;
+        let drift = sane_ppm(self.drift_ppm).clamp(-MAX_DRIFT_PPM, MAX_DRIFT_PPM);
+        let correction = (elapsed as f64 * drift / 1e6).round() as i64;
+        let utc = self
+            .utc_ms
+            .saturating_add(i64::try_from(elapsed).unwrap_or(i64::MAX))
+            .saturating_add(correction);
+        let growth = sane_ppm(self.growth_ppm).clamp(0.0, 1e6);
+        let grown = (elapsed as f64 * growth / 1e6).ceil() as u64;
+        Some((utc, self.uncertainty_ms.saturating_add(grown)))
+    }
+
+    /// "UTC − boot" as predicted at `boot_now`: comparable with a sync result.
+    pub fn predicted_offset(&self, boot_id: &str, boot_now_ms: u64) -> Option<(i64, u64)> {
+        let (utc, unc) = self.predict(boot_id, boot_now_ms)?;
+        let boot = i64::try_from(boot_now_ms).ok()?;
+        Some((utc.checked_sub(boot)?, unc))
+    }
+}
+
+fn sane_ppm(v: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
+}
+
+/// A point on the boot clock (the first sync of a boot, kept to measure drift over hours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnchorPoint {
+    pub boot_id: String,
+    pub boot_ms: u64,
+    pub utc_ms: i64,
+    pub uncertainty_ms: u64,
+}
+
+/// Trusted UTC minus the wall clock, as last measured: used after a reboot, when the boot clock
+/// has restarted and only the wall clock is left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WallOffset {
+    pub offset_ms: i64,
+    /// Trusted UTC when it was measured.
+    pub measured_utc_ms: i64,
+    pub uncertainty_ms: u64,
+}
+
+/// A sync result too far from the anchor's prediction, held until a later sync agrees with it
+/// (or an authenticated source does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantine {
+    pub boot_id: String,
+    /// Boot ms when first seen.
+    pub boot_ms: u64,
+    /// The claimed "UTC − boot".
+    pub offset_ms: i64,
+    pub uncertainty_ms: u64,
+    /// The claimed UTC when first seen (for diagnostics).
+    pub utc_ms: i64,
+}
+
+/// A server that sent a Kiss-o'-Death: skipped until `until_boot_ms` of the same boot, or for the
+/// rest of the boot (`None`, after DENY/RSTR).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceBackoff {
+    pub source: String,
+    pub boot_id: String,
+    pub until_boot_ms: Option<u64>,
+    pub code: String,
+}
+
+impl SourceBackoff {
+    pub fn active(&self, boot_id: &str, boot_now_ms: u64) -> bool {
+        self.boot_id == boot_id && self.until_boot_ms.is_none_or(|until| boot_now_ms < until)
+    }
+}
+
+/// One source's part in the last sync (diagnostics; no secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceSummary {
+    pub source: String,
+    /// "agreed", "outlier", or the reason it was rejected.
+    pub result: String,
+    /// Its offset from the agreed time, when it answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_from_consensus_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtt_ms: Option<u64>,
+}
+
+/// Everything the trusted clock persists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeState {
+    pub version: u32,
+    pub anchor: Option<Anchor>,
+    pub drift_base: Option<AnchorPoint>,
+    pub last_offset: Option<WallOffset>,
+    /// A lower bound of trusted UTC: time has certainly passed this point.
+    pub high_water_utc_ms: Option<i64>,
+    pub quarantine: Option<Quarantine>,
+    /// Trusted UTC of the last accepted sync.
+    pub last_sync_utc_ms: Option<i64>,
+    #[serde(default)]
+    pub backoff: Vec<SourceBackoff>,
+    #[serde(default)]
+    pub last_sources: Vec<SourceSummary>,
+}
+
+impl Default for TimeState {
+    fn default() -> Self {
+        TimeState {
+            version: STATE_VERSION,
+            anchor: None,
+            drift_base: None,
+            last_offset: None,
+            high_water_utc_ms: None,
+            quarantine: None,
+            last_sync_utc_ms: None,
+            backoff: Vec::new(),
+            last_sources: Vec::new(),
+        }
+    }
+}
+
+impl TimeState {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serializing plain data with no maps of non-string keys cannot fail; NaN drift is
+        // stored as null by serde_json and read back as an error, so sanitize first.
+        let mut clean = self.clone();
+        if let Some(a) = clean.anchor.as_mut() {
+            a.drift_ppm = sane_ppm(a.drift_ppm);
+            a.growth_ppm = sane_ppm(a.growth_ppm);
+        }
+        serde_json::to_vec(&clean).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, TimeError> {
+        let mut s: TimeState =
+            serde_json::from_slice(bytes).map_err(|e| TimeError::CorruptState {
+                reason: e.to_string(),
+            })?;
+        if s.version > STATE_VERSION {
+            return Err(TimeError::CorruptState {
+                reason: format!("version {} is newer than this app", s.version),
+            });
+        }
+        if let Some(a) = s.anchor.as_mut() {
+            a.drift_ppm = sane_ppm(a.drift_ppm).clamp(-MAX_DRIFT_PPM, MAX_DRIFT_PPM);
+            a.growth_ppm = sane_ppm(a.growth_ppm).clamp(0.0, 1e6);
+        }
+        Ok(s)
+    }
+}
+
+/// Where the time state lives (the vault implements it with SQLite).
+pub trait TimeStore: Send + Sync {
+    /// The saved state; `None` if there is none or it cannot be read (we then start over,
+    /// which is safe: time becomes Unverified until the next sync).
+    fn load(&self) -> Option<TimeState>;
+    fn save(&self, state: &TimeState) -> Result<(), PlatformError>;
+}
+
+/// A store in memory, for tests.
+#[derive(Debug, Default)]
+pub struct MemoryTimeStore {
+    state: Mutex<Option<TimeState>>,
+}
+
+impl MemoryTimeStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn with_state(state: TimeState) -> Self {
+        MemoryTimeStore {
+            state: Mutex::new(Some(state)),
+        }
+    }
+}
+
+impl TimeStore for MemoryTimeStore {
+    fn load(&self) -> Option<TimeState> {
+        self.state.lock().ok()?.clone()
+    }
+    fn save(&self, state: &TimeState) -> Result<(), PlatformError> {
+        let mut g = self.state.lock().map_err(|_| PlatformError::Failed {
+            reason: "time store lock poisoned".into(),
+        })?;
+        *g = Some(state.clone());
+        Ok(())
+    }
+}
+
+/// A JSON file, written atomically (temporary file, then rename), for the CLI.
+#[derive(Debug, Clone)]
+pub struct FileTimeStore {
+    path: PathBuf,
+}
+
+impl FileTimeStore {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        FileTimeStore { path: path.into() }
+    }
+}
+
+impl TimeStore for FileTimeStore {
+    fn load(&self) -> Option<TimeState> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        TimeState::from_bytes(&bytes).ok()
+    }
+
+    fn save(&self, state: &TimeState) -> Result<(), PlatformError> {
+        let fail = |e: std::io::Error| PlatformError::Failed {
+            reason: format!("{}: {e}", self.path.display()),
+        };
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let mut tmp = self.path.clone().into_os_string();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+            f.write_all(&state.to_bytes()).map_err(fail)?;
+            f.sync_all().map_err(fail)?;
+        }
+        std::fs::rename(&tmp, &self.path).map_err(fail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anchor() -> Anchor {
+        Anchor {
+            boot_id: "b1".into(),
+            boot_ms: 1_000,
+            utc_ms: 1_780_000_000_000,
+            uncertainty_ms: 20,
+            drift_ppm: 0.0,
+            growth_ppm: DEFAULT_GROWTH_PPM,
+        }
+    }
+
+    #[test]
+    fn prediction_carries_time_on_the_boot_clock() {
+        let a = anchor();
+        assert_eq!(a.predict("b1", 1_000), Some((1_780_000_000_000, 20)));
+        // one hour later: +3.6e6 ms, uncertainty +360 ms (100 ppm)
+        assert_eq!(
+            a.predict("b1", 3_601_000),
+            Some((1_780_000_000_000 + 3_600_000, 380))
+        );
+        assert_eq!(a.predict("b2", 3_601_000), None);
+        assert_eq!(a.predict("b1", 999), None);
+    }
+
+    #[test]
+    fn prediction_applies_drift() {
+        let a = Anchor {
+            drift_ppm: 50.0,
+            growth_ppm: 10.0,
+            ..anchor()
+        };
+        let (utc, unc) = a.predict("b1", 1_000 + 1_000_000_000).unwrap();
+        assert_eq!(utc, 1_780_000_000_000 + 1_000_000_000 + 50_000);
+        assert_eq!(unc, 20 + 10_000);
+    }
+
+    #[test]
+    fn state_roundtrips_and_rejects_garbage() {
+        let s = TimeState {
+            anchor: Some(anchor()),
+            high_water_utc_ms: Some(5),
+            backoff: vec![SourceBackoff {
+                source: "x".into(),
+                boot_id: "b1".into(),
+                until_boot_ms: None,
+                code: "DENY".into(),
+            }],
+            ..TimeState::default()
+        };
+        assert_eq!(TimeState::from_bytes(&s.to_bytes()).unwrap(), s);
+        assert!(matches!(
+            TimeState::from_bytes(b"{not json"),
+            Err(TimeError::CorruptState { .. })
+        ));
+        let mut future = s.clone();
+        future.version = 99;
+        assert!(TimeState::from_bytes(&future.to_bytes()).is_err());
+        // NaN drift is stored as a plain number, never poisoning later predictions.
+        let mut nan = s.clone();
+        nan.anchor.as_mut().unwrap().drift_ppm = f64::NAN;
+        let back = TimeState::from_bytes(&nan.to_bytes()).unwrap();
+        assert_eq!(back.anchor.unwrap().drift_ppm, 0.0);
+    }
+
+    #[test]
+    fn file_store_roundtrip() {
+        let dir = std::env::temp_dir().join(format!("kunci-time-{:x}", rand::random::<u64>()));
+        let store = FileTimeStore::new(dir.join("time.json"));
+        assert!(store.load().is_none());
+        let s = TimeState {
+            anchor: Some(anchor()),
+            ..TimeState::default()
+        };
+        store.save(&s).unwrap();
+        assert_eq!(store.load(), Some(s));
+        std::fs::write(dir.join("time.json"), b"garbage").unwrap();
+        assert!(store.load().is_none());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn backoff_expires_and_ends_with_the_boot() {
+        let b = SourceBackoff {
+            source: "s".into(),
+            boot_id: "b1".into(),
+            until_boot_ms: Some(100),
+            code: "RATE".into(),
+        };
+        assert!(b.active("b1", 99));
+        assert!(!b.active("b1", 100));
+        assert!(!b.active("b2", 0));
+    }
+}

@@ -1,0 +1,323 @@
+//! A skewed, optionally misbehaving NTP server for tests and QA (`kunci time serve`).
+//!
+//! It answers with the given wall clock plus `offset_ms`, so an emulator pointed at it sees a
+//! controlled time; the misbehaviours exercise each of the client's packet checks. Its lifetime
+//! is bounded without reading a clock: it stops when the stop flag is set, after `max_requests`,
+//! or once it has waited `max_idle` in total without a request.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::clock::WallClock;
+use super::sntp::{ms_to_short, NtpTimestamp, Packet, MODE_SERVER};
+use super::TimeError;
+
+const SLICE: Duration = Duration::from_millis(20);
+
+/// How the server misbehaves.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Misbehaviour {
+    /// A correct (if skewed) server.
+    #[default]
+    None,
+    /// Never answers.
+    Silent,
+    /// Echoes a wrong origin timestamp (a blind spoofer).
+    WrongOrigin,
+    /// Sends a Kiss-o'-Death with this 4-letter code (RATE, DENY, RSTR, ...).
+    KissOfDeath(String),
+    /// Leap indicator 3 (unsynchronized).
+    Leap3,
+    /// Answers with this stratum (0 without a kiss code, 16, ...).
+    Stratum(u8),
+    ZeroTransmit,
+    /// Reference timestamp a minute after the transmit timestamp.
+    ReferenceAfterTransmit,
+    /// Mode 3 instead of 4.
+    WrongMode,
+    /// Version 7.
+    WrongVersion,
+    /// Root dispersion of 5 s.
+    HugeRootDistance,
+    /// A truncated (20-byte) packet.
+    Short,
+    /// Answers the first request well, then sends Kiss-o'-Death RATE (a server that dislikes
+    /// bursts).
+    RateAfterFirst,
+}
+
+/// Options of [`serve`].
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub misbehaviour: Misbehaviour,
+    /// Stratum of normal answers (default 2 when 0).
+    pub stratum: u8,
+    pub root_delay_ms: u64,
+    pub root_dispersion_ms: u64,
+    /// Stop after waiting this long in total without a request (`None`: no limit).
+    pub max_idle: Option<Duration>,
+    /// Stop after this many requests (`None`: no limit).
+    pub max_requests: Option<u64>,
+    /// Stop when this becomes true (checked every 20 ms).
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+/// One request the server saw and what it did (for `kunci time serve` to print).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedRequest {
+    pub peer: SocketAddr,
+    /// The UTC it answered with (wall + offset), or `None` if it stayed silent.
+    pub answered_utc_ms: Option<i64>,
+    pub misbehaviour: Misbehaviour,
+}
+
+/// Totals when the server stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ServeStats {
+    pub requests: u64,
+    pub answered: u64,
+}
+
+/// Serves NTP on `socket` with `wall.now_ms() + offset_ms` until a bound in `options` is hit.
+pub fn serve(
+    socket: UdpSocket,
+    offset_ms: i64,
+    wall: &dyn WallClock,
+    options: &ServeOptions,
+    on_request: &mut dyn FnMut(&ServedRequest),
+) -> Result<ServeStats, TimeError> {
+    let net = |e: std::io::Error| TimeError::Network {
+        reason: e.to_string(),
+    };
+    socket.set_read_timeout(Some(SLICE)).map_err(net)?;
+    let max_idle_slices = options
+        .max_idle
+        .map(|d| (d.as_millis() / SLICE.as_millis()).max(1));
+    let mut idle_slices = 0u128;
+    let mut stats = ServeStats::default();
+    let mut buf = [0u8; 512];
+    loop {
+        if options
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::SeqCst))
+            || options.max_requests.is_some_and(|m| stats.requests >= m)
+            || max_idle_slices.is_some_and(|m| idle_slices >= m)
+        {
+            return Ok(stats);
+        }
+        let (n, peer) = match socket.recv_from(&mut buf) {
+            Ok(v) => v,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                idle_slices += 1;
+                continue;
+            }
+            Err(e) => return Err(net(e)),
+        };
+        let receive_ms = wall.now_ms().saturating_add(offset_ms);
+        let Some(request) = Packet::decode(buf.get(..n).unwrap_or(&[])) else {
+            continue;
+        };
+        stats.requests += 1;
+        let mut reply = Packet {
+            leap: 0,
+            version: request.version.clamp(3, 4),
+            mode: MODE_SERVER,
+            stratum: if options.stratum == 0 {
+                2
+            } else {
+                options.stratum
+            },
+            poll: request.poll,
+            precision: -20,
+            root_delay: ms_to_short(options.root_delay_ms),
+            root_dispersion: ms_to_short(options.root_dispersion_ms),
+            reference_id: [127, 0, 0, 1],
+            reference: NtpTimestamp::from_unix_ms(receive_ms.saturating_sub(16_000)),
+            origin: request.transmit,
+            receive: NtpTimestamp::from_unix_ms(receive_ms),
+            transmit: NtpTimestamp(0),
+        };
+        let transmit_ms = wall.now_ms().saturating_add(offset_ms).max(receive_ms);
+        reply.transmit = NtpTimestamp::from_unix_ms(transmit_ms);
+        let mut len = reply.encode().len();
+        match &options.misbehaviour {
+            Misbehaviour::None => {}
+            Misbehaviour::Silent => {
+                on_request(&ServedRequest {
+                    peer,
+                    answered_utc_ms: None,
+                    misbehaviour: Misbehaviour::Silent,
+                });
+                continue;
+            }
+            Misbehaviour::WrongOrigin => reply.origin = NtpTimestamp(request.transmit.0 ^ 1),
+            Misbehaviour::KissOfDeath(code) => {
+                reply.stratum = 0;
+                reply.leap = 3;
+                let mut id = [b' '; 4];
+                for (d, s) in id.iter_mut().zip(code.bytes()) {
+                    *d = s;
+                }
+                reply.reference_id = id;
+            }
+            Misbehaviour::Leap3 => reply.leap = 3,
+            Misbehaviour::Stratum(s) => reply.stratum = *s,
+            Misbehaviour::ZeroTransmit => reply.transmit = NtpTimestamp(0),
+            Misbehaviour::ReferenceAfterTransmit => {
+                reply.reference = NtpTimestamp::from_unix_ms(transmit_ms.saturating_add(60_000))
+            }
+            Misbehaviour::WrongMode => reply.mode = 3,
+            Misbehaviour::WrongVersion => reply.version = 7,
+            Misbehaviour::HugeRootDistance => reply.root_dispersion = ms_to_short(5_000),
+            Misbehaviour::Short => len = 20,
+            Misbehaviour::RateAfterFirst if stats.requests > 1 => {
+                reply.stratum = 0;
+                reply.leap = 3;
+                reply.reference_id = *b"RATE";
+            }
+            Misbehaviour::RateAfterFirst => {}
+        }
+        let bytes = reply.encode();
+        socket
+            .send_to(bytes.get(..len).unwrap_or(&bytes), peer)
+            .map_err(net)?;
+        stats.answered += 1;
+        idle_slices = 0;
+        on_request(&ServedRequest {
+            peer,
+            answered_utc_ms: Some(receive_ms),
+            misbehaviour: options.misbehaviour.clone(),
+        });
+    }
+}
+
+/// A fake server on 127.0.0.1 in its own thread, stopped when dropped (tests, benches, demos).
+pub struct FakeNtpServer {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<Result<ServeStats, TimeError>>>,
+}
+
+impl FakeNtpServer {
+    /// Starts a server answering `wall + offset_ms`, misbehaving as asked. It also stops by
+    /// itself after 60 s without requests, so a forgotten server cannot outlive a test run.
+    pub fn spawn(
+        wall: Arc<dyn WallClock>,
+        offset_ms: i64,
+        misbehaviour: Misbehaviour,
+    ) -> Result<Self, TimeError> {
+        let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| TimeError::Network {
+            reason: e.to_string(),
+        })?;
+        let addr = socket.local_addr().map_err(|e| TimeError::Network {
+            reason: e.to_string(),
+        })?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let options = ServeOptions {
+            misbehaviour,
+            max_idle: Some(Duration::from_secs(60)),
+            stop: Some(stop.clone()),
+            ..ServeOptions::default()
+        };
+        let handle =
+            std::thread::spawn(move || serve(socket, offset_ms, &*wall, &options, &mut |_| {}));
+        Ok(FakeNtpServer {
+            addr,
+            stop,
+            handle: Some(handle),
+        })
+    }
+
+    /// `127.0.0.1:PORT`, as a server name for [`super::SyncConfig`].
+    pub fn name(&self) -> String {
+        self.addr.to_string()
+    }
+
+    /// Stops the server and returns its totals.
+    pub fn stop(mut self) -> Option<ServeStats> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.handle.take()?.join().ok()?.ok()
+    }
+}
+
+impl Drop for FakeNtpServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::clock::FakeWallClock;
+    use crate::time::sntp::{check_reply, ReplyContext, DEFAULT_ERA_FLOOR_UNIX_MS};
+
+    #[test]
+    fn answers_with_offset_and_stops_on_request_limit() {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = socket.local_addr().unwrap();
+        let wall = FakeWallClock::new(1_780_000_000_000);
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let origin = NtpTimestamp(0xdead_beef);
+        client
+            .send_to(&Packet::request(origin).encode(), addr)
+            .unwrap();
+        let opts = ServeOptions {
+            max_requests: Some(1),
+            max_idle: Some(Duration::from_secs(5)),
+            ..ServeOptions::default()
+        };
+        let mut seen = Vec::new();
+        let stats = serve(socket, 90_000, &wall, &opts, &mut |r| seen.push(r.clone())).unwrap();
+        assert_eq!(
+            stats,
+            ServeStats {
+                requests: 1,
+                answered: 1
+            }
+        );
+        assert_eq!(seen[0].answered_utc_ms, Some(1_780_000_090_000));
+        let mut buf = [0u8; 100];
+        let (n, from) = client.recv_from(&mut buf).unwrap();
+        let s = check_reply(
+            &buf[..n],
+            &ReplyContext {
+                origin,
+                sent_to: addr,
+                received_from: from,
+                t1_boot_ms: 0,
+                t4_boot_ms: 0,
+                era_floor_unix_ms: DEFAULT_ERA_FLOOR_UNIX_MS,
+                max_root_distance_ms: 1000,
+                max_rtt_ms: 1000,
+            },
+        )
+        .unwrap();
+        assert_eq!(s.offset_ms, 1_780_000_090_000);
+    }
+
+    #[test]
+    fn stops_when_idle() {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let opts = ServeOptions {
+            max_idle: Some(Duration::from_millis(60)),
+            ..ServeOptions::default()
+        };
+        let stats = serve(socket, 0, &FakeWallClock::new(0), &opts, &mut |_| {}).unwrap();
+        assert_eq!(stats.requests, 0);
+    }
+}

@@ -1,0 +1,693 @@
+//! SNTPv4 client codec (RFC 4330 / RFC 5905 subset) and NTP timestamp arithmetic.
+//!
+//! We write our own codec because every field of a reply is attacker-controlled: each check below
+//! exists to refuse a packet that would move the clock, and each returns a reason a user or a QA
+//! engineer can read. Our transmit timestamp is random (not a time): it is a nonce that the server
+//! must echo as origin, and it leaks nothing about our clock. T1 and T4 are boot-clock
+//! milliseconds, so an offset computed here is "UTC − boot clock" directly.
+
+use std::net::SocketAddr;
+
+/// Seconds from 1900-01-01 (NTP epoch) to 1970-01-01 (Unix epoch).
+pub const NTP_UNIX_DELTA_SECS: i64 = 2_208_988_800;
+/// One NTP era: the 32-bit seconds field wraps every 2^32 s (first time on 2036-02-07).
+pub const ERA_SECS: i64 = 1 << 32;
+/// An SNTP packet without extension fields or MAC.
+pub const PACKET_LEN: usize = 48;
+/// 2025-01-01T00:00:00Z: no genuine reply can be older than the code that reads it, so NTP
+/// seconds are read as the first time at or after this floor (valid until 2161). This does not
+/// depend on the device clock, which may be wrong by years (a dead RTC boots in 1970).
+pub const DEFAULT_ERA_FLOOR_UNIX_MS: i64 = 1_735_689_600_000;
+
+/// A 64-bit NTP timestamp: 32 bits of seconds since the era start, 32 bits of fraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct NtpTimestamp(pub u64);
+
+impl NtpTimestamp {
+    pub fn from_parts(seconds: u32, fraction: u32) -> Self {
+        NtpTimestamp((u64::from(seconds) << 32) | u64::from(fraction))
+    }
+    pub fn seconds(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+    pub fn fraction(self) -> u32 {
+        self.0 as u32
+    }
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The NTP timestamp of a Unix time in milliseconds (the era number is dropped, as on the
+    /// wire). Exact inverse of [`NtpTimestamp::to_unix_ms`] for the right era.
+    pub fn from_unix_ms(unix_ms: i64) -> Self {
+        let ntp_ms = i128::from(unix_ms) + i128::from(NTP_UNIX_DELTA_SECS) * 1000;
+        let secs = ntp_ms.div_euclid(1000);
+        let ms = ntp_ms.rem_euclid(1000) as u64;
+        // Round the fraction up so that truncating it back gives the same millisecond.
+        let fraction = (ms << 32).div_ceil(1000);
+        let seconds = secs.rem_euclid(i128::from(ERA_SECS)) as u64;
+        NtpTimestamp((seconds << 32) | fraction)
+    }
+
+    /// Unix milliseconds of this timestamp, choosing the era so that the result is at or after
+    /// `floor_unix_ms` and less than one era (≈136 years) after it. `None` only when the result
+    /// does not fit an i64 (a floor near the end of representable time).
+    pub fn to_unix_ms(self, floor_unix_ms: i64) -> Option<i64> {
+        let floor_s = i128::from(floor_unix_ms.div_euclid(1000));
+        let era0 = i128::from(self.seconds()) - i128::from(NTP_UNIX_DELTA_SECS);
+        // Smallest k with era0 + k·ERA ≥ floor_s (whole seconds; the fraction never decreases it).
+        let k = (floor_s - era0 + i128::from(ERA_SECS) - 1).div_euclid(i128::from(ERA_SECS));
+        let secs = era0 + k * i128::from(ERA_SECS);
+        let ms = (u64::from(self.fraction()) * 1000) >> 32;
+        let mut total = secs * 1000 + i128::from(ms);
+        if total < i128::from(floor_unix_ms) {
+            // Same second as the floor but an earlier millisecond: the next era is the answer.
+            total += i128::from(ERA_SECS) * 1000;
+        }
+        i64::try_from(total).ok()
+    }
+
+    /// Unix milliseconds nearest to `pivot_unix_ms` (within ±68 years).
+    pub fn to_unix_ms_near(self, pivot_unix_ms: i64) -> Option<i64> {
+        let half_era_ms = (ERA_SECS / 2) * 1000;
+        self.to_unix_ms(pivot_unix_ms.checked_sub(half_era_ms)?)
+    }
+
+    /// `self − earlier` in milliseconds, era-independent: the 64-bit difference read as signed
+    /// (RFC 5905 §6), correct whenever the two are less than 68 years apart.
+    pub fn wrapping_diff_ms(self, earlier: NtpTimestamp) -> i64 {
+        let d = self.0.wrapping_sub(earlier.0) as i64;
+        // d is in units of 2^-32 s; floor-divide to milliseconds.
+        ((i128::from(d) * 1000) >> 32) as i64
+    }
+}
+
+/// NTP "short format" (16.16 seconds) to milliseconds, rounded up: used for root delay and
+/// dispersion, where rounding up keeps intervals honest.
+pub fn short_to_ms(v: u32) -> u64 {
+    (u64::from(v) * 1000).div_ceil(1 << 16)
+}
+
+/// Milliseconds to NTP short format (saturating at the field's maximum).
+pub fn ms_to_short(ms: u64) -> u32 {
+    u32::try_from((ms << 16) / 1000).unwrap_or(u32::MAX)
+}
+
+/// The fields of an NTP packet we read or write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Packet {
+    pub leap: u8,
+    pub version: u8,
+    pub mode: u8,
+    pub stratum: u8,
+    pub poll: i8,
+    pub precision: i8,
+    pub root_delay: u32,
+    pub root_dispersion: u32,
+    pub reference_id: [u8; 4],
+    pub reference: NtpTimestamp,
+    pub origin: NtpTimestamp,
+    pub receive: NtpTimestamp,
+    pub transmit: NtpTimestamp,
+}
+
+pub const MODE_CLIENT: u8 = 3;
+pub const MODE_SERVER: u8 = 4;
+pub const LEAP_UNSYNCHRONIZED: u8 = 3;
+
+impl Packet {
+    /// A client request whose transmit timestamp is the nonce `origin` (everything else zero,
+    /// as RFC 4330 recommends, so the request reveals nothing about our clock).
+    pub fn request(origin: NtpTimestamp) -> Self {
+        Packet {
+            version: 4,
+            mode: MODE_CLIENT,
+            transmit: origin,
+            ..Packet::default()
+        }
+    }
+
+    pub fn encode(&self) -> [u8; PACKET_LEN] {
+        let mut b = [0u8; PACKET_LEN];
+        b[0] = ((self.leap & 3) << 6) | ((self.version & 7) << 3) | (self.mode & 7);
+        b[1] = self.stratum;
+        b[2] = self.poll as u8;
+        b[3] = self.precision as u8;
+        b[4..8].copy_from_slice(&self.root_delay.to_be_bytes());
+        b[8..12].copy_from_slice(&self.root_dispersion.to_be_bytes());
+        b[12..16].copy_from_slice(&self.reference_id);
+        b[16..24].copy_from_slice(&self.reference.0.to_be_bytes());
+        b[24..32].copy_from_slice(&self.origin.0.to_be_bytes());
+        b[32..40].copy_from_slice(&self.receive.0.to_be_bytes());
+        b[40..48].copy_from_slice(&self.transmit.0.to_be_bytes());
+        b
+    }
+
+    /// Parses the 48-byte header; extension fields or a MAC after it are ignored.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        let b: &[u8; PACKET_LEN] = bytes.get(..PACKET_LEN)?.try_into().ok()?;
+        let u32_at = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let ts_at = |i: usize| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(&b[i..i + 8]);
+            NtpTimestamp(u64::from_be_bytes(a))
+        };
+        Some(Packet {
+            leap: b[0] >> 6,
+            version: (b[0] >> 3) & 7,
+            mode: b[0] & 7,
+            stratum: b[1],
+            poll: b[2] as i8,
+            precision: b[3] as i8,
+            root_delay: u32_at(4),
+            root_dispersion: u32_at(8),
+            reference_id: [b[12], b[13], b[14], b[15]],
+            reference: ts_at(16),
+            origin: ts_at(24),
+            receive: ts_at(32),
+            transmit: ts_at(40),
+        })
+    }
+}
+
+/// Kiss-o'-Death codes we act on (RFC 5905 §7.4).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum KissCode {
+    /// Slow down: we back off from this server.
+    Rate,
+    /// Access denied: we stop asking this server.
+    Deny,
+    /// Access restricted: we stop asking this server.
+    Restrict,
+    /// Any other code: the reply carries no time; we skip it this time.
+    Other(String),
+}
+
+impl KissCode {
+    pub fn from_ref_id(id: [u8; 4]) -> Self {
+        match &id {
+            b"RATE" => KissCode::Rate,
+            b"DENY" => KissCode::Deny,
+            b"RSTR" => KissCode::Restrict,
+            _ => KissCode::Other(
+                id.iter()
+                    .filter(|c| c.is_ascii_graphic())
+                    .map(|&c| c as char)
+                    .collect(),
+            ),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            KissCode::Rate => "RATE",
+            KissCode::Deny => "DENY",
+            KissCode::Restrict => "RSTR",
+            KissCode::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for KissCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a source's answer was not used. The text is shown to users (`rejected[].reason`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("reply came from {got}, not from the server we asked ({expected})")]
+    WrongAddress { expected: String, got: String },
+    #[error("reply is too short ({len} bytes) to be an NTP packet")]
+    TooShort { len: usize },
+    #[error("reply does not answer our request (origin timestamp mismatch): possibly spoofed")]
+    WrongOrigin,
+    #[error("reply is not from an NTP server (mode {mode})")]
+    WrongMode { mode: u8 },
+    #[error("reply uses unsupported NTP version {version}")]
+    WrongVersion { version: u8 },
+    #[error("server sent Kiss-o'-Death {code}")]
+    KissOfDeath { code: KissCode },
+    #[error("server reports stratum {stratum}: it is not synchronized")]
+    BadStratum { stratum: u8 },
+    #[error("server reports leap indicator 3: its clock is not synchronized")]
+    Unsynchronized,
+    #[error("server sent no transmit timestamp")]
+    ZeroTransmit,
+    #[error("server's clock has never been set (no reference timestamp)")]
+    NoReference,
+    #[error("server's reference time is after its transmit time")]
+    ReferenceAfterTransmit,
+    #[error("server's root distance {distance_ms} ms is over the limit of {limit_ms} ms")]
+    RootDistance { distance_ms: u64, limit_ms: u64 },
+    #[error("round trip of {rtt_ms} ms is over the limit of {limit_ms} ms")]
+    RttTooLong { rtt_ms: u64, limit_ms: u64 },
+    #[error("reply's timestamps are inconsistent")]
+    BadTimestamps,
+    #[error("no answer within {waited_ms} ms")]
+    NoAnswer { waited_ms: u64 },
+    #[error("no answer before the other servers agreed")]
+    GaveUpAfterQuorum,
+    #[error("skipped: the server asked us to slow down (RATE); retrying later")]
+    BackingOff,
+    #[error("skipped: the server refused us (DENY/RSTR) earlier")]
+    Dropped,
+    #[error("could not resolve the server name: {reason}")]
+    Resolve { reason: String },
+    #[error("network error: {reason}")]
+    Network { reason: String },
+    #[error("HTTP date source failed: {reason}")]
+    Http { reason: String },
+    #[error("HTTP Date header is not a valid date: {value}")]
+    BadHttpDate { value: String },
+    #[error("disagrees with the majority of time sources")]
+    Disagrees,
+}
+
+/// What the caller knew when it sent the request and received the reply.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyContext {
+    /// The nonce we sent as transmit timestamp.
+    pub origin: NtpTimestamp,
+    pub sent_to: SocketAddr,
+    pub received_from: SocketAddr,
+    /// Boot-clock ms when the request was sent (T1) and the reply received (T4).
+    pub t1_boot_ms: u64,
+    pub t4_boot_ms: u64,
+    /// NTP seconds are read as the first time at or after this Unix ms (era choice).
+    pub era_floor_unix_ms: i64,
+    pub max_root_distance_ms: u64,
+    pub max_rtt_ms: u64,
+}
+
+/// A reply that passed every check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NtpSample {
+    /// UTC ms − boot-clock ms: ((T2 − T1) + (T3 − T4)) / 2.
+    pub offset_ms: i64,
+    pub rtt_ms: u64,
+    pub root_delay_ms: u64,
+    pub root_dispersion_ms: u64,
+    pub stratum: u8,
+}
+
+/// Applies every check of a server reply, in an order chosen for safety: address, length and
+/// the origin nonce first (a packet that does not answer our request is never believed, not even
+/// its Kiss-o'-Death), then the server's own health, then our round trip.
+pub fn check_reply(bytes: &[u8], ctx: &ReplyContext) -> Result<NtpSample, Rejection> {
+    if ctx.received_from != ctx.sent_to {
+        return Err(Rejection::WrongAddress {
+            expected: ctx.sent_to.to_string(),
+            got: ctx.received_from.to_string(),
+        });
+    }
+    let p = Packet::decode(bytes).ok_or(Rejection::TooShort { len: bytes.len() })?;
+    if p.origin != ctx.origin {
+        return Err(Rejection::WrongOrigin);
+    }
+    if p.mode != MODE_SERVER {
+        return Err(Rejection::WrongMode { mode: p.mode });
+    }
+    if !(3..=4).contains(&p.version) {
+        return Err(Rejection::WrongVersion { version: p.version });
+    }
+    if p.stratum == 0 {
+        return Err(Rejection::KissOfDeath {
+            code: KissCode::from_ref_id(p.reference_id),
+        });
+    }
+    if p.stratum > 15 {
+        return Err(Rejection::BadStratum { stratum: p.stratum });
+    }
+    if p.leap == LEAP_UNSYNCHRONIZED {
+        return Err(Rejection::Unsynchronized);
+    }
+    if p.transmit.is_zero() {
+        return Err(Rejection::ZeroTransmit);
+    }
+    if p.reference.is_zero() {
+        return Err(Rejection::NoReference);
+    }
+    let floor = ctx.era_floor_unix_ms;
+    let t3 = p
+        .transmit
+        .to_unix_ms(floor)
+        .ok_or(Rejection::BadTimestamps)?;
+    // The reference may legitimately be just before the floor; read it near the transmit time.
+    let reference = p
+        .reference
+        .to_unix_ms_near(t3)
+        .ok_or(Rejection::BadTimestamps)?;
+    if reference > t3 {
+        return Err(Rejection::ReferenceAfterTransmit);
+    }
+    let root_delay_ms = short_to_ms(p.root_delay);
+    let root_dispersion_ms = short_to_ms(p.root_dispersion);
+    let distance_ms = root_delay_ms / 2 + root_dispersion_ms;
+    if distance_ms > ctx.max_root_distance_ms {
+        return Err(Rejection::RootDistance {
+            distance_ms,
+            limit_ms: ctx.max_root_distance_ms,
+        });
+    }
+    if p.receive.is_zero() {
+        return Err(Rejection::BadTimestamps);
+    }
+    // Server processing time, era-independent (a reply straddling 2036 is fine).
+    let processing_ms = p.transmit.wrapping_diff_ms(p.receive);
+    if processing_ms < 0 {
+        return Err(Rejection::BadTimestamps);
+    }
+    let t2 = t3
+        .checked_sub(processing_ms)
+        .ok_or(Rejection::BadTimestamps)?;
+    let round_trip = ctx
+        .t4_boot_ms
+        .checked_sub(ctx.t1_boot_ms)
+        .ok_or(Rejection::BadTimestamps)?;
+    let processing = processing_ms.unsigned_abs();
+    // Our clock ticks in whole ms, the server's in fractions: allow 1 ms of rounding.
+    if processing > round_trip.saturating_add(1) {
+        return Err(Rejection::BadTimestamps);
+    }
+    let rtt_ms = round_trip.saturating_sub(processing);
+    if rtt_ms > ctx.max_rtt_ms {
+        return Err(Rejection::RttTooLong {
+            rtt_ms,
+            limit_ms: ctx.max_rtt_ms,
+        });
+    }
+    let t1 = i64::try_from(ctx.t1_boot_ms).map_err(|_| Rejection::BadTimestamps)?;
+    let t4 = i64::try_from(ctx.t4_boot_ms).map_err(|_| Rejection::BadTimestamps)?;
+    let a = t2.checked_sub(t1).ok_or(Rejection::BadTimestamps)?;
+    let b = t3.checked_sub(t4).ok_or(Rejection::BadTimestamps)?;
+    let offset_ms = i64::try_from((i128::from(a) + i128::from(b)).div_euclid(2))
+        .map_err(|_| Rejection::BadTimestamps)?;
+    Ok(NtpSample {
+        offset_ms,
+        rtt_ms,
+        root_delay_ms,
+        root_dispersion_ms,
+        stratum: p.stratum,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NOW: i64 = 1_780_000_000_000; // 2026-05-28
+    const BOOT: u64 = 5_000_000;
+
+    fn addr() -> SocketAddr {
+        "127.0.0.1:123".parse().unwrap()
+    }
+
+    fn ctx(origin: NtpTimestamp) -> ReplyContext {
+        ReplyContext {
+            origin,
+            sent_to: addr(),
+            received_from: addr(),
+            t1_boot_ms: BOOT,
+            t4_boot_ms: BOOT + 20,
+            era_floor_unix_ms: DEFAULT_ERA_FLOOR_UNIX_MS,
+            max_root_distance_ms: 1000,
+            max_rtt_ms: 1000,
+        }
+    }
+
+    fn good_reply(origin: NtpTimestamp, utc: i64) -> Packet {
+        Packet {
+            leap: 0,
+            version: 4,
+            mode: MODE_SERVER,
+            stratum: 2,
+            poll: 0,
+            precision: -20,
+            root_delay: ms_to_short(10),
+            root_dispersion: ms_to_short(5),
+            reference_id: [10, 0, 0, 1],
+            reference: NtpTimestamp::from_unix_ms(utc - 60_000),
+            origin,
+            receive: NtpTimestamp::from_unix_ms(utc),
+            transmit: NtpTimestamp::from_unix_ms(utc + 2),
+        }
+    }
+
+    fn check(p: Packet) -> Result<NtpSample, Rejection> {
+        let origin = NtpTimestamp(0x1234_5678_9abc_def0);
+        check_reply(&p.encode(), &ctx(origin))
+    }
+
+    fn origin() -> NtpTimestamp {
+        NtpTimestamp(0x1234_5678_9abc_def0)
+    }
+
+    #[test]
+    fn good_reply_gives_utc_minus_boot() {
+        let s = check(good_reply(origin(), NOW)).unwrap();
+        // T2 = NOW, T3 = NOW+2, T1 = BOOT, T4 = BOOT+20 → offset = NOW − BOOT − 9.
+        assert_eq!(s.offset_ms, NOW - BOOT as i64 - 9);
+        assert_eq!(s.rtt_ms, 18);
+        assert_eq!(s.stratum, 2);
+        assert_eq!(s.root_delay_ms, 10);
+        assert_eq!(s.root_dispersion_ms, 5);
+    }
+
+    #[test]
+    fn request_is_mode_3_version_4_with_nonce_only() {
+        let p = Packet::decode(&Packet::request(origin()).encode()).unwrap();
+        assert_eq!((p.mode, p.version, p.leap), (3, 4, 0));
+        assert_eq!(p.transmit, origin());
+        assert!(p.origin.is_zero() && p.receive.is_zero() && p.reference.is_zero());
+    }
+
+    #[test]
+    fn wrong_source_address_rejected() {
+        let mut c = ctx(origin());
+        c.received_from = "127.0.0.2:123".parse().unwrap();
+        let r = check_reply(&good_reply(origin(), NOW).encode(), &c);
+        assert!(matches!(r, Err(Rejection::WrongAddress { .. })));
+        c.received_from = "127.0.0.1:124".parse().unwrap();
+        let r = check_reply(&good_reply(origin(), NOW).encode(), &c);
+        assert!(matches!(r, Err(Rejection::WrongAddress { .. })));
+    }
+
+    #[test]
+    fn short_packet_rejected() {
+        let b = good_reply(origin(), NOW).encode();
+        assert_eq!(
+            check_reply(&b[..47], &ctx(origin())),
+            Err(Rejection::TooShort { len: 47 })
+        );
+    }
+
+    #[test]
+    fn wrong_origin_rejected() {
+        let p = good_reply(NtpTimestamp(42), NOW);
+        assert_eq!(check(p), Err(Rejection::WrongOrigin));
+    }
+
+    #[test]
+    fn kiss_of_death_only_believed_after_origin_check() {
+        let mut p = good_reply(origin(), NOW);
+        p.stratum = 0;
+        p.reference_id = *b"RATE";
+        assert_eq!(
+            check(p),
+            Err(Rejection::KissOfDeath {
+                code: KissCode::Rate
+            })
+        );
+        p.reference_id = *b"DENY";
+        assert_eq!(
+            check(p),
+            Err(Rejection::KissOfDeath {
+                code: KissCode::Deny
+            })
+        );
+        p.reference_id = *b"RSTR";
+        assert_eq!(
+            check(p),
+            Err(Rejection::KissOfDeath {
+                code: KissCode::Restrict
+            })
+        );
+        // A spoofed DENY (not echoing our nonce) must not make us drop the server.
+        p.origin = NtpTimestamp(7);
+        assert_eq!(check(p), Err(Rejection::WrongOrigin));
+    }
+
+    #[test]
+    fn wrong_mode_and_version_rejected() {
+        let mut p = good_reply(origin(), NOW);
+        p.mode = 3;
+        assert_eq!(check(p), Err(Rejection::WrongMode { mode: 3 }));
+        let mut p = good_reply(origin(), NOW);
+        p.version = 7;
+        assert_eq!(check(p), Err(Rejection::WrongVersion { version: 7 }));
+        p.version = 3;
+        assert!(check(p).is_ok());
+    }
+
+    #[test]
+    fn stratum_outside_1_to_15_rejected() {
+        let mut p = good_reply(origin(), NOW);
+        p.stratum = 16;
+        assert_eq!(check(p), Err(Rejection::BadStratum { stratum: 16 }));
+        p.stratum = 255;
+        assert_eq!(check(p), Err(Rejection::BadStratum { stratum: 255 }));
+        p.stratum = 1;
+        assert!(check(p).is_ok());
+        p.stratum = 15;
+        assert!(check(p).is_ok());
+    }
+
+    #[test]
+    fn leap_3_rejected() {
+        let mut p = good_reply(origin(), NOW);
+        p.leap = 3;
+        assert_eq!(check(p), Err(Rejection::Unsynchronized));
+        p.leap = 1; // a leap second announcement is fine
+        assert!(check(p).is_ok());
+    }
+
+    #[test]
+    fn zero_transmit_rejected() {
+        let mut p = good_reply(origin(), NOW);
+        p.transmit = NtpTimestamp(0);
+        assert_eq!(check(p), Err(Rejection::ZeroTransmit));
+    }
+
+    #[test]
+    fn reference_after_transmit_rejected() {
+        let mut p = good_reply(origin(), NOW);
+        p.reference = NtpTimestamp::from_unix_ms(NOW + 10_000);
+        assert_eq!(check(p), Err(Rejection::ReferenceAfterTransmit));
+        p.reference = NtpTimestamp(0);
+        assert_eq!(check(p), Err(Rejection::NoReference));
+    }
+
+    #[test]
+    fn root_distance_over_limit_rejected() {
+        let mut p = good_reply(origin(), NOW);
+        p.root_dispersion = ms_to_short(1500);
+        assert!(matches!(check(p), Err(Rejection::RootDistance { .. })));
+        let mut p = good_reply(origin(), NOW);
+        p.root_delay = u32::MAX; // 65536 s: must not overflow
+        assert!(matches!(check(p), Err(Rejection::RootDistance { .. })));
+    }
+
+    #[test]
+    fn rtt_over_limit_rejected() {
+        let mut c = ctx(origin());
+        c.t4_boot_ms = BOOT + 5_000;
+        let r = check_reply(&good_reply(origin(), NOW).encode(), &c);
+        assert!(matches!(r, Err(Rejection::RttTooLong { rtt_ms: 4998, .. })));
+    }
+
+    #[test]
+    fn inconsistent_timestamps_rejected() {
+        // Server claims it sent before it received.
+        let mut p = good_reply(origin(), NOW);
+        p.transmit = NtpTimestamp::from_unix_ms(NOW - 5);
+        p.reference = NtpTimestamp::from_unix_ms(NOW - 60_000);
+        assert_eq!(check(p), Err(Rejection::BadTimestamps));
+        // Server claims longer processing than our whole round trip.
+        let mut p = good_reply(origin(), NOW);
+        p.transmit = NtpTimestamp::from_unix_ms(NOW + 500);
+        assert_eq!(check(p), Err(Rejection::BadTimestamps));
+        // Reply "received" before sent on our boot clock.
+        let mut c = ctx(origin());
+        c.t4_boot_ms = BOOT - 1;
+        let r = check_reply(&good_reply(origin(), NOW).encode(), &c);
+        assert_eq!(r, Err(Rejection::BadTimestamps));
+        // Receive timestamp zero.
+        let mut p = good_reply(origin(), NOW);
+        p.receive = NtpTimestamp(0);
+        assert_eq!(check(p), Err(Rejection::BadTimestamps));
+    }
+
+    #[test]
+    fn reply_across_2036_rollover() {
+        // 2036-02-07T06:28:16Z is NTP second 2^32, i.e. second 0 of era 1.
+        let rollover = (ERA_SECS - NTP_UNIX_DELTA_SECS) * 1000;
+        let mut p = good_reply(origin(), rollover - 1);
+        // receive in era 0, transmit in era 1, reference 60 s earlier in era 0
+        assert_eq!(p.transmit.seconds(), 0);
+        assert_eq!(p.receive.seconds(), u32::MAX);
+        p.reference = NtpTimestamp::from_unix_ms(rollover - 60_000);
+        let s = check(p).unwrap();
+        assert_eq!(s.offset_ms, (rollover - 1) - BOOT as i64 - 9);
+        assert_eq!(s.rtt_ms, 18);
+    }
+
+    #[test]
+    fn short_format_conversion() {
+        assert_eq!(short_to_ms(1 << 16), 1000);
+        assert_eq!(short_to_ms(0), 0);
+        assert_eq!(short_to_ms(ms_to_short(10)), 10);
+        assert_eq!(ms_to_short(u64::MAX / 2), u32::MAX);
+    }
+
+    // Unix ms from 1900 to 2500.
+    const MIN_MS: i64 = -NTP_UNIX_DELTA_SECS * 1000;
+    const MAX_MS: i64 = 16_725_225_600_000;
+
+    proptest! {
+        #[test]
+        fn unix_ntp_roundtrip_any_era(t in MIN_MS..MAX_MS, back in 0i64..(ERA_SECS * 1000)) {
+            // Any floor within one era before t recovers t exactly.
+            let ts = NtpTimestamp::from_unix_ms(t);
+            prop_assert_eq!(ts.to_unix_ms(t - back), Some(t));
+        }
+
+        #[test]
+        fn era_choice_is_first_after_floor(t in MIN_MS..MAX_MS, floor in MIN_MS..MAX_MS) {
+            let got = NtpTimestamp::from_unix_ms(t).to_unix_ms(floor).unwrap();
+            prop_assert!(got >= floor);
+            prop_assert!(got - floor < ERA_SECS * 1000);
+            prop_assert_eq!((got - t).rem_euclid(ERA_SECS * 1000), 0);
+        }
+
+        #[test]
+        fn near_pivot_within_half_era(t in MIN_MS..MAX_MS, d in -(ERA_SECS / 2 - 1) * 1000..(ERA_SECS / 2 - 1) * 1000) {
+            let ts = NtpTimestamp::from_unix_ms(t);
+            prop_assert_eq!(ts.to_unix_ms_near(t + d), Some(t));
+        }
+
+        #[test]
+        fn wrapping_diff_is_era_independent(t in MIN_MS..MAX_MS, d in -1_000_000_000_000i64..1_000_000_000_000) {
+            // Differences under 68 years survive the wrap, whichever eras the two lie in.
+            let a = NtpTimestamp::from_unix_ms(t);
+            let b = NtpTimestamp::from_unix_ms(t + d);
+            let got = b.wrapping_diff_ms(a);
+            // fractions are rounded up to the next 2^-32 s: allow one ms of truncation
+            prop_assert!((got - d).abs() <= 1, "got {} want {}", got, d);
+        }
+
+        #[test]
+        fn decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let _ = Packet::decode(&bytes);
+            let _ = check_reply(&bytes, &ReplyContext {
+                origin: NtpTimestamp(1),
+                sent_to: "127.0.0.1:1".parse().unwrap(),
+                received_from: "127.0.0.1:1".parse().unwrap(),
+                t1_boot_ms: 0,
+                t4_boot_ms: u64::MAX,
+                era_floor_unix_ms: i64::MAX - 1,
+                max_root_distance_ms: u64::MAX,
+                max_rtt_ms: u64::MAX,
+            });
+        }
+
+        #[test]
+        fn encode_decode_roundtrip(b in proptest::array::uniform32(any::<u8>()), c in proptest::array::uniform16(any::<u8>())) {
+            let mut bytes = [0u8; PACKET_LEN];
+            bytes[..32].copy_from_slice(&b);
+            bytes[32..48].copy_from_slice(&c);
+            prop_assert_eq!(Packet::decode(&bytes).unwrap().encode(), bytes);
+        }
+    }
+}

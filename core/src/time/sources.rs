@@ -1,0 +1,678 @@
+//! Time sources: NTP servers over UDP and HTTP(S) `Date` headers, queried in parallel.
+//!
+//! Each NTP server gets its own scoped thread and socket and 2–3 requests; the reply with the
+//! best round trip is kept. Waiting is bounded without reading a clock: sockets wait in short
+//! slices and each thread counts them. Once enough servers have answered to decide (a quorum
+//! and a majority of all queried), the rest get a short grace period instead of their full
+//! timeout, so a silent server costs ~0.3 s instead of 2 s.
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::clock::BootClock;
+use super::consensus::Interval;
+use super::sntp::{check_reply, NtpTimestamp, Packet, Rejection, ReplyContext};
+use super::PlatformError;
+
+/// The servers a sync asks by default (overridable in [`SyncConfig`]): several operators, so
+/// that no single one decides the time.
+pub const DEFAULT_NTP_SERVERS: [&str; 5] = [
+    "time.google.com",
+    "time.cloudflare.com",
+    "time.apple.com",
+    "id.pool.ntp.org",
+    "time.windows.com",
+];
+
+pub const NTP_PORT: u16 = 123;
+/// Granularity of all waiting: a socket read never blocks longer than this, so cancellation and
+/// grace periods take effect within one slice.
+const SLICE_MS: u64 = 20;
+/// Unsolicited packets (wrong origin or address) tolerated per server before giving up: a flood
+/// of garbage must not keep a query alive forever.
+const MAX_IGNORED_PACKETS: u32 = 16;
+
+/// How a sync queries and judges its sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncConfig {
+    /// `host`, `host:port`, `ip` or `[v6]:port`; port 123 by default.
+    pub ntp_servers: Vec<String>,
+    /// URLs whose `Date` header is a time source (through [`HttpsDate`]).
+    pub https_urls: Vec<String>,
+    /// Minimum number of agreeing sources (QA with one local server uses 1).
+    pub quorum: usize,
+    pub requests_per_server: u32,
+    /// Total time one server may take, over all its requests.
+    pub server_timeout_ms: u64,
+    /// Once a decision is possible, how long the stragglers still get (at least twice the
+    /// slowest round trip seen).
+    pub straggler_grace_ms: u64,
+    pub max_rtt_ms: u64,
+    pub max_root_distance_ms: u64,
+    /// Added to every interval: boot-clock granularity and scheduling jitter.
+    pub margin_ms: u64,
+    /// A result differing from the anchor's prediction by more than both uncertainties plus this
+    /// is quarantined.
+    pub quarantine_tolerance_ms: u64,
+    /// A quarantined result is confirmed by an agreeing sync at least this much later.
+    pub confirm_after_ms: u64,
+    /// Drift is measured between syncs of one boot at least this far apart.
+    pub drift_min_interval_ms: u64,
+    /// NTP seconds are read as the first time at or after this (the 2036 era choice).
+    pub era_floor_unix_ms: i64,
+    /// Uncertainty above which a synced clock is reported as Drifting.
+    pub drifting_above_ms: u64,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            ntp_servers: DEFAULT_NTP_SERVERS.iter().map(|s| s.to_string()).collect(),
+            https_urls: Vec::new(),
+            quorum: 3,
+            requests_per_server: 3,
+            server_timeout_ms: 2_000,
+            straggler_grace_ms: 250,
+            max_rtt_ms: 1_500,
+            max_root_distance_ms: 1_000,
+            margin_ms: 25,
+            quarantine_tolerance_ms: 2_000,
+            confirm_after_ms: 5 * 60_000,
+            drift_min_interval_ms: 4 * 3_600_000,
+            era_floor_unix_ms: super::sntp::DEFAULT_ERA_FLOOR_UNIX_MS,
+            drifting_above_ms: 2_000,
+        }
+    }
+}
+
+/// What kind of source gave a sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Ntp,
+    /// `authenticated`: the platform verified TLS for it (an `https://` URL).
+    Http {
+        authenticated: bool,
+    },
+}
+
+/// A usable answer: the true "UTC − boot" lies in `offset_ms ± half_width_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    pub offset_ms: i64,
+    pub half_width_ms: u64,
+    pub rtt_ms: u64,
+    pub kind: SourceKind,
+}
+
+impl Sample {
+    pub fn interval(&self) -> Interval {
+        Interval::around(self.offset_ms, self.half_width_ms)
+    }
+    pub fn authenticated(&self) -> bool {
+        matches!(
+            self.kind,
+            SourceKind::Http {
+                authenticated: true
+            }
+        )
+    }
+}
+
+/// One source's outcome in a sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceResult {
+    pub source: String,
+    pub outcome: Result<Sample, Rejection>,
+}
+
+/// The platform's HTTPS client (OkHttp / URLSession), used for `Date` headers. The core measures
+/// the round trip on the boot clock around the call.
+pub trait HttpsDate: Send + Sync {
+    /// The value of the `Date` header of a response from `url`.
+    fn fetch_date(&self, url: String) -> Result<String, PlatformError>;
+    /// Whether the response for `url` came over verified TLS (an authenticated source, which
+    /// may confirm a quarantined result).
+    fn is_authenticated(&self, url: String) -> bool;
+}
+
+/// Coordination between the query threads.
+struct Race {
+    total: usize,
+    quorum: usize,
+    answered: AtomicUsize,
+    decided: AtomicBool,
+    max_rtt_ms: AtomicU64,
+}
+
+impl Race {
+    fn answered(&self, rtt_ms: u64) {
+        self.max_rtt_ms.fetch_max(rtt_ms, Ordering::SeqCst);
+        let n = self.answered.fetch_add(1, Ordering::SeqCst) + 1;
+        if n >= self.quorum.max(1) && n * 2 > self.total {
+            self.decided.store(true, Ordering::SeqCst);
+        }
+    }
+    fn grace_slices(&self, config: &SyncConfig) -> u64 {
+        let rtt = self.max_rtt_ms.load(Ordering::SeqCst).saturating_mul(2);
+        config.straggler_grace_ms.max(rtt).div_ceil(SLICE_MS).max(1)
+    }
+}
+
+/// Queries every configured source in parallel and returns one result per source, in order.
+/// `skip` gives sources not to ask this time (backing off), with the reason to report.
+pub fn query_sources(
+    config: &SyncConfig,
+    https: Option<&dyn HttpsDate>,
+    boot: &dyn BootClock,
+    skip: &dyn Fn(&str) -> Option<Rejection>,
+) -> Vec<SourceResult> {
+    let ntp: Vec<&String> = config.ntp_servers.iter().collect();
+    let urls: Vec<&String> = match https {
+        Some(_) => config.https_urls.iter().collect(),
+        None => Vec::new(),
+    };
+    let mut results: Vec<Option<SourceResult>> = Vec::new();
+    let mut ask_ntp = Vec::new();
+    let mut ask_http = Vec::new();
+    for s in &ntp {
+        match skip(s) {
+            Some(r) => results.push(Some(SourceResult {
+                source: s.to_string(),
+                outcome: Err(r),
+            })),
+            None => {
+                ask_ntp.push((results.len(), s.to_string()));
+                results.push(None);
+            }
+        }
+    }
+    for u in &urls {
+        ask_http.push((results.len(), u.to_string()));
+        results.push(None);
+    }
+    let race = Race {
+        total: ask_ntp.len() + ask_http.len(),
+        quorum: config.quorum,
+        answered: AtomicUsize::new(0),
+        decided: AtomicBool::new(false),
+        max_rtt_ms: AtomicU64::new(0),
+    };
+    let race = &race;
+    let answers: Vec<(usize, SourceResult)> = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (i, server) in ask_ntp {
+            handles.push(scope.spawn(move || {
+                let outcome = query_ntp(&server, config, boot, race);
+                (
+                    i,
+                    SourceResult {
+                        source: server,
+                        outcome,
+                    },
+                )
+            }));
+        }
+        if let Some(client) = https {
+            for (i, url) in ask_http {
+                handles.push(scope.spawn(move || {
+                    let outcome = query_http_date(&url, client, config, boot);
+                    if let Ok(s) = &outcome {
+                        race.answered(s.rtt_ms);
+                    }
+                    (
+                        i,
+                        SourceResult {
+                            source: url,
+                            outcome,
+                        },
+                    )
+                }));
+            }
+        }
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    for (i, r) in answers {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.unwrap_or_else(|| SourceResult {
+                source: ntp
+                    .get(i)
+                    .map(|s| s.to_string())
+                    .or_else(|| {
+                        let j = i.checked_sub(ntp.len())?;
+                        urls.get(j).map(|s| s.to_string())
+                    })
+                    .unwrap_or_default(),
+                outcome: Err(Rejection::Network {
+                    reason: "the query thread failed".into(),
+                }),
+            })
+        })
+        .collect()
+}
+
+/// Resolves `host`, `host:port`, an IP, or `[v6]:port`; IPv4 first (more networks route it).
+pub fn resolve(server: &str) -> Result<SocketAddr, Rejection> {
+    if let Ok(a) = server.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    if let Ok(ip) = server.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, NTP_PORT));
+    }
+    let has_port = server
+        .rsplit_once(':')
+        .is_some_and(|(h, p)| !h.contains(':') && p.parse::<u16>().is_ok());
+    let found = if has_port {
+        server.to_socket_addrs()
+    } else {
+        (server, NTP_PORT).to_socket_addrs()
+    };
+    let mut addrs: Vec<SocketAddr> = found
+        .map_err(|e| Rejection::Resolve {
+            reason: e.to_string(),
+        })?
+        .collect();
+    addrs.sort_by_key(|a| !a.is_ipv4());
+    addrs.into_iter().next().ok_or(Rejection::Resolve {
+        reason: "no address found".into(),
+    })
+}
+
+fn query_ntp(
+    server: &str,
+    config: &SyncConfig,
+    boot: &dyn BootClock,
+    race: &Race,
+) -> Result<Sample, Rejection> {
+    let addr = resolve(server)?;
+    let bind: SocketAddr = if addr.is_ipv4() {
+        SocketAddr::from(([0, 0, 0, 0], 0))
+    } else {
+        SocketAddr::from(([0u16; 8], 0))
+    };
+    let net = |e: std::io::Error| Rejection::Network {
+        reason: e.to_string(),
+    };
+    let socket = UdpSocket::bind(bind).map_err(net)?;
+    socket
+        .set_read_timeout(Some(Duration::from_millis(SLICE_MS)))
+        .map_err(net)?;
+    let requests = u64::from(config.requests_per_server.max(1));
+    let per_request_slices = (config.server_timeout_ms / requests)
+        .div_ceil(SLICE_MS)
+        .max(1);
+    let mut best: Option<Sample> = None;
+    let mut last: Option<Rejection> = None;
+    let mut ignored = 0u32;
+    let mut grace: Option<u64> = None;
+    let mut buf = [0u8; 512];
+    'requests: for _ in 0..requests {
+        let origin = NtpTimestamp(rand::random::<u64>() | 1);
+        let request = Packet::request(origin).encode();
+        let t1 = boot.elapsed_ms();
+        if let Err(e) = socket.send_to(&request, addr) {
+            last = Some(net(e));
+            break;
+        }
+        let mut slices = per_request_slices;
+        loop {
+            if grace.is_none() && race.decided.load(Ordering::SeqCst) {
+                grace = Some(race.grace_slices(config));
+            }
+            if grace == Some(0) {
+                if best.is_none() {
+                    last = Some(Rejection::GaveUpAfterQuorum);
+                }
+                break 'requests;
+            }
+            match socket.recv_from(&mut buf) {
+                Ok((n, from)) => {
+                    let t4 = boot.elapsed_ms();
+                    let ctx = ReplyContext {
+                        origin,
+                        sent_to: addr,
+                        received_from: from,
+                        t1_boot_ms: t1,
+                        t4_boot_ms: t4,
+                        era_floor_unix_ms: config.era_floor_unix_ms,
+                        max_root_distance_ms: config.max_root_distance_ms,
+                        max_rtt_ms: config.max_rtt_ms,
+                    };
+                    match check_reply(buf.get(..n).unwrap_or(&[]), &ctx) {
+                        Ok(s) => {
+                            let sample = Sample {
+                                offset_ms: s.offset_ms,
+                                half_width_ms: s
+                                    .rtt_ms
+                                    .div_ceil(2)
+                                    .saturating_add(s.root_delay_ms.div_ceil(2))
+                                    .saturating_add(s.root_dispersion_ms)
+                                    .saturating_add(config.margin_ms),
+                                rtt_ms: s.rtt_ms,
+                                kind: SourceKind::Ntp,
+                            };
+                            if best.is_none() {
+                                race.answered(s.rtt_ms);
+                            }
+                            if best.is_none_or(|b| sample.rtt_ms < b.rtt_ms) {
+                                best = Some(sample);
+                            }
+                            continue 'requests;
+                        }
+                        // Not an answer to this request (a stale reply to an earlier one, or a
+                        // spoofer): keep listening, but not forever.
+                        Err(r @ (Rejection::WrongOrigin | Rejection::WrongAddress { .. })) => {
+                            last = Some(r);
+                            ignored += 1;
+                            if ignored > MAX_IGNORED_PACKETS {
+                                break 'requests;
+                            }
+                        }
+                        // A genuine Kiss-o'-Death ends the conversation at once. If an earlier
+                        // request already got a good answer (the server only minds our burst),
+                        // keep that answer: we stop asking either way.
+                        Err(r @ Rejection::KissOfDeath { .. }) => match best {
+                            Some(b) => return Ok(b),
+                            None => return Err(r),
+                        },
+                        Err(r) => {
+                            last = Some(r);
+                            continue 'requests;
+                        }
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    if let Some(g) = grace.as_mut() {
+                        *g -= 1;
+                    }
+                    slices -= 1;
+                    if slices == 0 {
+                        if last.is_none() {
+                            last = Some(Rejection::NoAnswer {
+                                waited_ms: config.server_timeout_ms,
+                            });
+                        }
+                        continue 'requests;
+                    }
+                }
+                Err(e) => {
+                    last = Some(net(e));
+                    break 'requests;
+                }
+            }
+        }
+    }
+    best.ok_or(last.unwrap_or(Rejection::NoAnswer {
+        waited_ms: config.server_timeout_ms,
+    }))
+}
+
+/// Parses an HTTP `Date` header (IMF-fixdate, RFC 7231) to Unix ms.
+pub fn parse_http_date(value: &str) -> Option<i64> {
+    let dt = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
+    Some(dt.timestamp_millis())
+}
+
+fn query_http_date(
+    url: &str,
+    client: &dyn HttpsDate,
+    config: &SyncConfig,
+    boot: &dyn BootClock,
+) -> Result<Sample, Rejection> {
+    let t1 = boot.elapsed_ms();
+    let value = client
+        .fetch_date(url.to_string())
+        .map_err(|e| Rejection::Http {
+            reason: e.to_string(),
+        })?;
+    let t4 = boot.elapsed_ms();
+    let authenticated = client.is_authenticated(url.to_string());
+    http_sample(&value, t1, t4, authenticated, config)
+}
+
+/// The interval an HTTP `Date` gives: the header is truncated to the second and was generated
+/// somewhere between T1 and T4, so UTC − boot lies in [D − T4, D + 1000 − T1].
+pub fn http_sample(
+    date: &str,
+    t1_boot_ms: u64,
+    t4_boot_ms: u64,
+    authenticated: bool,
+    config: &SyncConfig,
+) -> Result<Sample, Rejection> {
+    let d = parse_http_date(date).ok_or_else(|| Rejection::BadHttpDate {
+        value: date.chars().take(64).collect(),
+    })?;
+    let rtt_ms = t4_boot_ms
+        .checked_sub(t1_boot_ms)
+        .ok_or(Rejection::BadTimestamps)?;
+    if rtt_ms > config.max_rtt_ms {
+        return Err(Rejection::RttTooLong {
+            rtt_ms,
+            limit_ms: config.max_rtt_ms,
+        });
+    }
+    let t1 = i64::try_from(t1_boot_ms).map_err(|_| Rejection::BadTimestamps)?;
+    let t4 = i64::try_from(t4_boot_ms).map_err(|_| Rejection::BadTimestamps)?;
+    let lo = d.checked_sub(t4).ok_or(Rejection::BadTimestamps)?;
+    let hi = d
+        .checked_add(1000)
+        .and_then(|v| v.checked_sub(t1))
+        .ok_or(Rejection::BadTimestamps)?;
+    let iv = Interval {
+        lo_ms: lo,
+        hi_ms: hi,
+    };
+    Ok(Sample {
+        offset_ms: iv.midpoint(),
+        half_width_ms: iv.half_width().saturating_add(config.margin_ms),
+        rtt_ms,
+        kind: SourceKind::Http { authenticated },
+    })
+}
+
+/// A plain-HTTP `Date` client for the CLI and tests (no TLS, so never an authenticated source).
+#[derive(Debug, Clone, Copy)]
+pub struct PlainHttpDate {
+    pub timeout_ms: u64,
+}
+
+impl Default for PlainHttpDate {
+    fn default() -> Self {
+        PlainHttpDate { timeout_ms: 2_000 }
+    }
+}
+
+impl HttpsDate for PlainHttpDate {
+    fn fetch_date(&self, url: String) -> Result<String, PlatformError> {
+        http_date_header(&url, self.timeout_ms).map_err(|reason| PlatformError::Failed { reason })
+    }
+    fn is_authenticated(&self, _url: String) -> bool {
+        false
+    }
+}
+
+/// Sends `HEAD` over plain HTTP/1.1 and returns the `Date` header.
+fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, String> {
+    let u = url::Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
+    if u.scheme() != "http" {
+        return Err(format!(
+            "only http:// URLs are supported here, not {}://",
+            u.scheme()
+        ));
+    }
+    let host = u.host_str().ok_or("URL has no host")?;
+    let port = u.port_or_known_default().unwrap_or(80);
+    let timeout = Duration::from_millis(timeout_ms.max(1));
+    let addr = (host.trim_matches(['[', ']']), port)
+        .to_socket_addrs()
+        .map_err(|e| format!("could not resolve {host}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("no address for {host}"))?;
+    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    let path = match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_string(),
+    };
+    let host_header = match u.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
+    let request = format!(
+        "HEAD {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: kunci\r\nConnection: close\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        let n = stream.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.split("\r\n");
+    let status = lines.next().unwrap_or("");
+    if !status.starts_with("HTTP/1.") {
+        return Err("not an HTTP response".into());
+    }
+    lines
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("date")
+                .then(|| value.trim().to_string())
+        })
+        .ok_or_else(|| "the response has no Date header".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn resolve_forms() {
+        assert_eq!(
+            resolve("127.0.0.1").unwrap(),
+            "127.0.0.1:123".parse().unwrap()
+        );
+        assert_eq!(
+            resolve("127.0.0.1:1234").unwrap(),
+            "127.0.0.1:1234".parse().unwrap()
+        );
+        assert_eq!(resolve("[::1]:5").unwrap(), "[::1]:5".parse().unwrap());
+        assert_eq!(resolve("::1").unwrap(), "[::1]:123".parse().unwrap());
+        assert_eq!(
+            resolve("localhost:99").unwrap().port(),
+            99,
+            "host:port goes through the resolver"
+        );
+        assert!(matches!(
+            resolve("no-such-host.invalid"),
+            Err(Rejection::Resolve { .. })
+        ));
+    }
+
+    #[test]
+    fn http_date_parses_imf_fixdate() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000)
+        );
+        assert_eq!(parse_http_date("yesterday"), None);
+    }
+
+    #[test]
+    fn http_sample_interval_covers_truncation_and_rtt() {
+        let c = SyncConfig {
+            margin_ms: 0,
+            ..SyncConfig::default()
+        };
+        let s = http_sample("Sun, 06 Nov 1994 08:49:37 GMT", 1_000, 1_200, true, &c).unwrap();
+        let iv = s.interval();
+        assert!(iv.lo_ms <= 784_111_777_000 - 1_200);
+        assert!(iv.hi_ms >= 784_111_778_000 - 1_000);
+        assert!(s.authenticated());
+        assert!(matches!(
+            http_sample("garbage", 0, 1, false, &c),
+            Err(Rejection::BadHttpDate { .. })
+        ));
+        assert!(matches!(
+            http_sample("Sun, 06 Nov 1994 08:49:37 GMT", 0, 10_000, false, &c),
+            Err(Rejection::RttTooLong { .. })
+        ));
+    }
+
+    /// A one-shot HTTP server on 127.0.0.1 answering with `response`.
+    fn one_shot_http(response: &'static str) -> (String, std::thread::JoinHandle<String>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/time?x=1", l.local_addr().unwrap());
+        let h = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            let mut req = Vec::new();
+            let mut b = [0u8; 256];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = s.read(&mut b).unwrap();
+                if n == 0 {
+                    break;
+                }
+                req.extend_from_slice(&b[..n]);
+            }
+            s.write_all(response.as_bytes()).unwrap();
+            String::from_utf8_lossy(&req).into_owned()
+        });
+        (url, h)
+    }
+
+    #[test]
+    fn plain_http_date_client_against_local_server() {
+        let (url, h) = one_shot_http(
+            "HTTP/1.1 200 OK\r\nServer: t\r\ndate: Wed, 01 Apr 2026 10:00:00 GMT\r\nContent-Length: 0\r\n\r\n",
+        );
+        let c = PlainHttpDate::default();
+        assert_eq!(
+            c.fetch_date(url.clone()).unwrap(),
+            "Wed, 01 Apr 2026 10:00:00 GMT"
+        );
+        assert!(!c.is_authenticated(url));
+        let req = h.join().unwrap();
+        assert!(req.starts_with("HEAD /time?x=1 HTTP/1.1\r\n"), "{req}");
+        assert!(req.contains("\r\nHost: 127.0.0.1:"));
+    }
+
+    #[test]
+    fn plain_http_date_client_errors() {
+        let (url, h) = one_shot_http("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        let e = PlainHttpDate::default().fetch_date(url).unwrap_err();
+        assert!(e.to_string().contains("no Date header"), "{e}");
+        h.join().unwrap();
+        let e = PlainHttpDate::default()
+            .fetch_date("https://example.com/".into())
+            .unwrap_err();
+        assert!(e.to_string().contains("only http://"), "{e}");
+    }
+}
