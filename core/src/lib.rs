@@ -4,7 +4,10 @@
 //! layers over this crate (the shells through the UniFFI surface in [`ffi`]).
 
 pub mod enroll;
+pub mod ffi;
 pub mod otp;
 pub mod secret;
 
 pub use secret::Secret;
+
+uniffi::setup_scaffolding!();
