@@ -19,10 +19,13 @@ pub enum KunciError {
 }
 
 /// A 6-digit, 30 s, SHA-1 TOTP code for a raw secret at a unix time.
+///
+/// Not `unix`: argument names go verbatim into the generated C header, and clang on Linux
+/// predefines `unix` as a macro (`#define unix 1`), which breaks the Swift module.
 #[uniffi::export]
-pub fn totp_code(secret: Vec<u8>, unix: u64) -> Result<String, KunciError> {
+pub fn totp_code(secret: Vec<u8>, unix_time: u64) -> Result<String, KunciError> {
     OtpParams::totp(Secret::new(secret))
-        .code_at(unix)
+        .code_at(unix_time)
         .map_err(|e| KunciError::InvalidInput {
             reason: e.to_string(),
         })
