@@ -4,9 +4,12 @@
 //! layers over this crate (the shells through the UniFFI surface in [`ffi`]).
 
 pub mod enroll;
+pub mod ffi;
 pub mod otp;
 pub mod secret;
 pub mod time;
 pub mod vault;
 
 pub use secret::Secret;
+
+uniffi::setup_scaffolding!();

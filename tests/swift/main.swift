@@ -1,0 +1,7 @@
+// Explicit XCTest entry point: swift-corelibs-xctest has no test discovery without SwiftPM.
+// Every XCTestCase in this directory must be listed here, with its allTests.
+import XCTest
+
+XCTMain([
+    testCase(StandInFfiTests.allTests),
+])
