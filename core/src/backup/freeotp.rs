@@ -96,7 +96,12 @@ fn read_token(token: &Value) -> Result<Read, String> {
         algorithm: str_of(token, "algo"),
         digits: json::opt_u64(token, "digits")?,
         period: json::opt_u64(token, "period")?,
-        counter: json::opt_u64(token, "counter")?,
+        // FreeOTP stores the last counter it used (it increments before computing), so a
+        // token exported at counter c is c - 1 in its file; the same accounts exported by
+        // Aegis and FreeOTP+ in Aegis's published test data differ exactly so.
+        counter: json::opt_u64(token, "counter")?
+            .map(|c| c.checked_add(1).ok_or("the counter is at its maximum"))
+            .transpose()?,
     };
     let params = params_from(&raw, Secret::from_slice(&secret), &mut warnings)?;
     Ok((params, warnings))
