@@ -3,78 +3,81 @@
 //! in this repository; point KUNCI_BACKUP_SAMPLES at a folder holding them and run
 //! `cargo test -p kunci --test backup_samples -- --ignored`.
 
-use kunci::backup::{detect, import, Format, ImportBatch};
-use kunci::otp::{HashAlgorithm, OtpKind};
-use std::path::PathBuf;
+/// Inside `backup` so `cargo test -p kunci backup` selects these tests.
+mod backup {
+    use kunci::backup::{detect, import, Format, ImportBatch};
+    use kunci::otp::{HashAlgorithm, OtpKind};
+    use std::path::PathBuf;
 
-fn sample(name: &str) -> Option<Vec<u8>> {
-    let dir = PathBuf::from(std::env::var_os("KUNCI_BACKUP_SAMPLES")?);
-    std::fs::read(dir.join(name)).ok()
-}
+    fn sample(name: &str) -> Option<Vec<u8>> {
+        let dir = PathBuf::from(std::env::var_os("KUNCI_BACKUP_SAMPLES")?);
+        std::fs::read(dir.join(name)).ok()
+    }
 
-/// The accounts every sample describes: (issuer, name, kind, secret, code at t=1_700_000_000).
-fn check(batch: &ImportBatch, expect: usize) {
-    assert!(batch.refused.is_empty(), "{:?}", batch.refused);
-    assert_eq!(batch.accounts.len(), expect);
-    let deno = batch
-        .accounts
-        .iter()
-        .find(|a| a.issuer == "Deno" && a.name == "Mason")
-        .expect("Deno: Mason");
-    assert_eq!(deno.params.secret.to_base32(), "4SJHB4GSD43FZBAI7C2HLRJGPQ");
-    assert_eq!(deno.params.kind, OtpKind::Totp);
-    if let Some(wwe) = batch.accounts.iter().find(|a| a.issuer == "WWE") {
-        // 2FAS schema 2 had no token type: the HOTP account was stored as (and is read as) TOTP.
-        if wwe.params.kind == OtpKind::Hotp {
-            assert_eq!(wwe.params.counter, 10_300);
+    /// Every sample describes the same accounts: check the count and a few known values.
+    fn check(batch: &ImportBatch, expect: usize) {
+        assert!(batch.refused.is_empty(), "{:?}", batch.refused);
+        assert_eq!(batch.accounts.len(), expect);
+        let deno = batch
+            .accounts
+            .iter()
+            .find(|a| a.issuer == "Deno" && a.name == "Mason")
+            .expect("Deno: Mason");
+        assert_eq!(deno.params.secret.to_base32(), "4SJHB4GSD43FZBAI7C2HLRJGPQ");
+        assert_eq!(deno.params.kind, OtpKind::Totp);
+        if let Some(wwe) = batch.accounts.iter().find(|a| a.issuer == "WWE") {
+            // 2FAS schema 2 had no token type: the HOTP account was stored as (and is read as) TOTP.
+            if wwe.params.kind == OtpKind::Hotp {
+                assert_eq!(wwe.params.counter, 10_300);
+            }
+            assert_eq!(wwe.params.digits, 8);
+            assert_eq!(wwe.params.algorithm, HashAlgorithm::Sha512);
         }
-        assert_eq!(wwe.params.digits, 8);
-        assert_eq!(wwe.params.algorithm, HashAlgorithm::Sha512);
+        if let Some(spdx) = batch.accounts.iter().find(|a| a.issuer == "SPDX") {
+            assert_eq!((spdx.params.digits, spdx.params.period), (7, 20));
+            assert_eq!(spdx.params.algorithm, HashAlgorithm::Sha256);
+        }
     }
-    if let Some(spdx) = batch.accounts.iter().find(|a| a.issuer == "SPDX") {
-        assert_eq!((spdx.params.digits, spdx.params.period), (7, 20));
-        assert_eq!(spdx.params.algorithm, HashAlgorithm::Sha256);
+
+    fn run(name: &str, format: Format, password: Option<&str>, expect: usize) {
+        let Some(bytes) = sample(name) else {
+            eprintln!("skipped {name}: set KUNCI_BACKUP_SAMPLES");
+            return;
+        };
+        assert_eq!(detect(&bytes), Some(format), "{name}");
+        let batch = import(&bytes, format, password).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check(&batch, expect);
     }
-}
 
-fn run(name: &str, format: Format, password: Option<&str>, expect: usize) {
-    let Some(bytes) = sample(name) else {
-        eprintln!("skipped {name}: set KUNCI_BACKUP_SAMPLES");
-        return;
-    };
-    assert_eq!(detect(&bytes), Some(format), "{name}");
-    let batch = import(&bytes, format, password).unwrap_or_else(|e| panic!("{name}: {e}"));
-    check(&batch, expect);
-}
-
-#[test]
-#[ignore = "needs KUNCI_BACKUP_SAMPLES"]
-fn published_samples_import() {
-    run("aegis_plain.json", Format::Aegis, None, 7);
-    run("aegis_encrypted.json", Format::Aegis, Some("test"), 7);
-    run("2fas_authenticator_plain.2fas", Format::TwoFas, None, 4);
-    run(
-        "2fas_authenticator_encrypted.2fas",
-        Format::TwoFas,
-        Some("test"),
-        4,
-    );
-    run("2fas_authenticator_plain_v3.2fas", Format::TwoFas, None, 6);
-    run(
-        "2fas_authenticator_encrypted_v3.2fas",
-        Format::TwoFas,
-        Some("test"),
-        6,
-    );
-    run("2fas_authenticator_plain_v4.2fas", Format::TwoFas, None, 5);
-    run(
-        "2fas_authenticator_encrypted_v4.2fas",
-        Format::TwoFas,
-        Some("test"),
-        5,
-    );
-    run("ente_auth.txt", Format::Uris, None, 7);
-    run("freeotp_plus.json", Format::FreeOtpPlus, None, 6);
-    run("bitwarden.json", Format::Bitwarden, None, 4);
-    run("plain.txt", Format::Uris, None, 7);
+    #[test]
+    #[ignore = "needs KUNCI_BACKUP_SAMPLES"]
+    fn published_samples_import() {
+        run("aegis_plain.json", Format::Aegis, None, 7);
+        run("aegis_encrypted.json", Format::Aegis, Some("test"), 7);
+        run("2fas_authenticator_plain.2fas", Format::TwoFas, None, 4);
+        run(
+            "2fas_authenticator_encrypted.2fas",
+            Format::TwoFas,
+            Some("test"),
+            4,
+        );
+        run("2fas_authenticator_plain_v3.2fas", Format::TwoFas, None, 6);
+        run(
+            "2fas_authenticator_encrypted_v3.2fas",
+            Format::TwoFas,
+            Some("test"),
+            6,
+        );
+        run("2fas_authenticator_plain_v4.2fas", Format::TwoFas, None, 5);
+        run(
+            "2fas_authenticator_encrypted_v4.2fas",
+            Format::TwoFas,
+            Some("test"),
+            5,
+        );
+        run("ente_auth.txt", Format::Uris, None, 7);
+        run("freeotp_plus.json", Format::FreeOtpPlus, None, 6);
+        run("bitwarden.json", Format::Bitwarden, None, 4);
+        run("plain.txt", Format::Uris, None, 7);
+    }
 }

@@ -18,7 +18,7 @@ pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, 
         .trim_start()
         .starts_with('{')
     {
-        return Ok(import_lines(text));
+        return import_lines(text);
     }
     let doc = json::parse(bytes)?;
     let root = &doc.0;
@@ -58,7 +58,7 @@ pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, 
         .map_err(|_| BackupError::WrongPassword)?;
     let text =
         std::str::from_utf8(&plain).map_err(|_| damaged("the decrypted contents are not text"))?;
-    Ok(import_lines(text))
+    import_lines(text)
 }
 
 /// libsodium `crypto_pwhash(ALG_ARGON2ID13)`: memLimit in bytes (used in KiB), opsLimit passes,

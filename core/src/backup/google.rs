@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 pub fn import_google(bytes: &[u8], _password: Option<&str>) -> Result<ImportBatch, BackupError> {
     check_size(bytes)?;
     let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
-    Ok(import_lines(text))
+    import_lines(text)
 }
 
 /// A Google Authenticator export: one URI per QR code, and the accounts it could not carry.

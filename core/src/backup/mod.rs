@@ -238,6 +238,8 @@ pub enum BackupError {
     TooLarge { len: usize },
     #[error("this file is not a backup format Kunci can read")]
     NotRecognized,
+    #[error("the file holds no accounts")]
+    NoAccounts,
     #[error("this backup is protected by a password; enter it to continue")]
     PasswordRequired,
     #[error("the password is not correct for this backup")]

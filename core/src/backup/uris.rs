@@ -20,17 +20,20 @@ Keep it somewhere safe and delete it once you have imported it.";
 pub fn import_uris(bytes: &[u8], _password: Option<&str>) -> Result<ImportBatch, BackupError> {
     check_size(bytes)?;
     let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
-    Ok(import_lines(text))
+    import_lines(text)
 }
 
-pub(crate) fn import_lines(text: &str) -> ImportBatch {
+/// Reads URI lines; a text with no line to read at all is [`BackupError::NoAccounts`].
+pub(crate) fn import_lines(text: &str) -> Result<ImportBatch, BackupError> {
     let mut batch = ImportBatch::default();
+    let mut lines = 0usize;
     let mut batches: BTreeMap<i32, (u32, Vec<u32>)> = BTreeMap::new();
     for (index, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        lines += 1;
         if starts_with_ignore_case(line, "otpauth-migration:") {
             match decode_migration(line) {
                 Ok(m) => {
@@ -106,7 +109,10 @@ pub(crate) fn import_lines(text: &str) -> ImportBatch {
             });
         }
     }
-    batch
+    if lines == 0 {
+        return Err(BackupError::NoAccounts);
+    }
+    Ok(batch)
 }
 
 fn note_batch(batches: &mut BTreeMap<i32, (u32, Vec<u32>)>, info: BatchInfo) {
