@@ -62,7 +62,7 @@ pub fn export_google(
             None => kept.push((a.issuer.as_str(), a.name.as_str(), &a.params)),
         }
     }
-    debug_assert!(MAX_ACCOUNTS_PER_BATCH <= 10);
+    const { assert!(MAX_ACCOUNTS_PER_BATCH <= 10) };
     if !kept.is_empty() {
         export.uris = encode_migration(&kept, batch_id)
             .map_err(|e| BackupError::NotExportable {

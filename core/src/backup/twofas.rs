@@ -154,7 +154,7 @@ fn open(sealed: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, BackupError>
     if data.len() < 16 {
         return Err(damaged("the encrypted data is cut short"));
     }
-    debug_assert!(PBKDF2_ITERATIONS <= limits::PBKDF2_MAX_ITERATIONS);
+    const { assert!(PBKDF2_ITERATIONS <= limits::PBKDF2_MAX_ITERATIONS) };
     let mut key = Zeroizing::new([0u8; 32]);
     pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
         password.as_bytes(),
