@@ -14,6 +14,11 @@ impl Drop for Scrubbed {
     }
 }
 
+#[cfg(test)]
+pub(crate) fn scrub_for_tests(value: &mut Value) {
+    scrub(value)
+}
+
 fn scrub(value: &mut Value) {
     match value {
         Value::String(s) => s.zeroize(),
