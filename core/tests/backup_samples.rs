@@ -80,4 +80,34 @@ mod backup {
         run("bitwarden.json", Format::Bitwarden, None, 4);
         run("plain.txt", Format::Uris, None, 7);
     }
+
+    /// Writes Kunci's Aegis exports to KUNCI_BACKUP_OUT so other tools (Aegis's own
+    /// docs/decrypt.py, the app) can be pointed at them.
+    #[test]
+    #[ignore = "needs KUNCI_BACKUP_OUT"]
+    fn write_exports_for_other_tools() {
+        use kunci::backup::{export_aegis, export_aegis_encrypted, AegisKdf, BackupAccount};
+        use kunci::otp::OtpParams;
+        use kunci::Secret;
+        let Some(dir) = std::env::var_os("KUNCI_BACKUP_OUT") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        let mut a = BackupAccount::new(
+            "Deno",
+            "Mason",
+            OtpParams::totp(Secret::from_slice(b"12345678901234567890")),
+            0,
+        );
+        a.group = Some("Work".into());
+        a.notes = "note".into();
+        let accounts = [a];
+        std::fs::write(
+            dir.join("kunci_aegis_plain.json"),
+            export_aegis(&accounts).unwrap(),
+        )
+        .unwrap();
+        let enc = export_aegis_encrypted(&accounts, "test", &AegisKdf::default()).unwrap();
+        std::fs::write(dir.join("kunci_aegis_encrypted.json"), enc).unwrap();
+    }
 }

@@ -299,7 +299,8 @@ fn icon_of(entry: &Value) -> Option<String> {
     Some(format!("data:{mime};base64,{data}"))
 }
 
-/// An icon Aegis can show: `data:image/...;base64,...` with the bytes' SHA-256.
+/// An icon Aegis can show: `data:image/...;base64,...`. Aegis's `icon_hash` is the SHA-256 of
+/// the mime type's bytes followed by the image bytes.
 fn icon_fields(icon: Option<&str>) -> (Value, Value, Value) {
     use sha2::Digest;
     let parsed = icon.and_then(|i| {
@@ -309,10 +310,13 @@ fn icon_fields(icon: Option<&str>) -> (Value, Value, Value) {
             return None;
         }
         let bytes = b64_decode(data, "icon").ok()?;
+        let mut hash = sha2::Sha256::new();
+        hash.update(mime.as_bytes());
+        hash.update(&*bytes);
         Some((
             mime.to_string(),
             b64_encode(&bytes),
-            hex_encode(&sha2::Sha256::digest(&*bytes)),
+            hex_encode(&hash.finalize()),
         ))
     });
     match parsed {
@@ -494,7 +498,9 @@ mod tests {
             (data.as_str(), mime.as_str()),
             (Some("/9j/"), Some("image/jpeg"))
         );
-        assert_eq!(hash.as_str().map(str::len), Some(64));
+        use sha2::Digest;
+        let expected = hex_encode(&sha2::Sha256::digest(b"image/jpeg\xff\xd8\xff"));
+        assert_eq!(hash.as_str(), Some(expected.as_str()));
     }
 
     #[test]
