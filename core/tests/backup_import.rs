@@ -664,4 +664,69 @@ mod backup {
             batch.split(|i, n, s| i == a[0].issuer && n == a[0].name && s == &a[0].params.secret);
         assert_eq!(outcome.added.len(), 1);
     }
+
+    // ---------- fuzzing: untrusted input never panics ----------
+
+    fn leaves(v: &Value, path: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| leaves(x, format!("{path}/{k}"), out)),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| leaves(x, format!("{path}/{i}"), out)),
+            _ => {}
+        }
+        out.push(path);
+    }
+
+    fn nasty(i: usize) -> Value {
+        match i % 10 {
+            0 => Value::Null,
+            1 => json!(-1),
+            2 => json!(1e300),
+            3 => json!(u64::MAX),
+            4 => json!(""),
+            5 => json!("x".repeat(5000)),
+            6 => json!([]),
+            7 => json!({}),
+            8 => json!(true),
+            _ => json!("ÿ\u{0}:::"),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            for format in Format::ALL {
+                let _ = import(&bytes, format, Some("pw"));
+            }
+            let _ = import_auto(&bytes, None);
+        }
+
+        #[test]
+        fn any_json_field_replaced_by_anything_never_panics(which in 0usize..10_000, value in 0usize..10) {
+            let a = accounts();
+            let files: Vec<(Vec<u8>, Format)> = vec![
+                (export_aegis(&a).unwrap().to_vec(), Format::Aegis),
+                (twofas_file(4, None).0, Format::TwoFas),
+                (ente_file("pw", 8192, 1), Format::Ente),
+            ];
+            for (bytes, format) in files {
+                let mut root: Value = serde_json::from_slice(&bytes).unwrap();
+                let mut paths = Vec::new();
+                leaves(&root, String::new(), &mut paths);
+                let path = &paths[which % paths.len()];
+                if let Some(slot) = root.pointer_mut(path) {
+                    *slot = nasty(value);
+                }
+                let bytes = serde_json::to_vec(&root).unwrap();
+                let _ = import(&bytes, format, Some("pw"));
+                let _ = import_auto(&bytes, Some("pw"));
+            }
+        }
+    }
 }

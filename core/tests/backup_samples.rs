@@ -54,6 +54,16 @@ mod backup {
     fn published_samples_import() {
         run("aegis_plain.json", Format::Aegis, None, 7);
         run("aegis_encrypted.json", Format::Aegis, Some("test"), 7);
+        // Schema 1 stored no type, digits, period or algorithm: 2FAS then only had 6-digit
+        // SHA-1 TOTP at 30 s, which is what the importer's defaults give.
+        let v1 = sample("2fas_authenticator.json").unwrap_or_default();
+        if !v1.is_empty() {
+            let batch = import(&v1, Format::TwoFas, None).unwrap();
+            assert_eq!(batch.accounts.len(), 6);
+            assert!(batch.accounts.iter().all(|a| a.params.digits == 6
+                && a.params.period == 30
+                && a.params.kind == OtpKind::Totp));
+        }
         run("2fas_authenticator_plain.2fas", Format::TwoFas, None, 4);
         run(
             "2fas_authenticator_encrypted.2fas",
