@@ -378,7 +378,10 @@ mod backup {
         assert_eq!(batch.refused.len(), 1);
         assert_eq!(batch.refused[0].index, 5);
 
-        let encrypted = br#"{"encrypted": true, "passwordProtected": true, "items": []}"#;
+        // A password-protected export has no items at all, only an encrypted blob.
+        let encrypted = br#"{"encrypted": true, "passwordProtected": true, "salt": "c2FsdA==",
+            "kdfType": 0, "kdfIterations": 600000, "data": "2.abc|def|ghi"}"#;
+        assert_eq!(detect(encrypted), Some(Format::Bitwarden));
         assert!(matches!(
             import(encrypted, Format::Bitwarden, None),
             Err(BackupError::Unsupported { .. })

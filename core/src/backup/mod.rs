@@ -301,7 +301,8 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
             Some(Format::Ente)
         } else if has("tokens") && has("tokenOrder") {
             Some(Format::FreeOtpPlus)
-        } else if has("items") && (has("encrypted") || has("folders")) {
+        } else if has("passwordProtected") || (has("items") && (has("encrypted") || has("folders")))
+        {
             Some(Format::Bitwarden)
         } else {
             None
