@@ -3,6 +3,7 @@
 //! Every rule of the product lives here; the Android and iOS shells and the `kunci` CLI are thin
 //! layers over this crate (the shells through the UniFFI surface in [`ffi`]).
 
+pub mod backup;
 pub mod enroll;
 pub mod ffi;
 pub mod otp;

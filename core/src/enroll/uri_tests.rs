@@ -96,6 +96,7 @@ fn hotp_counter_and_steam_forms() {
 
 #[test]
 fn refusals_say_why() {
+    #[allow(clippy::type_complexity)] // a table of (input, check) reads best inline
     let cases: &[(&str, fn(&EnrollError) -> bool)] = &[
         ("https://example.com", |e| *e == EnrollError::NotOtpauth),
         ("", |e| *e == EnrollError::NotOtpauth),

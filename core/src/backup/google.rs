@@ -1,0 +1,76 @@
+//! Google Authenticator's export: `otpauth-migration://` URIs (one per QR code), and writing
+//! them in batches the app can scan.
+
+use super::uris::import_lines;
+use super::{check_size, damaged, ordered, BackupAccount, BackupError, ImportBatch, RefusedEntry};
+use crate::enroll::encode_migration;
+use crate::enroll::migration::MAX_ACCOUNTS_PER_BATCH;
+use crate::otp::{OtpKind, DEFAULT_PERIOD_SECONDS};
+use zeroize::Zeroizing;
+
+/// Reads the text of one or several `otpauth-migration://` URIs (one per line, as scanned from
+/// the export's QR codes). QR codes of the export that are not in the file are reported as a
+/// [`super::ImportWarning::MissingBatches`] warning. Plain `otpauth://` lines are read too.
+pub fn import_google(bytes: &[u8], _password: Option<&str>) -> Result<ImportBatch, BackupError> {
+    check_size(bytes)?;
+    let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
+    import_lines(text)
+}
+
+/// A Google Authenticator export: one URI per QR code, and the accounts it could not carry.
+#[derive(Debug, Default)]
+pub struct GoogleExport {
+    /// `otpauth-migration://` URIs of at most 10 accounts each, in list order.
+    pub uris: Vec<Zeroizing<String>>,
+    /// Accounts Google Authenticator cannot represent (Steam, periods other than 30 s, digits
+    /// other than 6 or 8), left out with the reason.
+    pub skipped: Vec<RefusedEntry>,
+}
+
+/// Writes accounts as Google Authenticator export URIs, at most 10 per URI (one QR code each).
+/// Google's format carries issuer, name, secret, algorithm, 6 or 8 digits, TOTP at 30 s and HOTP
+/// with its counter; every other account is listed in `skipped`, never silently changed.
+pub fn export_google(
+    accounts: &[BackupAccount],
+    batch_id: i32,
+) -> Result<GoogleExport, BackupError> {
+    let mut export = GoogleExport::default();
+    let mut kept = Vec::new();
+    for (index, a) in ordered(accounts).into_iter().enumerate() {
+        let p = &a.params;
+        let reason = match p.kind {
+            OtpKind::Steam => Some("Google Authenticator has no Steam codes".to_string()),
+            OtpKind::Totp if p.period != DEFAULT_PERIOD_SECONDS => Some(format!(
+                "Google Authenticator only has 30-second codes, this one changes every {} seconds",
+                p.period
+            )),
+            _ if p.digits != 6 && p.digits != 8 => Some(format!(
+                "Google Authenticator only has 6- or 8-digit codes, this one has {}",
+                p.digits
+            )),
+            OtpKind::Hotp if i64::try_from(p.counter).is_err() => {
+                Some("the counter is too large for Google Authenticator".to_string())
+            }
+            _ => None,
+        };
+        match reason {
+            Some(reason) => export.skipped.push(RefusedEntry {
+                index,
+                label: a.label(),
+                reason,
+            }),
+            None => kept.push((a.issuer.as_str(), a.name.as_str(), &a.params)),
+        }
+    }
+    const { assert!(MAX_ACCOUNTS_PER_BATCH <= 10) };
+    if !kept.is_empty() {
+        export.uris = encode_migration(&kept, batch_id)
+            .map_err(|e| BackupError::NotExportable {
+                reason: e.to_string(),
+            })?
+            .into_iter()
+            .map(Zeroizing::new)
+            .collect();
+    }
+    Ok(export)
+}

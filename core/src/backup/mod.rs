@@ -1,0 +1,530 @@
+//! Backups: Kunci's own encrypted backup, importers for other authenticators' exports, and
+//! exporters so nobody is locked in.
+//!
+//! This module works on a neutral in-memory model, [`BackupAccount`], and knows nothing of the
+//! vault: the vault turns its rows into `BackupAccount`s to export, and decides which imported
+//! accounts are new (see [`ImportBatch::split`]).
+//!
+//! Every importer reads untrusted bytes. The rules: a file larger than [`MAX_FILE_BYTES`] is
+//! refused before parsing; key-derivation parameters read from a file are bounded (see
+//! [`limits`]) so a hostile file cannot hang or exhaust memory; one bad entry is refused with a
+//! reason and never sinks the rest of the file; secrets are wiped after use and never appear in
+//! error text or `Debug` output.
+
+pub mod aegis;
+pub mod bitwarden;
+pub mod ente;
+pub mod freeotp;
+pub mod google;
+pub mod kunci;
+pub mod twofas;
+pub mod uris;
+
+mod json;
+mod report;
+
+use crate::enroll::Warning;
+use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
+use crate::secret::Secret;
+use std::fmt;
+
+pub use aegis::{export_aegis, export_aegis_encrypted, import_aegis, AegisKdf};
+pub use bitwarden::import_bitwarden;
+pub use ente::import_ente;
+pub use freeotp::import_freeotp_plus;
+pub use google::{export_google, import_google, GoogleExport};
+pub use kunci::{import_kunci, read_backup, write_backup, KdfParams};
+pub use report::{ImportOutcome, ReportLine, ReportStatus};
+pub use twofas::import_2fas;
+pub use uris::{export_uris, import_uris, EXPORT_WARNING};
+
+/// Largest file any importer reads. Real exports of hundreds of accounts with icons are a few MiB.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Bounds on key-derivation parameters read from files: generous for every real export, far
+/// below what would freeze a phone or exhaust its memory.
+pub mod limits {
+    /// scrypt N (Aegis writes 2^15).
+    pub const SCRYPT_MAX_N: u64 = 1 << 20;
+    pub const SCRYPT_MAX_R: u32 = 32;
+    pub const SCRYPT_MAX_P: u32 = 16;
+    /// scrypt memory is 128·N·r bytes; the same 1 GiB ceiling as Argon2.
+    pub const SCRYPT_MAX_MEMORY_BYTES: u64 = 1 << 30;
+    /// Argon2 memory in KiB (1 GiB; Ente's "sensitive" preset uses exactly this).
+    pub const ARGON2_MAX_MEMORY_KIB: u32 = 1 << 20;
+    pub const ARGON2_MAX_ITERATIONS: u32 = 64;
+    pub const ARGON2_MAX_PARALLELISM: u32 = 16;
+    pub const PBKDF2_MAX_ITERATIONS: u32 = 10_000_000;
+}
+
+/// An account as backups and other apps' exports carry it, independent of the vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupAccount {
+    pub issuer: String,
+    pub name: String,
+    pub params: OtpParams,
+    pub notes: String,
+    /// One group name per account (Aegis and 2FAS group ids are mapped to their names).
+    pub group: Option<String>,
+    /// An icon as the source carried it; images are kept as `data:<mime>;base64,<data>` URIs.
+    pub icon: Option<String>,
+    /// Order in the list, ascending.
+    pub position: i64,
+}
+
+impl BackupAccount {
+    /// A plain account with no notes, group or icon.
+    pub fn new(issuer: &str, name: &str, params: OtpParams, position: i64) -> Self {
+        BackupAccount {
+            issuer: issuer.to_string(),
+            name: name.to_string(),
+            params,
+            notes: String::new(),
+            group: None,
+            icon: None,
+            position,
+        }
+    }
+
+    /// `Issuer: name`, or just the name: how an entry is named in reports.
+    pub fn label(&self) -> String {
+        label(&self.issuer, &self.name)
+    }
+}
+
+pub(crate) fn label(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (true, _) => name.to_string(),
+        (false, true) => issuer.to_string(),
+        (false, false) => format!("{issuer}: {name}"),
+    }
+}
+
+/// An entry of a file that could not be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedEntry {
+    /// Zero-based position of the entry in the file (or line number minus one for text).
+    pub index: usize,
+    /// Issuer and account name when they could be read; never the secret.
+    pub label: String,
+    /// A sentence a person can act on.
+    pub reason: String,
+}
+
+/// Something worth telling the user about an import that did not stop it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportWarning {
+    /// The parser fixed something in one entry.
+    Entry {
+        index: usize,
+        label: String,
+        warning: Warning,
+    },
+    /// A Google Authenticator export was spread over several QR codes and some are missing.
+    MissingBatches {
+        batch_id: i32,
+        /// Zero-based indexes of the missing QR codes.
+        missing: Vec<u32>,
+        size: u32,
+    },
+    /// Part of an entry that Kunci cannot keep (an extra group, an icon it cannot read).
+    Dropped {
+        index: usize,
+        label: String,
+        what: String,
+    },
+}
+
+impl fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportWarning::Entry { label, warning, .. } => write!(f, "{label}: {warning}"),
+            ImportWarning::MissingBatches { missing, size, .. } => {
+                let shown: Vec<String> = missing
+                    .iter()
+                    .map(|i| (u64::from(*i) + 1).to_string())
+                    .collect();
+                write!(
+                    f,
+                    "this export was split into {size} QR codes; code(s) {} of {size} are missing, so their accounts were not imported",
+                    shown.join(", ")
+                )
+            }
+            ImportWarning::Dropped { label, what, .. } => write!(f, "{label}: {what}"),
+        }
+    }
+}
+
+/// What an importer read from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportBatch {
+    pub accounts: Vec<BackupAccount>,
+    pub refused: Vec<RefusedEntry>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// The file formats Kunci reads; `detect` picks one for `--format auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Kunci's own encrypted backup.
+    Kunci,
+    /// Aegis vault export, plain or encrypted.
+    Aegis,
+    /// 2FAS `.2fas` backup, plain or encrypted.
+    TwoFas,
+    /// Google Authenticator export: `otpauth-migration://` URIs, one per line.
+    Google,
+    /// Ente Auth export: encrypted JSON, or the plain text list of URIs.
+    Ente,
+    /// A plain list of `otpauth://` URIs, one per line.
+    Uris,
+    /// FreeOTP+ JSON export.
+    FreeOtpPlus,
+    /// Bitwarden unencrypted JSON export (`login.totp`).
+    Bitwarden,
+}
+
+impl Format {
+    pub const ALL: [Format; 8] = [
+        Format::Kunci,
+        Format::Aegis,
+        Format::TwoFas,
+        Format::Google,
+        Format::Ente,
+        Format::Uris,
+        Format::FreeOtpPlus,
+        Format::Bitwarden,
+    ];
+
+    /// The name the CLI's `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Kunci => "kunci",
+            Format::Aegis => "aegis",
+            Format::TwoFas => "2fas",
+            Format::Google => "google",
+            Format::Ente => "ente",
+            Format::Uris => "uris",
+            Format::FreeOtpPlus => "freeotp",
+            Format::Bitwarden => "bitwarden",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        let name = name.trim().to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .or(match name.as_str() {
+                "twofas" => Some(Format::TwoFas),
+                "freeotpplus" | "freeotp+" => Some(Format::FreeOtpPlus),
+                "otpauth" | "uri" | "text" => Some(Format::Uris),
+                _ => None,
+            })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackupError {
+    #[error(
+        "the file is too large ({len} bytes) to be an authenticator backup; the limit is 16 MiB"
+    )]
+    TooLarge { len: usize },
+    #[error("this file is not a backup format Kunci can read")]
+    NotRecognized,
+    #[error("the file holds no accounts")]
+    NoAccounts,
+    #[error("this backup is protected by a password; enter it to continue")]
+    PasswordRequired,
+    #[error("the password is not correct for this backup")]
+    WrongPassword,
+    #[error("the backup file is damaged or incomplete: {reason}")]
+    Damaged { reason: String },
+    #[error(
+        "this {format} backup uses version {version}, which this version of Kunci cannot read"
+    )]
+    UnsupportedVersion {
+        format: &'static str,
+        version: String,
+    },
+    #[error("this backup asks for unsafe decryption settings ({reason}); it was not opened")]
+    UnsafeParameters { reason: String },
+    #[error("this backup type is not supported: {reason}")]
+    Unsupported { reason: String },
+    #[error("this account cannot be exported: {reason}")]
+    NotExportable { reason: String },
+    #[error("the backup could not be verified after writing it; nothing was saved")]
+    VerifyFailed,
+    #[error("encryption failed: {reason}")]
+    Crypto { reason: String },
+}
+
+pub(crate) fn damaged(reason: impl Into<String>) -> BackupError {
+    BackupError::Damaged {
+        reason: reason.into(),
+    }
+}
+
+pub(crate) fn check_size(bytes: &[u8]) -> Result<(), BackupError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(BackupError::TooLarge { len: bytes.len() });
+    }
+    Ok(())
+}
+
+/// Looks at a file and says which format it is, or `None`. Cheap: no decryption.
+pub fn detect(bytes: &[u8]) -> Option<Format> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    if bytes.starts_with(kunci::MAGIC) {
+        return Some(Format::Kunci);
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let value = json::Scrubbed(value);
+        let obj = value.0.as_object()?;
+        let has = |k: &str| obj.contains_key(k);
+        return if has("header") && has("db") {
+            Some(Format::Aegis)
+        } else if has("schemaVersion") && (has("services") || has("servicesEncrypted")) {
+            Some(Format::TwoFas)
+        } else if has("kdfParams") && has("encryptedData") {
+            Some(Format::Ente)
+        } else if has("tokens") && has("tokenOrder") {
+            Some(Format::FreeOtpPlus)
+        } else if has("passwordProtected") || (has("items") && (has("encrypted") || has("folders")))
+        {
+            Some(Format::Bitwarden)
+        } else {
+            None
+        };
+    }
+    let mut uris = false;
+    for line in text.lines().map(str::trim) {
+        if crate::enroll::starts_with_ignore_case(line, "otpauth-migration:") {
+            return Some(Format::Google);
+        }
+        if crate::enroll::starts_with_ignore_case(line, "otpauth:") {
+            uris = true;
+        }
+    }
+    uris.then_some(Format::Uris)
+}
+
+/// Reads a file in the given format. Encrypted input without a password gives
+/// [`BackupError::PasswordRequired`], so the caller can ask for one and call again.
+pub fn import(
+    bytes: &[u8],
+    format: Format,
+    password: Option<&str>,
+) -> Result<ImportBatch, BackupError> {
+    match format {
+        Format::Kunci => import_kunci(bytes, password),
+        Format::Aegis => import_aegis(bytes, password),
+        Format::TwoFas => import_2fas(bytes, password),
+        Format::Google => import_google(bytes, password),
+        Format::Ente => import_ente(bytes, password),
+        Format::Uris => import_uris(bytes, password),
+        Format::FreeOtpPlus => import_freeotp_plus(bytes, password),
+        Format::Bitwarden => import_bitwarden(bytes, password),
+    }
+}
+
+/// [`detect`] then [`import`]; a file of no known format is [`BackupError::NotRecognized`].
+pub fn import_auto(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
+    check_size(bytes)?;
+    let format = detect(bytes).ok_or(BackupError::NotRecognized)?;
+    import(bytes, format, password)
+}
+
+/// The fields an entry of another app's export describes, before validation.
+pub(crate) struct RawEntry<'a> {
+    pub kind: OtpKind,
+    pub algorithm: Option<&'a str>,
+    pub digits: Option<u64>,
+    pub period: Option<u64>,
+    pub counter: Option<u64>,
+}
+
+/// Builds validated parameters from an entry's fields and its base32 secret; the error is a
+/// reason for the report.
+pub(crate) fn params_from(
+    raw: &RawEntry<'_>,
+    secret: Secret,
+    warnings: &mut Vec<Warning>,
+) -> Result<OtpParams, String> {
+    use crate::otp::{DEFAULT_PERIOD_SECONDS, STEAM_DIGITS};
+    let algorithm = match raw.algorithm.map(str::trim).filter(|a| !a.is_empty()) {
+        None => HashAlgorithm::Sha1,
+        Some(a) => HashAlgorithm::parse(a).ok_or_else(|| {
+            format!(
+                "the algorithm \"{}\" is not supported (use SHA1, SHA256 or SHA512)",
+                a.chars().take(24).collect::<String>()
+            )
+        })?,
+    };
+    let digits = match (raw.kind, raw.digits) {
+        (OtpKind::Steam, _) => STEAM_DIGITS,
+        (_, None) => 6,
+        (_, Some(d)) => u8::try_from(d)
+            .map_err(|_| format!("codes of {d} digits are not supported (use 4 to 10)"))?,
+    };
+    let period = match raw.period {
+        _ if raw.kind == OtpKind::Hotp => DEFAULT_PERIOD_SECONDS,
+        None | Some(0) => DEFAULT_PERIOD_SECONDS,
+        Some(p) => {
+            u32::try_from(p).map_err(|_| format!("a period of {p} seconds is not supported"))?
+        }
+    };
+    let counter = match raw.kind {
+        OtpKind::Hotp => raw.counter.unwrap_or(0),
+        _ => 0,
+    };
+    let params = OtpParams {
+        kind: raw.kind,
+        algorithm: if raw.kind == OtpKind::Steam {
+            HashAlgorithm::Sha1
+        } else {
+            algorithm
+        },
+        digits,
+        period,
+        counter,
+        secret,
+    };
+    params.validate().map_err(|e| e.to_string())?;
+    let bits = params.secret.len() * 8;
+    if bits < 128 {
+        warnings.push(Warning::ShortSecret { bits });
+    }
+    Ok(params)
+}
+
+/// Decodes a base32 secret as the URI parser does (spaces, lower case, padding forgiven).
+pub(crate) fn base32_secret(text: &str, warnings: &mut Vec<Warning>) -> Result<Secret, String> {
+    crate::enroll::uri::decode_base32_secret(text, warnings).map_err(|e| e.to_string())
+}
+
+/// Records per-entry warnings in a batch.
+pub(crate) fn push_warnings(
+    batch: &mut ImportBatch,
+    index: usize,
+    label: &str,
+    warnings: Vec<Warning>,
+) {
+    for warning in warnings {
+        batch.warnings.push(ImportWarning::Entry {
+            index,
+            label: label.to_string(),
+            warning,
+        });
+    }
+}
+
+/// Accounts in list order: by position, ties kept in their given order.
+pub(crate) fn ordered(accounts: &[BackupAccount]) -> Vec<&BackupAccount> {
+    let mut v: Vec<&BackupAccount> = accounts.iter().collect();
+    v.sort_by_key(|a| a.position);
+    v
+}
+
+/// Random bytes from the thread-local CSPRNG (seeded from the OS).
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    use rand::RngCore;
+    let mut out = [0u8; N];
+    rand::rng().fill_bytes(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.as_str()), Some(f));
+            assert_eq!(Format::from_name(&f.to_string().to_uppercase()), Some(f));
+        }
+        assert_eq!(Format::from_name("auto"), None);
+    }
+
+    #[test]
+    fn backup_detect_tolerates_bom_and_whitespace() {
+        let text = "\u{feff}\n  otpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n";
+        assert_eq!(detect(text.as_bytes()), Some(Format::Uris));
+        assert_eq!(
+            detect(b"  {\"services\": [], \"schemaVersion\": 4}"),
+            Some(Format::TwoFas)
+        );
+        assert_eq!(detect(b"{\"header\": {}, \"db\": {}}"), Some(Format::Aegis));
+        assert_eq!(detect(b"[1, 2]"), None);
+        assert_eq!(detect(b"{ not json"), None);
+    }
+
+    #[test]
+    fn backup_params_from_applies_defaults_and_limits() {
+        let raw = |kind, digits, period| RawEntry {
+            kind,
+            algorithm: Some("sha256"),
+            digits,
+            period,
+            counter: Some(5),
+        };
+        let secret = || Secret::from_slice(&[1u8; 20]);
+        let mut w = Vec::new();
+        let p = params_from(&raw(OtpKind::Totp, None, Some(0)), secret(), &mut w).unwrap();
+        assert_eq!((p.digits, p.period, p.counter), (6, 30, 0));
+        assert_eq!(p.algorithm, HashAlgorithm::Sha256);
+        let p = params_from(&raw(OtpKind::Steam, Some(8), None), secret(), &mut w).unwrap();
+        assert_eq!((p.digits, p.algorithm), (5, HashAlgorithm::Sha1));
+        let p = params_from(&raw(OtpKind::Hotp, Some(7), Some(99)), secret(), &mut w).unwrap();
+        assert_eq!((p.digits, p.counter), (7, 5));
+        assert!(params_from(&raw(OtpKind::Totp, Some(300), None), secret(), &mut w).is_err());
+        assert!(params_from(&raw(OtpKind::Totp, None, Some(1 << 40)), secret(), &mut w).is_err());
+        assert!(w.is_empty(), "20-byte secrets are not short");
+        params_from(
+            &raw(OtpKind::Totp, None, None),
+            Secret::from_slice(&[1; 10]),
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(w, [Warning::ShortSecret { bits: 80 }]);
+    }
+
+    #[test]
+    fn backup_json_strings_are_wiped_on_drop() {
+        let mut v = serde_json::json!({"a": ["SECRET"], "b": {"c": "SECRET"}});
+        json::scrub_for_tests(&mut v);
+        assert_eq!(v, serde_json::json!({"a": [""], "b": {"c": ""}}));
+    }
+
+    #[test]
+    fn backup_warnings_read_as_sentences() {
+        let w = ImportWarning::MissingBatches {
+            batch_id: 1,
+            missing: vec![0, 2],
+            size: 3,
+        };
+        assert!(w.to_string().contains("1, 3 of 3 are missing"));
+        let e = BackupError::TooLarge { len: 20 << 20 };
+        assert!(e.to_string().contains("16 MiB"));
+    }
+
+    #[test]
+    fn backup_account_label() {
+        let p = OtpParams::totp(Secret::from_slice(&[1; 20]));
+        assert_eq!(BackupAccount::new("I", "n", p.clone(), 0).label(), "I: n");
+        assert_eq!(BackupAccount::new("", "n", p.clone(), 0).label(), "n");
+        assert_eq!(BackupAccount::new("I", "", p, 0).label(), "I");
+    }
+}

@@ -1,0 +1,169 @@
+//! 2FAS Authenticator `.2fas` backups (schema versions 1 to 4), plain or encrypted with
+//! PBKDF2-HMAC-SHA256 (10 000 iterations) and AES-256-GCM.
+
+use super::json::{self, b64_decode, fixed, str_of, Scrubbed};
+use super::{
+    base32_secret, check_size, damaged, label, limits, params_from, push_warnings, BackupAccount,
+    BackupError, ImportBatch, RawEntry, RefusedEntry,
+};
+use crate::otp::OtpKind;
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use serde_json::Value;
+use std::collections::HashMap;
+use zeroize::Zeroizing;
+
+/// 2FAS's fixed PBKDF2 iteration count (not stored in the file).
+pub const PBKDF2_ITERATIONS: u32 = 10_000;
+const SCHEMA_VERSIONS: std::ops::RangeInclusive<u64> = 1..=4;
+
+/// Reads a `.2fas` backup; encrypted ones need `password`.
+pub fn import_2fas(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
+    check_size(bytes)?;
+    let doc = json::parse(bytes)?;
+    let root = &doc.0;
+    if !root.is_object()
+        || (root.get("services").is_none() && root.get("servicesEncrypted").is_none())
+    {
+        return Err(BackupError::NotRecognized);
+    }
+    if let Some(v) = json::u64_of(root, "schemaVersion") {
+        if !SCHEMA_VERSIONS.contains(&v) {
+            return Err(BackupError::UnsupportedVersion {
+                format: "2FAS",
+                version: v.to_string(),
+            });
+        }
+    }
+    let groups: HashMap<&str, &str> = root
+        .get("groups")
+        .and_then(Value::as_array)
+        .map(|gs| {
+            gs.iter()
+                .filter_map(|g| Some((str_of(g, "id")?, str_of(g, "name")?)))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let encrypted = str_of(root, "servicesEncrypted").filter(|s| !s.trim().is_empty());
+    let decrypted: Scrubbed;
+    let services = match encrypted {
+        Some(sealed) => {
+            let password = password.ok_or(BackupError::PasswordRequired)?;
+            let checked = match str_of(root, "reference").filter(|r| !r.trim().is_empty()) {
+                Some(reference) => {
+                    open(reference, password)?;
+                    true
+                }
+                None => false,
+            };
+            let plain = open(sealed, password).map_err(|e| match e {
+                // The password opened the reference, so the services part was damaged.
+                BackupError::WrongPassword if checked => {
+                    damaged("the encrypted accounts do not match the password check")
+                }
+                other => other,
+            })?;
+            decrypted = json::parse(&plain)?;
+            &decrypted.0
+        }
+        None => root
+            .get("services")
+            .ok_or_else(|| damaged("the backup has no list of accounts"))?,
+    };
+    let services = services
+        .as_array()
+        .ok_or_else(|| damaged("the list of accounts is not a list"))?;
+
+    let mut batch = ImportBatch::default();
+    for (index, service) in services.iter().enumerate() {
+        let otp = service.get("otp").unwrap_or(&Value::Null);
+        let issuer = str_of(service, "name")
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| str_of(otp, "issuer"))
+            .unwrap_or_default()
+            .trim();
+        let name = str_of(otp, "account").unwrap_or_default().trim();
+        let l = label(issuer, name);
+        match read_service(service, otp) {
+            Ok((params, warnings)) => {
+                push_warnings(&mut batch, index, &l, warnings);
+                let position = service
+                    .get("order")
+                    .and_then(|o| json::i64_of(o, "position"))
+                    .unwrap_or_else(|| i64::try_from(index).unwrap_or(i64::MAX));
+                let mut account = BackupAccount::new(issuer, name, params, position);
+                account.group = str_of(service, "groupId")
+                    .and_then(|id| groups.get(id))
+                    .map(|g| g.to_string());
+                batch.accounts.push(account);
+            }
+            Err(reason) => batch.refused.push(RefusedEntry {
+                index,
+                label: l,
+                reason,
+            }),
+        }
+    }
+    Ok(batch)
+}
+
+type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
+
+fn read_service(service: &Value, otp: &Value) -> Result<Read, String> {
+    let kind = match str_of(otp, "tokenType")
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        None | Some("TOTP") => OtpKind::Totp,
+        Some("HOTP") => OtpKind::Hotp,
+        Some("STEAM") => OtpKind::Steam,
+        Some(other) => {
+            return Err(format!(
+                "the code type \"{}\" is not supported",
+                other.chars().take(16).collect::<String>()
+            ))
+        }
+    };
+    let mut warnings = Vec::new();
+    let secret_text =
+        str_of(service, "secret").ok_or_else(|| "the entry has no secret".to_string())?;
+    let secret = base32_secret(secret_text, &mut warnings)?;
+    let raw = RawEntry {
+        kind,
+        algorithm: str_of(otp, "algorithm"),
+        digits: json::opt_u64(otp, "digits")?,
+        period: json::opt_u64(otp, "period")?,
+        counter: json::opt_u64(otp, "counter")?,
+    };
+    let params = params_from(&raw, secret, &mut warnings)?;
+    Ok((params, warnings))
+}
+
+/// Opens `base64(ciphertext+tag):base64(salt):base64(iv)`.
+fn open(sealed: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+    let mut parts = sealed.trim().split(':');
+    let (Some(data), Some(salt), Some(iv), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(damaged("the encrypted part does not have its three pieces"));
+    };
+    let data = b64_decode(data, "encrypted data")?;
+    let salt = b64_decode(salt, "salt")?;
+    let iv = fixed::<12>(&b64_decode(iv, "nonce")?, "nonce")?;
+    if data.len() < 16 {
+        return Err(damaged("the encrypted data is cut short"));
+    }
+    const { assert!(PBKDF2_ITERATIONS <= limits::PBKDF2_MAX_ITERATIONS) };
+    let mut key = Zeroizing::new([0u8; 32]);
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+        password.as_bytes(),
+        &salt,
+        PBKDF2_ITERATIONS,
+        key.as_mut(),
+    );
+    Aes256Gcm::new(key.as_ref().into())
+        .decrypt(Nonce::from_slice(&iv), data.as_slice())
+        .map(Zeroizing::new)
+        .map_err(|_| BackupError::WrongPassword)
+}

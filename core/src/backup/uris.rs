@@ -1,0 +1,178 @@
+//! Plain lists of `otpauth://` URIs, one per line (also Ente Auth's plain export, and the lines
+//! of a Google Authenticator export).
+
+use super::{
+    check_size, damaged, label, ordered, push_warnings, BackupAccount, BackupError, ImportBatch,
+    ImportWarning, RefusedEntry,
+};
+use crate::enroll::{decode_migration, format_uri, parse_uri, starts_with_ignore_case, BatchInfo};
+use std::collections::BTreeMap;
+use zeroize::Zeroizing;
+
+/// Shown before writing a URI list: the file holds every secret in clear text.
+pub const EXPORT_WARNING: &str =
+    "This file is NOT encrypted: anyone who gets it can generate your codes. \
+Keep it somewhere safe and delete it once you have imported it.";
+
+/// Reads a text file of `otpauth://` (and `otpauth-migration://`) URIs. Blank lines and lines
+/// starting with `#` are ignored; any other line that is not a usable URI is refused on its own.
+/// There is no encryption, so `password` is ignored.
+pub fn import_uris(bytes: &[u8], _password: Option<&str>) -> Result<ImportBatch, BackupError> {
+    check_size(bytes)?;
+    let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
+    import_lines(text)
+}
+
+/// Reads URI lines; a text with no line to read at all is [`BackupError::NoAccounts`].
+pub(crate) fn import_lines(text: &str) -> Result<ImportBatch, BackupError> {
+    let mut batch = ImportBatch::default();
+    let mut lines = 0usize;
+    let mut batches: BTreeMap<i32, (u32, Vec<u32>)> = BTreeMap::new();
+    for (index, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        lines += 1;
+        if starts_with_ignore_case(line, "otpauth-migration:") {
+            match decode_migration(line) {
+                Ok(m) => {
+                    note_batch(&mut batches, m.batch);
+                    for e in m.accounts {
+                        let l = label(&e.issuer, &e.name);
+                        push_warnings(&mut batch, index, &l, e.warnings);
+                        let position = i64::try_from(batch.accounts.len()).unwrap_or(i64::MAX);
+                        batch
+                            .accounts
+                            .push(BackupAccount::new(&e.issuer, &e.name, e.params, position));
+                    }
+                    for (_, l, err) in m.refused {
+                        batch.refused.push(RefusedEntry {
+                            index,
+                            label: l,
+                            reason: err.to_string(),
+                        });
+                    }
+                }
+                Err(err) => batch.refused.push(RefusedEntry {
+                    index,
+                    label: format!("line {}", index + 1),
+                    reason: err.to_string(),
+                }),
+            }
+            continue;
+        }
+        match parse_uri(line) {
+            Ok(e) => {
+                let l = label(&e.issuer, &e.name);
+                let extras = ente_extras(line);
+                if extras.trashed {
+                    batch.refused.push(RefusedEntry {
+                        index,
+                        label: l,
+                        reason: "it is in the other app's trash".into(),
+                    });
+                    continue;
+                }
+                push_warnings(&mut batch, index, &l, e.warnings);
+                let position = i64::try_from(batch.accounts.len()).unwrap_or(i64::MAX);
+                let mut account = BackupAccount::new(&e.issuer, &e.name, e.params, position);
+                account.notes = extras.note;
+                account.group = extras.tags.first().cloned();
+                if extras.tags.len() > 1 {
+                    batch.warnings.push(ImportWarning::Dropped {
+                        index,
+                        label: l,
+                        what: format!(
+                            "Kunci keeps one group per account; kept \"{}\", dropped {} more",
+                            extras.tags.first().map_or("", String::as_str),
+                            extras.tags.len() - 1
+                        ),
+                    });
+                }
+                batch.accounts.push(account);
+            }
+            Err(err) => batch.refused.push(RefusedEntry {
+                index,
+                label: format!("line {}", index + 1),
+                reason: err.to_string(),
+            }),
+        }
+    }
+    for (batch_id, (size, seen)) in batches {
+        let missing: Vec<u32> = (0..size).filter(|i| !seen.contains(i)).collect();
+        if !missing.is_empty() {
+            batch.warnings.push(ImportWarning::MissingBatches {
+                batch_id,
+                missing,
+                size,
+            });
+        }
+    }
+    if lines == 0 {
+        return Err(BackupError::NoAccounts);
+    }
+    Ok(batch)
+}
+
+fn note_batch(batches: &mut BTreeMap<i32, (u32, Vec<u32>)>, info: BatchInfo) {
+    let entry = batches.entry(info.id).or_insert((info.size, Vec::new()));
+    // A hostile size cannot make the missing list huge: Google exports have a few codes.
+    entry.0 = entry.0.max(info.size).min(1000);
+    if !entry.1.contains(&info.index) {
+        entry.1.push(info.index);
+    }
+}
+
+/// What Ente Auth adds to its URIs in a `codeDisplay` JSON parameter.
+#[derive(Default)]
+struct EnteExtras {
+    tags: Vec<String>,
+    note: String,
+    trashed: bool,
+}
+
+fn ente_extras(uri: &str) -> EnteExtras {
+    let query = uri.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    let Some(raw) = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "codeDisplay")
+        .map(|(_, v)| v.into_owned())
+    else {
+        return EnteExtras::default();
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&raw) else {
+        return EnteExtras::default();
+    };
+    let tags = value
+        .get("tags")
+        .and_then(|t| t.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str())
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    EnteExtras {
+        tags,
+        note: super::json::str_of(&value, "note")
+            .unwrap_or_default()
+            .to_string(),
+        trashed: value.get("trashed").and_then(|t| t.as_bool()) == Some(true),
+    }
+}
+
+/// Writes every account as an `otpauth://` URI, one per line, in list order.
+///
+/// **The result is not encrypted**: it holds every secret in clear text (see
+/// [`EXPORT_WARNING`]). Notes, groups and icons are not part of the URI format and are left out.
+pub fn export_uris(accounts: &[BackupAccount]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::new());
+    for a in ordered(accounts) {
+        out.push_str(&Zeroizing::new(format_uri(&a.issuer, &a.name, &a.params)));
+        out.push('\n');
+    }
+    out
+}
