@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "kunci", version, about = "Offline-first authenticator: codes, QR enrollment, trusted time")]
+#[command(
+    name = "kunci",
+    version,
+    about = "Offline-first authenticator: codes, QR enrollment, trusted time"
+)]
 struct Cli {
     /// Vault file (default: $KUNCI_VAULT, else the platform data directory).
     #[arg(long, global = true, env = "KUNCI_VAULT")]
@@ -102,7 +106,11 @@ fn main() -> ExitCode {
         Command::Code { uri, at } => stateless::code(&out, &read_arg(uri), at),
         Command::Inspect { uri } => stateless::inspect(&out, &read_arg(uri)),
         Command::Scan { images } => stateless::scan(&out, &images),
-        Command::Qr { uri, out: path, scale } => stateless::qr(&out, &read_arg(uri), &path, scale),
+        Command::Qr {
+            uri,
+            out: path,
+            scale,
+        } => stateless::qr(&out, &read_arg(uri), &path, scale),
         Command::Demo => demo::run(&out),
     };
     match result {

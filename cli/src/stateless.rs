@@ -121,7 +121,11 @@ pub fn inspect(out: &Output, text: &str) -> Result<Outcome, CliError> {
             refused: vec![],
         },
         Payload::Migration(m) => InspectJson {
-            accounts: m.accounts.iter().map(AccountJson::from_enrollment).collect(),
+            accounts: m
+                .accounts
+                .iter()
+                .map(AccountJson::from_enrollment)
+                .collect(),
             batch: Some(BatchJson {
                 index: m.batch.index,
                 size: m.batch.size,
@@ -157,7 +161,12 @@ pub fn inspect(out: &Output, text: &str) -> Result<Outcome, CliError> {
         }
         lines.extend(report.accounts.iter().map(AccountJson::describe));
         for r in &report.refused {
-            lines.push(format!("refused #{} {}: {}", r.index + 1, r.label, r.reason));
+            lines.push(format!(
+                "refused #{} {}: {}",
+                r.index + 1,
+                r.label,
+                r.reason
+            ));
         }
         lines.join("\n")
     });
@@ -241,8 +250,12 @@ pub fn qr(out: &Output, uri: &str, path: &Path, scale: u32) -> Result<Outcome, C
         out: &'a Path,
         bytes: usize,
     }
-    out.emit(&QrJson { out: path, bytes: png.len() }, || {
-        format!("wrote {} ({} bytes)", path.display(), png.len())
-    });
+    out.emit(
+        &QrJson {
+            out: path,
+            bytes: png.len(),
+        },
+        || format!("wrote {} ({} bytes)", path.display(), png.len()),
+    );
     Ok(Outcome::Done)
 }

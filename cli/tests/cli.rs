@@ -32,7 +32,11 @@ fn code_matches_rfc6238_vectors() {
         ("1234567890", "89005924", "91819424", "93441116"),
         ("20000000000", "65353130", "77737706", "47863826"),
     ] {
-        for (secret, alg, want) in [(RFC_SHA1, "SHA1", a), (&sha256, "SHA256", b), (&sha512, "SHA512", c)] {
+        for (secret, alg, want) in [
+            (RFC_SHA1, "SHA1", a),
+            (&sha256, "SHA256", b),
+            (&sha512, "SHA512", c),
+        ] {
             let uri = format!("otpauth://totp/rfc?secret={secret}&digits=8&algorithm={alg}");
             let o = kunci(&["code", &uri, "--at", t]);
             assert!(o.status.success(), "{}", stderr(&o));
@@ -85,7 +89,11 @@ fn reference(secret: &[u8], alg: &str, digits: u32, counter: u64, steam: bool) -
             })
             .collect();
     }
-    format!("{:0w$}", u64::from(v) % 10u64.pow(digits), w = digits as usize)
+    format!(
+        "{:0w$}",
+        u64::from(v) % 10u64.pow(digits),
+        w = digits as usize
+    )
 }
 
 #[test]
@@ -163,7 +171,11 @@ fn malformed_uris_exit_2_with_one_clear_line() {
 #[test]
 fn inspect_hides_the_secret_and_lists_migration_accounts() {
     let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    let o = kunci(&["--json", "inspect", &format!("otpauth://totp/A:b?secret={secret}")]);
+    let o = kunci(&[
+        "--json",
+        "inspect",
+        &format!("otpauth://totp/A:b?secret={secret}"),
+    ]);
     assert!(o.status.success());
     let text = stdout(&o);
     assert!(!text.contains(secret) && !text.contains("JBSWY3DP"));
@@ -172,7 +184,8 @@ fn inspect_hides_the_secret_and_lists_migration_accounts() {
     assert_eq!(v["accounts"][0]["kind"], "totp");
 
     let sample = "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC";
-    let v: serde_json::Value = serde_json::from_slice(&kunci(&["--json", "inspect", sample]).stdout).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&kunci(&["--json", "inspect", sample]).stdout).unwrap();
     assert_eq!(v["accounts"][0]["account"], "alice@google.com");
     assert_eq!(v["batch"]["size"], 1);
 }
@@ -182,13 +195,19 @@ fn qr_then_scan_round_trips_and_scan_reports_per_file() {
     let dir = std::env::temp_dir().join(format!("kunci-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let png = dir.join("code.png");
-    let uri = "otpauth://totp/ACME:jo@example.org?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME";
+    let uri =
+        "otpauth://totp/ACME:jo@example.org?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME";
     let o = kunci(&["qr", uri, "--out", png.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 
     let junk = dir.join("junk.png");
     std::fs::write(&junk, b"not an image at all").unwrap();
-    let o = kunci(&["--json", "scan", png.to_str().unwrap(), junk.to_str().unwrap()]);
+    let o = kunci(&[
+        "--json",
+        "scan",
+        png.to_str().unwrap(),
+        junk.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "an unreadable file is bad input");
     let lines: Vec<serde_json::Value> = stdout(&o)
         .lines()
@@ -197,7 +216,10 @@ fn qr_then_scan_round_trips_and_scan_reports_per_file() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["texts"][0], uri);
     assert_eq!(lines[0]["error"], serde_json::Value::Null);
-    assert!(lines[0]["bytes_hex"][0].as_str().unwrap().starts_with("6f7470617574683a2f2f"));
+    assert!(lines[0]["bytes_hex"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("6f7470617574683a2f2f"));
     assert!(lines[1]["error"].is_string());
 
     let o = kunci(&["qr", "not a uri", "--out", png.to_str().unwrap()]);
