@@ -82,6 +82,8 @@ impl CliError {
 }
 
 fn main() -> ExitCode {
+    // A QR decoder that panics on an odd photo is caught inside the core; keep it off stderr.
+    kunci::install_quiet_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

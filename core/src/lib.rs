@@ -5,7 +5,9 @@
 
 pub mod backup;
 pub mod enroll;
+mod fence;
 pub mod ffi;
+pub use fence::install_quiet_panic_hook;
 pub mod otp;
 pub mod secret;
 pub mod time;

@@ -1,8 +1,8 @@
 //! The two decoders, each call fenced by `catch_unwind`: a panic inside a decoder on hostile
 //! pixels (rqrr panics on some real photos) means "this pass found nothing", never a crash.
 
+use crate::fence::fenced;
 use std::collections::HashSet;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use rxing::common::{CharacterSet, GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
@@ -60,7 +60,7 @@ pub(crate) fn payload_from_bytes(bytes: Vec<u8>) -> (QrPayload, bool) {
 
 /// rqrr: its own row-average threshold, capstone search, perspective grid, Reed-Solomon.
 pub(crate) fn rqrr(img: &Gray) -> Vec<Found> {
-    let found = catch_unwind(AssertUnwindSafe(|| {
+    let found = fenced(|| {
         let mut prepared =
             rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]);
         let mut out = Vec::new();
@@ -72,7 +72,7 @@ pub(crate) fn rqrr(img: &Gray) -> Vec<Found> {
             }
         }
         out
-    }));
+    });
     found
         .unwrap_or_default()
         .into_iter()
@@ -97,7 +97,7 @@ pub(crate) enum Binarizer {
 
 /// rxing's port of the zxing-cpp QR reader, QR (model 1 and 2) only, every symbol in the image.
 pub(crate) fn rxing(img: &Gray, binarizer: Binarizer) -> Vec<Found> {
-    let found = catch_unwind(AssertUnwindSafe(|| {
+    let found = fenced(|| {
         let (Ok(w), Ok(h)) = (u32::try_from(img.w), u32::try_from(img.h)) else {
             return Vec::new();
         };
@@ -137,7 +137,7 @@ pub(crate) fn rxing(img: &Gray, binarizer: Binarizer) -> Vec<Found> {
                 (text, segments, b)
             })
             .collect::<Vec<_>>()
-    }));
+    });
     found
         .unwrap_or_default()
         .into_iter()
