@@ -18,7 +18,7 @@ pub const MAX_PERIOD_SECONDS: u32 = 86_400;
 pub const DEFAULT_PERIOD_SECONDS: u32 = 30;
 pub const STEAM_DIGITS: u8 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum OtpKind {
     /// RFC 6238: the counter is the time step.
     Totp,
@@ -42,7 +42,7 @@ impl OtpKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, uniffi::Enum)]
 pub enum HashAlgorithm {
     #[default]
     Sha1,

@@ -64,7 +64,7 @@ pub enum PlatformError {
 }
 
 /// How far the current time can be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, uniffi::Enum)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeStatus {
     /// Carried on the boot clock from a recent agreed sync.

@@ -28,7 +28,7 @@ pub const WALL_CLOCK_GROWTH_PPM: u64 = 200;
 pub const RATE_BACKOFF_MS: u64 = 15 * 60_000;
 
 /// What a sync did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStatus {
     /// The agreed time was applied.
@@ -153,8 +153,14 @@ impl TrustedClock {
 
     /// Asks the configured sources and applies what a majority agrees on.
     pub fn sync(&self) -> Result<SyncReport, TimeError> {
-        let has_https = self.https.is_some() && !self.config.https_urls.is_empty();
-        if self.config.ntp_servers.is_empty() && !has_https {
+        self.sync_with(&self.config)
+    }
+
+    /// Like [`TrustedClock::sync`], with other sources or quorum for this one sync (a QA engineer
+    /// pointing at a local server, an app letting the user pick servers).
+    pub fn sync_with(&self, config: &SyncConfig) -> Result<SyncReport, TimeError> {
+        let has_https = self.https.is_some() && !config.https_urls.is_empty();
+        if config.ntp_servers.is_empty() && !has_https {
             return Err(TimeError::NoSources);
         }
         let boot_id = self.boot.boot_id();
@@ -169,26 +175,27 @@ impl TrustedClock {
                     None => Rejection::Dropped,
                 })
         };
-        let results = query_sources(&self.config, self.https.as_deref(), &*self.boot, &skip);
-        self.apply(results)
+        let results = query_sources(config, self.https.as_deref(), &*self.boot, &skip);
+        self.apply_with(results, config)
     }
 
     /// Applies the results of querying sources (what [`TrustedClock::sync`] does after the
     /// network part; public so platform code and tests can feed samples).
     pub fn apply(&self, results: Vec<SourceResult>) -> Result<SyncReport, TimeError> {
+        self.apply_with(results, &self.config)
+    }
+
+    fn apply_with(
+        &self,
+        results: Vec<SourceResult>,
+        config: &SyncConfig,
+    ) -> Result<SyncReport, TimeError> {
         let boot_id = self.boot.boot_id();
         let boot_now = self.boot.elapsed_ms();
         let wall_now = self.wall.now_ms();
         let (outcome, snapshot) = {
             let mut state = self.lock();
-            let outcome = decide(
-                &mut state,
-                &self.config,
-                &results,
-                &boot_id,
-                boot_now,
-                wall_now,
-            );
+            let outcome = decide(&mut state, config, &results, &boot_id, boot_now, wall_now);
             (outcome, state.clone())
         };
         let saved = self.store.save(&snapshot).map_err(|e| TimeError::Store {
@@ -196,7 +203,7 @@ impl TrustedClock {
         });
         let decision = outcome?;
         saved?;
-        let estimate = estimate(&snapshot, &self.config, &boot_id, boot_now, wall_now);
+        let estimate = estimate(&snapshot, config, &boot_id, boot_now, wall_now);
         Ok(SyncReport {
             status: decision.status,
             offset_ms: estimate.offset_ms,

@@ -45,7 +45,7 @@ pub struct Account {
 }
 
 /// What `add` does when an account with the same issuer and name (ignoring case) exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
 pub enum OnConflict {
     /// Refuse with `Duplicate { existing_id }` so the caller can ask the user.
     #[default]

@@ -1,0 +1,361 @@
+//! `Authenticator`: one open vault with its trusted clock, as the apps use it.
+
+use super::platform::{
+    BootClock, ForeignBootClock, ForeignHttpsDate, ForeignKeyWrapper, HttpsDate, KeyWrapper,
+};
+use super::records::*;
+use crate::app::{ExportFormat, Kunci};
+use crate::enroll::qr::{self, LumaFrame, ScanEffort};
+use crate::error::KunciError;
+use crate::secret::Secret;
+use crate::time::{SyncConfig, SystemWallClock, TimeEstimate};
+use crate::vault::{KdfParams, OnConflict, Vault};
+use std::sync::Arc;
+
+/// Settings for opening or creating a vault. Zero / empty means "the default".
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct AuthenticatorOptions {
+    /// Argon2id memory for a new passphrase slot, in KiB (default 64 MiB).
+    #[uniffi(default = 0)]
+    pub kdf_memory_kib: u32,
+    /// Argon2id passes (default 3).
+    #[uniffi(default = 0)]
+    pub kdf_iterations: u32,
+    /// NTP servers as host or host:port (default: several public operators).
+    #[uniffi(default = [])]
+    pub ntp_servers: Vec<String>,
+    /// HTTPS URLs whose Date header is a time source (through the `HttpsDate` trait).
+    #[uniffi(default = [])]
+    pub https_urls: Vec<String>,
+    /// Agreeing sources needed to move the clock (default 3).
+    #[uniffi(default = 0)]
+    pub quorum: u32,
+}
+
+impl AuthenticatorOptions {
+    fn kdf(&self) -> KdfParams {
+        let d = KdfParams::DEFAULT;
+        KdfParams {
+            memory_kib: if self.kdf_memory_kib == 0 {
+                d.memory_kib
+            } else {
+                self.kdf_memory_kib
+            },
+            iterations: if self.kdf_iterations == 0 {
+                d.iterations
+            } else {
+                self.kdf_iterations
+            },
+            parallelism: d.parallelism,
+        }
+    }
+
+    fn sync_config(&self) -> SyncConfig {
+        let mut c = SyncConfig::default();
+        if !self.ntp_servers.is_empty() {
+            c.ntp_servers = self.ntp_servers.clone();
+        }
+        c.https_urls = self.https_urls.clone();
+        if self.quorum > 0 {
+            c.quorum = self.quorum as usize;
+        }
+        c
+    }
+}
+
+#[derive(uniffi::Object)]
+pub struct Authenticator {
+    app: Kunci,
+    options: AuthenticatorOptions,
+}
+
+impl Authenticator {
+    fn wrap(
+        vault: Vault,
+        boot_clock: Arc<dyn BootClock>,
+        https: Option<Arc<dyn HttpsDate>>,
+        options: AuthenticatorOptions,
+    ) -> Arc<Self> {
+        crate::install_quiet_panic_hook();
+        let https = https.map(|h| Arc::new(ForeignHttpsDate(h)) as Arc<dyn crate::time::HttpsDate>);
+        let app = Kunci::new(
+            vault,
+            Arc::new(ForeignBootClock::new(boot_clock)),
+            Arc::new(SystemWallClock),
+            options.sync_config(),
+            https,
+        );
+        Arc::new(Authenticator { app, options })
+    }
+
+    fn stamp(&self) -> i64 {
+        self.app.now().unix_seconds()
+    }
+}
+
+fn secret_of(passphrase: String) -> Secret {
+    Secret::new(passphrase.into_bytes())
+}
+
+#[uniffi::export]
+impl Authenticator {
+    /// Creates a new vault file with a passphrase slot, a platform slot, or both.
+    #[uniffi::constructor]
+    pub fn create(
+        path: String,
+        passphrase: Option<String>,
+        key_wrapper: Option<Arc<dyn KeyWrapper>>,
+        boot_clock: Arc<dyn BootClock>,
+        https: Option<Arc<dyn HttpsDate>>,
+        options: AuthenticatorOptions,
+    ) -> Result<Arc<Self>, KunciError> {
+        // Creation time only labels the slots; the wall clock is good enough for that.
+        let now = crate::time::WallClock::now_ms(&SystemWallClock).div_euclid(1000);
+        let vault = match (passphrase, key_wrapper.as_ref()) {
+            (Some(p), wrapper) => {
+                let v = Vault::create(&path, &secret_of(p), options.kdf(), now)?;
+                if let Some(w) = wrapper {
+                    v.add_platform_slot(&ForeignKeyWrapper(w.clone()), now)?;
+                }
+                v
+            }
+            (None, Some(w)) => {
+                Vault::create_with_key_wrapper(&path, &ForeignKeyWrapper(w.clone()), now)?
+            }
+            (None, None) => {
+                return Err(KunciError::invalid(
+                    "a new vault needs a passphrase or a platform key",
+                ))
+            }
+        };
+        Ok(Self::wrap(vault, boot_clock, https, options))
+    }
+
+    #[uniffi::constructor]
+    pub fn open_with_passphrase(
+        path: String,
+        passphrase: String,
+        boot_clock: Arc<dyn BootClock>,
+        https: Option<Arc<dyn HttpsDate>>,
+        options: AuthenticatorOptions,
+    ) -> Result<Arc<Self>, KunciError> {
+        let vault = Vault::open_with_passphrase(&path, &secret_of(passphrase))?;
+        Ok(Self::wrap(vault, boot_clock, https, options))
+    }
+
+    #[uniffi::constructor]
+    pub fn open_with_key_wrapper(
+        path: String,
+        key_wrapper: Arc<dyn KeyWrapper>,
+        boot_clock: Arc<dyn BootClock>,
+        https: Option<Arc<dyn HttpsDate>>,
+        options: AuthenticatorOptions,
+    ) -> Result<Arc<Self>, KunciError> {
+        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper))?;
+        Ok(Self::wrap(vault, boot_clock, https, options))
+    }
+
+    /// Accounts in list order (rows that cannot be opened are in `codes().unreadable`).
+    pub fn accounts(&self) -> Result<Vec<AccountInfo>, KunciError> {
+        Ok(self
+            .app
+            .vault()
+            .list()?
+            .accounts
+            .iter()
+            .map(AccountInfo::from)
+            .collect())
+    }
+
+    /// Accounts whose issuer, name, notes or group contain `query` (any case).
+    pub fn search(&self, query: String) -> Result<Vec<AccountInfo>, KunciError> {
+        Ok(self
+            .app
+            .vault()
+            .search(&query)?
+            .accounts
+            .iter()
+            .map(AccountInfo::from)
+            .collect())
+    }
+
+    /// Enrolls an otpauth URI or every account of a Google export URI.
+    pub fn enroll_uri(
+        &self,
+        uri: String,
+        on_conflict: OnConflict,
+    ) -> Result<EnrollReport, KunciError> {
+        Ok(self.app.enroll_text(&uri, on_conflict)?.into())
+    }
+
+    /// Enrolls from a camera frame's luma plane (zero-copy). `NotAQrCode` means "keep scanning".
+    pub fn enroll_frame(
+        &self,
+        width: u32,
+        height: u32,
+        row_stride: u32,
+        frame: &[u8],
+        on_conflict: OnConflict,
+    ) -> Result<EnrollReport, KunciError> {
+        let luma = LumaFrame {
+            width,
+            height,
+            row_stride,
+            bytes: frame,
+        };
+        let payloads = qr::decode_luma(&luma, ScanEffort::Frame)?;
+        Ok(self.app.enroll_payloads(&payloads, on_conflict)?.into())
+    }
+
+    /// Enrolls from a screenshot or photo (PNG, JPEG, WebP).
+    pub fn enroll_image(
+        &self,
+        image: Vec<u8>,
+        on_conflict: OnConflict,
+    ) -> Result<EnrollReport, KunciError> {
+        let payloads = qr::decode_image(&image)?;
+        Ok(self.app.enroll_payloads(&payloads, on_conflict)?.into())
+    }
+
+    /// Every code at the trusted time.
+    pub fn codes(&self) -> Result<CodeList, KunciError> {
+        Ok(self.app.codes(None)?.into())
+    }
+
+    /// Every code at a given time (QA, tests); the time is taken as verified.
+    pub fn codes_at(&self, unix_ms: i64) -> Result<CodeList, KunciError> {
+        let at = TimeEstimate {
+            utc_ms: unix_ms,
+            uncertainty_ms: 0,
+            status: crate::time::TimeStatus::Synced,
+            offset_ms: 0,
+        };
+        Ok(self.app.codes(Some(at))?.into())
+    }
+
+    /// HOTP: advances the counter (saved first) and returns the new code.
+    pub fn next_code(&self, id: i64) -> Result<String, KunciError> {
+        self.app.next_hotp(id)
+    }
+
+    pub fn rename(&self, id: i64, issuer: String, name: String) -> Result<AccountInfo, KunciError> {
+        Ok((&self.app.vault().rename(id, &issuer, &name, self.stamp())?).into())
+    }
+
+    pub fn set_notes(&self, id: i64, notes: String) -> Result<AccountInfo, KunciError> {
+        Ok((&self.app.vault().set_notes(id, &notes, self.stamp())?).into())
+    }
+
+    pub fn set_group(&self, id: i64, group: Option<String>) -> Result<AccountInfo, KunciError> {
+        Ok((&self
+            .app
+            .vault()
+            .set_group(id, group.as_deref(), self.stamp())?)
+            .into())
+    }
+
+    /// Moves an account to `position` (0 = first).
+    pub fn move_account(&self, id: i64, position: i64) -> Result<(), KunciError> {
+        Ok(self.app.vault().reorder(id, position)?)
+    }
+
+    pub fn remove(&self, id: i64) -> Result<(), KunciError> {
+        Ok(self.app.vault().remove(id)?)
+    }
+
+    /// The trusted time now.
+    pub fn time_now(&self) -> TimeInfo {
+        self.app.now().into()
+    }
+
+    /// Syncs time with the configured sources.
+    pub fn sync_time(&self) -> Result<SyncResult, KunciError> {
+        Ok(self.app.sync_time(None)?.into())
+    }
+
+    /// Syncs with the given NTP servers (host:port) and quorum, e.g. QA's `kunci time serve`.
+    pub fn sync_time_with(
+        &self,
+        ntp_servers: Vec<String>,
+        quorum: u32,
+    ) -> Result<SyncResult, KunciError> {
+        let mut config = self.options.sync_config();
+        config.ntp_servers = ntp_servers;
+        config.quorum = (quorum as usize).max(1);
+        Ok(self.app.sync_time(Some(&config))?.into())
+    }
+
+    /// A JSON summary for helpdesk tickets: time status, offset, uncertainty, last sync,
+    /// sources, time zone. No secrets, no account names.
+    pub fn diagnostics(&self, time_zone: String, utc_offset_seconds: i32) -> String {
+        let d = self.app.clock().diagnostics(&time_zone, utc_offset_seconds);
+        serde_json::to_string(&d).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Imports another app's export or a Kunci backup; `format` None detects it.
+    pub fn import_file(
+        &self,
+        bytes: Vec<u8>,
+        format: Option<ImportFormat>,
+        password: Option<String>,
+    ) -> Result<ImportReport, KunciError> {
+        let password = password.map(zeroize::Zeroizing::new);
+        Ok(self
+            .app
+            .import(
+                &bytes,
+                format.map(Into::into),
+                password.as_deref().map(String::as_str),
+            )?
+            .into())
+    }
+
+    /// Writes an export. `Uris` and unencrypted `Aegis` are NOT encrypted: warn the user.
+    pub fn export_file(
+        &self,
+        format: ExportFormat,
+        password: Option<String>,
+    ) -> Result<Vec<u8>, KunciError> {
+        let password = password.map(zeroize::Zeroizing::new);
+        let kdf = crate::backup::KdfParams {
+            memory_kib: self.options.kdf().memory_kib,
+            iterations: self.options.kdf().iterations,
+            parallelism: self.options.kdf().parallelism,
+        };
+        let bytes = self
+            .app
+            .export(format, password.as_deref().map(String::as_str), &kdf)?;
+        Ok(bytes.to_vec())
+    }
+
+    /// Adds a passphrase slot (e.g. a recovery passphrase beside the platform key).
+    pub fn add_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
+        self.app.vault().add_passphrase_slot(
+            &secret_of(passphrase),
+            self.options.kdf(),
+            self.stamp(),
+        )?;
+        Ok(())
+    }
+
+    pub fn change_passphrase(&self, old: String, new: String) -> Result<(), KunciError> {
+        Ok(self.app.vault().change_passphrase(
+            &secret_of(old),
+            &secret_of(new),
+            self.options.kdf(),
+        )?)
+    }
+
+    /// Adds a platform key slot, so the app can open without the passphrase.
+    pub fn add_platform_key(&self, key_wrapper: Arc<dyn KeyWrapper>) -> Result<(), KunciError> {
+        self.app
+            .vault()
+            .add_platform_slot(&ForeignKeyWrapper(key_wrapper), self.stamp())?;
+        Ok(())
+    }
+
+    /// Forgets the vault key; every call fails with `Locked` until the object is reopened.
+    pub fn lock(&self) {
+        self.app.vault().lock();
+    }
+}

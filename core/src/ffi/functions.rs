@@ -1,0 +1,74 @@
+//! Stateless exports: what a shell needs before (or without) a vault.
+
+use super::records::{AccountPreview, CodeInfo, QrCode};
+use crate::enroll::qr::{self, LumaFrame, ScanEffort};
+use crate::enroll::{parse_payload, Payload};
+use crate::error::KunciError;
+
+/// The core's version, for an About screen and bug reports.
+#[uniffi::export]
+pub fn kunci_version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
+
+/// Every account an otpauth or otpauth-migration URI holds, for a confirmation screen.
+#[uniffi::export]
+pub fn preview_uri(uri: String) -> Result<Vec<AccountPreview>, KunciError> {
+    Ok(match parse_payload(&uri)? {
+        Payload::Single(e) => vec![AccountPreview::from(&e)],
+        Payload::Migration(m) => m.accounts.iter().map(AccountPreview::from).collect(),
+    })
+}
+
+/// The code of an otpauth URI at `unix_time` seconds (QA tools, tests).
+#[uniffi::export]
+pub fn code_for_uri(uri: String, unix_time: u64) -> Result<CodeInfo, KunciError> {
+    let e = crate::enroll::parse_uri(&uri)?;
+    let view = e.params.view_at(unix_time)?;
+    Ok(CodeInfo::new(0, &e.issuer, &e.name, &e.params, view))
+}
+
+/// QR codes in one camera frame's luma plane (Android `ImageProxy` Y plane, iOS
+/// `CVPixelBuffer` plane 0), read without copying. `thorough`: every pass (a still picture);
+/// otherwise the cheap passes of a live preview, which retries on the next frame.
+#[uniffi::export]
+pub fn decode_qr_frame(
+    width: u32,
+    height: u32,
+    row_stride: u32,
+    frame: &[u8],
+    thorough: bool,
+) -> Result<Vec<QrCode>, KunciError> {
+    crate::install_quiet_panic_hook();
+    let effort = if thorough {
+        ScanEffort::Thorough
+    } else {
+        ScanEffort::Frame
+    };
+    let luma = LumaFrame {
+        width,
+        height,
+        row_stride,
+        bytes: frame,
+    };
+    Ok(qr::decode_luma(&luma, effort)?
+        .into_iter()
+        .map(QrCode::from)
+        .collect())
+}
+
+/// QR codes in an encoded picture (PNG, JPEG, WebP: a screenshot or a gallery photo).
+#[uniffi::export]
+pub fn decode_qr_image(image: Vec<u8>) -> Result<Vec<QrCode>, KunciError> {
+    crate::install_quiet_panic_hook();
+    Ok(qr::decode_image(&image)?
+        .into_iter()
+        .map(QrCode::from)
+        .collect())
+}
+
+/// A PNG of a QR code for `text` (an export code to show, a QA fixture).
+#[uniffi::export]
+pub fn render_qr_png(text: String, module_px: u32) -> Result<Vec<u8>, KunciError> {
+    Ok(qr::render_png(&text, module_px)?)
+}

@@ -1,0 +1,342 @@
+//! Records and enums that cross the FFI. Secrets never do: accounts come back without them.
+
+use crate::app::{AccountCode, CodeSheet, EnrollOutcome};
+use crate::backup::{self, ImportOutcome, ReportStatus};
+use crate::enroll::qr::QrPayload;
+use crate::enroll::Enrollment;
+use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
+use crate::time::{SyncReport, SyncStatus, TimeEstimate, TimeStatus};
+use crate::vault::Account;
+
+/// An account as a list shows it; the secret stays in the core.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AccountInfo {
+    pub id: i64,
+    pub issuer: String,
+    pub name: String,
+    pub kind: OtpKind,
+    pub algorithm: HashAlgorithm,
+    pub digits: u8,
+    pub period: u32,
+    pub counter: u64,
+    pub notes: String,
+    pub group: Option<String>,
+    pub icon: Option<String>,
+    pub position: i64,
+}
+
+impl From<&Account> for AccountInfo {
+    fn from(a: &Account) -> Self {
+        AccountInfo {
+            id: a.id,
+            issuer: a.issuer.clone(),
+            name: a.name.clone(),
+            kind: a.params.kind,
+            algorithm: a.params.algorithm,
+            digits: a.params.digits,
+            period: a.params.period,
+            counter: a.params.counter,
+            notes: a.notes.clone(),
+            group: a.group.clone(),
+            icon: a.icon.clone(),
+            position: a.position,
+        }
+    }
+}
+
+/// What an otpauth URI holds, before it is saved (for a confirmation screen).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AccountPreview {
+    pub issuer: String,
+    pub name: String,
+    pub kind: OtpKind,
+    pub algorithm: HashAlgorithm,
+    pub digits: u8,
+    pub period: u32,
+    pub counter: u64,
+    pub secret_bits: u32,
+    /// What the parser fixed, to show the user.
+    pub warnings: Vec<String>,
+}
+
+impl From<&Enrollment> for AccountPreview {
+    fn from(e: &Enrollment) -> Self {
+        AccountPreview {
+            issuer: e.issuer.clone(),
+            name: e.name.clone(),
+            kind: e.params.kind,
+            algorithm: e.params.algorithm,
+            digits: e.params.digits,
+            period: e.params.period,
+            counter: e.params.counter,
+            secret_bits: u32::try_from(e.params.secret.len() * 8).unwrap_or(u32::MAX),
+            warnings: e.warnings.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+}
+
+/// One account's code at one instant.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CodeInfo {
+    /// The account's id, or 0 for a code computed from a URI.
+    pub account_id: i64,
+    pub issuer: String,
+    pub name: String,
+    pub kind: OtpKind,
+    pub code: String,
+    pub previous: Option<String>,
+    pub next: String,
+    /// Unix seconds the code is valid from / until (exclusive); HOTP: 0 and u64::MAX.
+    pub valid_from: u64,
+    pub valid_until: u64,
+    pub period: u32,
+    pub counter: u64,
+}
+
+impl CodeInfo {
+    pub(crate) fn new(
+        account_id: i64,
+        issuer: &str,
+        name: &str,
+        p: &OtpParams,
+        v: crate::otp::CodeView,
+    ) -> Self {
+        CodeInfo {
+            account_id,
+            issuer: issuer.to_string(),
+            name: name.to_string(),
+            kind: p.kind,
+            code: v.code,
+            previous: v.previous,
+            next: v.next,
+            valid_from: v.valid_from,
+            valid_until: v.valid_until,
+            period: p.period,
+            counter: v.counter,
+        }
+    }
+}
+
+impl From<AccountCode> for CodeInfo {
+    fn from(c: AccountCode) -> Self {
+        CodeInfo::new(
+            c.account.id,
+            &c.account.issuer,
+            &c.account.name,
+            &c.account.params,
+            c.view,
+        )
+    }
+}
+
+/// The time codes are computed at, and how far it can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct TimeInfo {
+    pub utc_ms: i64,
+    pub uncertainty_ms: u64,
+    pub status: TimeStatus,
+    /// Corrected time minus the device's wall clock.
+    pub offset_ms: i64,
+}
+
+impl From<TimeEstimate> for TimeInfo {
+    fn from(t: TimeEstimate) -> Self {
+        TimeInfo {
+            utc_ms: t.utc_ms,
+            uncertainty_ms: t.uncertainty_ms,
+            status: t.status,
+            offset_ms: t.offset_ms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct UnreadableAccount {
+    pub id: i64,
+    pub detail: String,
+}
+
+/// The code list screen.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CodeList {
+    pub time: TimeInfo,
+    pub codes: Vec<CodeInfo>,
+    pub unreadable: Vec<UnreadableAccount>,
+    /// Time is uncertain enough that a code may be a step off: show a "sync time" banner.
+    pub time_warning: bool,
+}
+
+impl From<CodeSheet> for CodeList {
+    fn from(s: CodeSheet) -> Self {
+        CodeList {
+            time: s.time.into(),
+            codes: s.codes.into_iter().map(CodeInfo::from).collect(),
+            unreadable: s
+                .unreadable
+                .into_iter()
+                .map(|f| UnreadableAccount {
+                    id: f.id,
+                    detail: f.error.to_string(),
+                })
+                .collect(),
+            time_warning: s.time_warning,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RefusedItem {
+    pub label: String,
+    pub reason: String,
+}
+
+/// Which QR code of a multi-code Google export this was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct ExportBatch {
+    pub index: u32,
+    pub size: u32,
+    pub id: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EnrollReport {
+    pub added: Vec<AccountInfo>,
+    pub warnings: Vec<String>,
+    pub batch: Option<ExportBatch>,
+    pub refused: Vec<RefusedItem>,
+}
+
+impl From<EnrollOutcome> for EnrollReport {
+    fn from(o: EnrollOutcome) -> Self {
+        EnrollReport {
+            added: o.added.iter().map(AccountInfo::from).collect(),
+            warnings: o.warnings,
+            batch: o.batch.map(|b| ExportBatch {
+                index: b.index,
+                size: b.size,
+                id: b.id,
+            }),
+            refused: o
+                .refused
+                .into_iter()
+                .map(|(label, reason)| RefusedItem { label, reason })
+                .collect(),
+        }
+    }
+}
+
+/// File formats `import_file` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ImportFormat {
+    Kunci,
+    Aegis,
+    TwoFas,
+    Google,
+    Ente,
+    Uris,
+    FreeOtpPlus,
+    Bitwarden,
+}
+
+impl From<ImportFormat> for backup::Format {
+    fn from(f: ImportFormat) -> Self {
+        match f {
+            ImportFormat::Kunci => backup::Format::Kunci,
+            ImportFormat::Aegis => backup::Format::Aegis,
+            ImportFormat::TwoFas => backup::Format::TwoFas,
+            ImportFormat::Google => backup::Format::Google,
+            ImportFormat::Ente => backup::Format::Ente,
+            ImportFormat::Uris => backup::Format::Uris,
+            ImportFormat::FreeOtpPlus => backup::Format::FreeOtpPlus,
+            ImportFormat::Bitwarden => backup::Format::Bitwarden,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ImportReport {
+    pub added: u32,
+    pub duplicates: u32,
+    pub refused: Vec<RefusedItem>,
+    /// One sentence per entry ("GitHub (jo): added"), for a results screen.
+    pub lines: Vec<String>,
+}
+
+impl From<ImportOutcome> for ImportReport {
+    fn from(o: ImportOutcome) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let lines = o.report().iter().map(|l| l.to_string()).collect();
+        let refused = o
+            .report()
+            .into_iter()
+            .filter_map(|l| match l.status {
+                ReportStatus::Refused { reason } => Some(RefusedItem {
+                    label: l.label,
+                    reason,
+                }),
+                _ => None,
+            })
+            .collect();
+        ImportReport {
+            added: count(o.added.len()),
+            duplicates: count(o.duplicates.len()),
+            refused,
+            lines,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RejectedSource {
+    pub source: String,
+    pub reason: String,
+}
+
+/// The outcome of a time sync.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncResult {
+    pub status: SyncStatus,
+    pub offset_ms: i64,
+    pub uncertainty_ms: u64,
+    pub agreeing: u32,
+    pub responded: u32,
+    pub rejected: Vec<RejectedSource>,
+    pub time: TimeInfo,
+}
+
+impl From<SyncReport> for SyncResult {
+    fn from(r: SyncReport) -> Self {
+        SyncResult {
+            status: r.status,
+            offset_ms: r.offset_ms,
+            uncertainty_ms: r.uncertainty_ms,
+            agreeing: u32::try_from(r.agreeing).unwrap_or(u32::MAX),
+            responded: u32::try_from(r.responded).unwrap_or(u32::MAX),
+            rejected: r
+                .rejected
+                .into_iter()
+                .map(|x| RejectedSource {
+                    source: x.source,
+                    reason: x.reason,
+                })
+                .collect(),
+            time: r.estimate.into(),
+        }
+    }
+}
+
+/// One QR code found in a picture.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QrCode {
+    pub bytes: Vec<u8>,
+    pub text: Option<String>,
+}
+
+impl From<QrPayload> for QrCode {
+    fn from(p: QrPayload) -> Self {
+        QrCode {
+            bytes: p.bytes,
+            text: p.text,
+        }
+    }
+}
