@@ -1,10 +1,24 @@
-//! `kunci demo`: the main job end to end, offline, on throwaway files.
+//! `kunci demo`: the main job end to end, offline, on a throwaway vault.
+//!
+//! A portal's enrollment QR is rendered and scanned back, the account lands in an encrypted
+//! vault, the phone clock turns out to be 90 s behind (three local NTP servers say so), codes are
+//! corrected, and a backup round-trips into a second vault. Nothing leaves 127.0.0.1.
 
 use crate::output::Output;
-use crate::{clock, CliError, Outcome};
-use kunci::enroll::{parse_uri, qr};
+use crate::{CliError, Outcome};
+use kunci::app::{ExportFormat, Kunci};
+use kunci::enroll::{encode_migration, qr};
+use kunci::otp::OtpParams;
+use kunci::time::{
+    FakeNtpServer, Misbehaviour, SyncConfig, SystemBootClock, SystemWallClock, WallClock,
+};
+use kunci::vault::{KdfParams, OnConflict, Vault};
+use kunci::Secret;
+use std::sync::Arc;
 
-const DEMO_URI: &str = "otpauth://totp/Kunci%20Demo:you@example.org?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Kunci%20Demo";
+const DEMO_URI: &str = "otpauth://totp/HR%20Portal:you@agency.example?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=HR%20Portal";
+/// How far the demo phone's clock is behind real time.
+const SKEW_SECONDS: i64 = 90;
 
 pub fn run(out: &Output) -> Result<Outcome, CliError> {
     let fail = |what: &str, e: &dyn std::fmt::Display| CliError {
@@ -13,44 +27,182 @@ pub fn run(out: &Output) -> Result<Outcome, CliError> {
     };
     let dir = std::env::temp_dir().join(format!("kunci-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| fail("creating a scratch folder", &e))?;
-
-    println!("1. An SSO portal shows an enrollment QR code. Kunci renders one here:");
-    let png = qr::render_png(DEMO_URI, 6).map_err(|e| fail("rendering the QR code", &e))?;
-    let path = dir.join("enroll.png");
-    std::fs::write(&path, &png).map_err(|e| fail("writing the QR image", &e))?;
-    println!("   {} ({} bytes)", path.display(), png.len());
-
-    println!("2. Scanning it back, as the phone camera would:");
-    let payloads = qr::decode_image(&png).map_err(|e| fail("scanning", &e))?;
-    let text = payloads
-        .iter()
-        .find_map(|p| p.text.clone())
-        .ok_or_else(|| fail("scanning", &"no text in the code"))?;
-    let account = parse_uri(&text).map_err(|e| fail("reading the scanned code", &e))?;
-    println!(
-        "   {} / {}: {} {}, {} digits every {} s (secret hidden)",
-        account.issuer,
-        account.name,
-        account.params.kind.as_str(),
-        account.params.algorithm.as_str(),
-        account.params.digits,
-        account.params.period
-    );
-
-    println!("3. Codes, computed from an explicit time:");
-    let now = clock::unix_now();
-    let view = account
-        .params
-        .view_at(now)
-        .map_err(|e| fail("computing codes", &e))?;
-    println!(
-        "   now: {}  (valid {} s more; next {})",
-        view.code,
-        view.valid_until.saturating_sub(now),
-        view.next
-    );
-    out.note("");
+    let result = steps(&dir, &fail);
     let _ = std::fs::remove_dir_all(&dir);
-    println!("Done. Try: kunci code '{DEMO_URI}'");
+    result?;
+    out.note("");
+    println!("Done. Everything ran offline; the scratch vaults are deleted.");
+    println!("Try it on your own vault: kunci init; kunci add --image qr.png; kunci codes");
     Ok(Outcome::Done)
+}
+
+fn open_app(vault: Vault) -> Kunci {
+    Kunci::new(
+        vault,
+        Arc::new(SystemBootClock::new()),
+        Arc::new(SystemWallClock),
+        SyncConfig::default(),
+        None,
+    )
+}
+
+fn steps(
+    dir: &std::path::Path,
+    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> CliError,
+) -> Result<(), CliError> {
+    let wall = SystemWallClock;
+    let passphrase = Secret::from_slice(b"correct horse battery staple");
+
+    println!("1. A fresh encrypted vault (Argon2id key slot, sealed rows):");
+    let path = dir.join("demo.kunci");
+    let now = wall.now_ms().div_euclid(1000);
+    let vault = Vault::create(&path, &passphrase, KdfParams::DEFAULT, now)
+        .map_err(|e| fail("creating the vault", &e))?;
+    println!("   {}", path.display());
+    let app = open_app(vault);
+
+    println!("2. The SSO portal shows an enrollment QR code; the camera reads it:");
+    let png = qr::render_png(DEMO_URI, 6).map_err(|e| fail("rendering the QR code", &e))?;
+    let payloads = qr::decode_image(&png).map_err(|e| fail("scanning", &e))?;
+    let added = app
+        .enroll_payloads(&payloads, OnConflict::Reject)
+        .map_err(|e| fail("enrolling", &e))?;
+    for a in &added.added {
+        println!(
+            "   added #{}: {} / {} ({} {}, {} digits every {} s)",
+            a.id,
+            a.issuer,
+            a.name,
+            a.params.kind.as_str(),
+            a.params.algorithm.as_str(),
+            a.params.digits,
+            a.params.period
+        );
+    }
+
+    println!("3. A Google Authenticator export with two more accounts:");
+    let mail = OtpParams::totp(Secret::from_slice(b"demo-mail-secret-0001"));
+    let mut bank = OtpParams::hotp(Secret::from_slice(b"demo-bank-secret-0002"), 7);
+    bank.digits = 8;
+    let export = encode_migration(&[("Mail", "you", &mail), ("Bank", "you", &bank)], 1)
+        .map_err(|e| fail("building the export", &e))?;
+    for uri in &export {
+        let added = app
+            .enroll_text(uri, OnConflict::Reject)
+            .map_err(|e| fail("importing the export", &e))?;
+        println!(
+            "   {} account(s) from one export QR code",
+            added.added.len()
+        );
+    }
+
+    println!("4. Codes by the phone's own clock (not verified yet):");
+    show_codes(&app, fail)?;
+
+    println!("5. The phone clock is {SKEW_SECONDS} s behind; three time servers agree on that:");
+    let servers: Vec<FakeNtpServer> = (0..3)
+        .map(|_| {
+            FakeNtpServer::spawn(
+                Arc::new(SystemWallClock),
+                SKEW_SECONDS * 1000,
+                Misbehaviour::None,
+            )
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| fail("starting local time servers", &e))?;
+    let config = SyncConfig {
+        ntp_servers: servers.iter().map(FakeNtpServer::name).collect(),
+        ..SyncConfig::default()
+    };
+    let report = app
+        .sync_time(Some(&config))
+        .map_err(|e| fail("syncing time", &e))?;
+    println!(
+        "   {:?}: offset {:+.3} s ± {:.3} s, {} of {} sources agree",
+        report.status,
+        report.offset_ms as f64 / 1000.0,
+        report.uncertainty_ms as f64 / 1000.0,
+        report.agreeing,
+        report.responded
+    );
+    drop(servers);
+
+    println!(
+        "6. Corrected codes: what the portal expects (this fixes \"Invalid Authenticator Code\"):"
+    );
+    show_codes(&app, fail)?;
+
+    println!("7. An encrypted backup, restored into a second vault:");
+    let kdf = kunci::backup::KdfParams::default();
+    let backup = app
+        .export(ExportFormat::Kunci, Some("backup password"), &kdf)
+        .map_err(|e| fail("writing the backup", &e))?;
+    let second = dir.join("restored.kunci");
+    let restored = open_app(
+        Vault::create(&second, &passphrase, KdfParams::DEFAULT, now)
+            .map_err(|e| fail("creating the second vault", &e))?,
+    );
+    let outcome = restored
+        .import(&backup, None, Some("backup password"))
+        .map_err(|e| fail("restoring the backup", &e))?;
+    let at = app.now();
+    let before = app
+        .codes(Some(at))
+        .map_err(|e| fail("computing codes", &e))?;
+    let after = restored
+        .codes(Some(at))
+        .map_err(|e| fail("computing codes", &e))?;
+    let same = before
+        .codes
+        .iter()
+        .zip(&after.codes)
+        .all(|(a, b)| a.view.code == b.view.code);
+    println!(
+        "   {} bytes, {} account(s) restored, codes identical: {}",
+        backup.len(),
+        outcome.added.len(),
+        if same && before.codes.len() == after.codes.len() {
+            "yes"
+        } else {
+            "NO"
+        }
+    );
+    if !same {
+        return Err(fail(
+            "comparing codes",
+            &"the restored vault gives other codes",
+        ));
+    }
+    Ok(())
+}
+
+fn show_codes(
+    app: &Kunci,
+    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> CliError,
+) -> Result<(), CliError> {
+    let sheet = app.codes(None).map_err(|e| fail("computing codes", &e))?;
+    println!(
+        "   time {} (offset {:+.1} s, ± {:.1} s){}",
+        sheet.time.status.as_str(),
+        sheet.time.offset_ms as f64 / 1000.0,
+        sheet.time.uncertainty_ms as f64 / 1000.0,
+        if sheet.time_warning {
+            " — not verified: a code may be off"
+        } else {
+            ""
+        }
+    );
+    let now = u64::try_from(sheet.time.unix_seconds()).unwrap_or(0);
+    for c in &sheet.codes {
+        let when = if c.account.params.kind.is_time_based() {
+            format!("{:>2} s left", c.view.valid_until.saturating_sub(now))
+        } else {
+            format!("counter {}", c.view.counter)
+        };
+        println!(
+            "   {:<10} {:<12} {} / {}",
+            c.view.code, when, c.account.issuer, c.account.name
+        );
+    }
+    Ok(())
 }

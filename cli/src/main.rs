@@ -7,7 +7,10 @@
 mod clock;
 mod demo;
 mod output;
+mod session;
 mod stateless;
+mod time_cmd;
+mod vault_cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -57,6 +60,98 @@ enum Command {
     },
     /// The whole flow on a throwaway vault, offline.
     Demo,
+    /// Create an encrypted vault (passphrase from KUNCI_PASSPHRASE or a prompt).
+    Init,
+    /// Enroll an account from an otpauth / Google export URI, or from a QR image.
+    Add {
+        /// otpauth:// or otpauth-migration:// URI ("-" reads it from stdin).
+        #[arg(required_unless_present = "image", conflicts_with = "image")]
+        uri: Option<String>,
+        /// A screenshot or photo of the enrollment QR code.
+        #[arg(long)]
+        image: Option<PathBuf>,
+        /// Replace an existing account with the same issuer and name (after a "Reset MFA").
+        #[arg(long, conflicts_with = "keep_both")]
+        replace: bool,
+        /// Keep an existing account with the same issuer and name beside the new one.
+        #[arg(long)]
+        keep_both: bool,
+    },
+    /// The accounts in the vault (no secrets).
+    List,
+    /// Every account's code at the trusted time.
+    Codes {
+        /// Unix time in seconds instead of the trusted time.
+        #[arg(long)]
+        at: Option<u64>,
+    },
+    /// Advance an HOTP account's counter and show the new code.
+    Next { id: i64 },
+    /// Delete an account.
+    Remove { id: i64 },
+    /// Change an account's issuer and/or name.
+    Rename {
+        id: i64,
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Import another app's export or a Kunci backup (password from KUNCI_IMPORT_PASSWORD or a prompt).
+    Import {
+        /// auto, kunci, aegis, 2fas, google, ente, uris, freeotp+ or bitwarden.
+        #[arg(long, default_value = "auto")]
+        format: String,
+        file: PathBuf,
+    },
+    /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
+    Export {
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// Trusted time: sync, status, and a skewed NTP server for QA.
+    Time {
+        #[command(subcommand)]
+        command: TimeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TimeCommand {
+    /// Ask several time servers and move the trusted clock if a majority agrees.
+    Sync {
+        /// An NTP server (host or host:port); repeat for several. Default: public operators.
+        #[arg(long)]
+        ntp: Vec<String>,
+        /// An http(s) URL whose Date header is a source; repeat for several.
+        #[arg(long)]
+        https: Vec<String>,
+        /// Agreeing sources needed (default 3, or all given sources if fewer).
+        #[arg(long)]
+        quorum: Option<usize>,
+    },
+    /// The trusted time's status, for helpdesk tickets (no secrets).
+    Status,
+    /// Serve NTP at the wall clock plus an offset (point an emulator at it).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:1123 or 0.0.0.0:1123.
+        #[arg(long)]
+        listen: String,
+        /// Seconds to add to the wall clock (negative: behind).
+        #[arg(long, allow_hyphen_values = true)]
+        offset: f64,
+        /// Stop after this many seconds (default: run until interrupted).
+        #[arg(long)]
+        duration: Option<u64>,
+        /// Stop after answering this many requests.
+        #[arg(long)]
+        max_requests: Option<u64>,
+    },
 }
 
 /// How a command ended when it did not fail.
@@ -114,6 +209,17 @@ fn main() -> ExitCode {
             scale,
         } => stateless::qr(&out, &read_arg(uri), &path, scale),
         Command::Demo => demo::run(&out),
+        Command::Init => vault_cmd::init(&out, &session::vault_path(cli.vault.as_deref())),
+        Command::Time {
+            command:
+                TimeCommand::Serve {
+                    listen,
+                    offset,
+                    duration,
+                    max_requests,
+                },
+        } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests),
+        command => with_vault(&out, cli.vault.as_deref(), command),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
@@ -123,6 +229,57 @@ fn main() -> ExitCode {
             eprintln!("error: {msg}");
             ExitCode::from(e.status)
         }
+    }
+}
+
+/// Commands that need the open vault.
+fn with_vault(
+    out: &output::Output,
+    vault: Option<&std::path::Path>,
+    command: Command,
+) -> Result<Outcome, CliError> {
+    let path = session::vault_path(vault);
+    let config = match &command {
+        Command::Time {
+            command: TimeCommand::Sync { ntp, https, quorum },
+        } => time_cmd::sync_config(ntp, https, *quorum),
+        _ => kunci::time::SyncConfig::default(),
+    };
+    let app = session::open(&path, config)?;
+    match command {
+        Command::Add {
+            uri,
+            image,
+            replace,
+            keep_both,
+        } => vault_cmd::add(
+            out,
+            &app,
+            uri.map(read_arg).as_deref(),
+            image.as_deref(),
+            replace,
+            keep_both,
+        ),
+        Command::List => vault_cmd::list(out, &app),
+        Command::Codes { at } => vault_cmd::codes(out, &app, at),
+        Command::Next { id } => vault_cmd::next(out, &app, id),
+        Command::Remove { id } => vault_cmd::remove(out, &app, id),
+        Command::Rename { id, issuer, name } => vault_cmd::rename(out, &app, id, issuer, name),
+        Command::Import { format, file } => {
+            vault_cmd::import(out, &app, vault_cmd::parse_import_format(&format)?, &file)
+        }
+        Command::Export {
+            format,
+            out: path,
+            encrypt,
+        } => vault_cmd::export(out, &app, &format, &path, encrypt),
+        Command::Time {
+            command: TimeCommand::Sync { .. },
+        } => time_cmd::sync(out, &app),
+        Command::Time {
+            command: TimeCommand::Status,
+        } => time_cmd::status(out, &app),
+        _ => Err(CliError::bad_input("this command does not use the vault")),
     }
 }
 

@@ -35,6 +35,8 @@ pub fn code(out: &Output, uri: &str, at: Option<u64>) -> Result<Outcome, CliErro
 /// The public description of an account: everything but the secret.
 #[derive(Serialize)]
 pub struct AccountJson {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub issuer: String,
     pub account: String,
     pub kind: &'static str,
@@ -43,12 +45,14 @@ pub struct AccountJson {
     pub period: Option<u32>,
     pub counter: Option<u64>,
     pub secret_bits: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
 impl AccountJson {
     pub fn new(issuer: &str, name: &str, p: &OtpParams, warnings: Vec<String>) -> Self {
         AccountJson {
+            id: None,
             issuer: issuer.to_string(),
             account: name.to_string(),
             kind: p.kind.as_str(),

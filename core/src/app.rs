@@ -204,9 +204,12 @@ impl Kunci {
         })
     }
 
-    /// Advances an HOTP counter (persisted first) and returns the new code.
+    /// HOTP "next code": the counter moves on (saved before anything is shown) and the code at
+    /// the new counter is returned, which is also what `codes` shows from now on.
     pub fn next_hotp(&self, id: i64) -> Result<String, KunciError> {
-        Ok(self.vault.next_hotp(id, self.stamp())?)
+        self.vault.next_hotp(id, self.stamp())?;
+        let account = self.vault.get(id)?;
+        Ok(account.params.code_for_counter(account.params.counter)?)
     }
 
     pub fn sync_time(&self, config: Option<&SyncConfig>) -> Result<SyncReport, KunciError> {

@@ -1,0 +1,68 @@
+//! Opening the vault for a command: path, passphrase, clocks.
+
+use crate::CliError;
+use kunci::app::Kunci;
+use kunci::time::{PlainHttpDate, SyncConfig, SystemBootClock, SystemWallClock};
+use kunci::vault::{KdfParams, Vault};
+use kunci::{KunciError, Secret};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// `--vault`, else `$KUNCI_VAULT` (clap reads both), else the platform data directory.
+pub fn vault_path(flag: Option<&Path>) -> PathBuf {
+    if let Some(p) = flag {
+        return p.to_path_buf();
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("kunci").join("vault.kunci")
+}
+
+/// `KUNCI_PASSPHRASE`, else a prompt on the terminal (no echo).
+pub fn passphrase(prompt: &str) -> Result<Secret, CliError> {
+    secret_from_env_or_prompt("KUNCI_PASSPHRASE", prompt)
+}
+
+pub fn secret_from_env_or_prompt(var: &str, prompt: &str) -> Result<Secret, CliError> {
+    if let Some(v) = std::env::var_os(var) {
+        return Ok(Secret::new(v.into_encoded_bytes()));
+    }
+    rpassword::prompt_password(prompt)
+        .map(|p| Secret::new(p.into_bytes()))
+        .map_err(|_| {
+            CliError::bad_input(format!("no terminal to ask for the password on; set {var}"))
+        })
+}
+
+/// The Argon2 cost for new passphrase slots; `KUNCI_KDF=insecure-test` makes test suites fast.
+pub fn kdf() -> KdfParams {
+    match std::env::var("KUNCI_KDF").as_deref() {
+        Ok("insecure-test") => KdfParams::INSECURE_FOR_TESTS,
+        _ => KdfParams::DEFAULT,
+    }
+}
+
+pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
+    if !path.exists() {
+        return Err(CliError::bad_input(format!(
+            "no vault at {} (create one with `kunci init`)",
+            path.display()
+        )));
+    }
+    let pass = passphrase("Vault passphrase: ")?;
+    let vault = Vault::open_with_passphrase(path, &pass).map_err(|e| fail(e.into()))?;
+    Ok(Kunci::new(
+        vault,
+        Arc::new(SystemBootClock::new()),
+        Arc::new(SystemWallClock),
+        config,
+        Some(Arc::new(PlainHttpDate::default())),
+    ))
+}
+
+/// Maps a core error to the exit status contract: 2 for anything the user must fix.
+pub fn fail(e: KunciError) -> CliError {
+    CliError::bad_input(e.detail())
+}

@@ -1,0 +1,512 @@
+//! Commands over the vault: init, add, list, codes, next, remove, rename, import, export.
+
+use crate::output::Output;
+use crate::session::{self, fail};
+use crate::stateless::AccountJson;
+use crate::{clock, CliError, Outcome};
+use kunci::app::{ExportFormat, Kunci};
+use kunci::backup::{Format, ReportStatus, EXPORT_WARNING};
+use kunci::enroll::qr;
+use kunci::time::{TimeEstimate, TimeStatus};
+use kunci::vault::{Account, OnConflict, Vault};
+use kunci::KunciError;
+use serde::Serialize;
+use std::path::Path;
+
+pub fn init(out: &Output, path: &Path) -> Result<Outcome, CliError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let pass = session::passphrase("New vault passphrase: ")?;
+    if pass.is_empty() {
+        return Err(CliError::bad_input("the passphrase must not be empty"));
+    }
+    if std::env::var_os("KUNCI_PASSPHRASE").is_none() {
+        let again = session::passphrase("Repeat the passphrase: ")?;
+        if again != pass {
+            return Err(CliError::bad_input("the passphrases differ"));
+        }
+    }
+    let now = i64::try_from(clock::unix_now()).unwrap_or(0);
+    Vault::create(path, &pass, session::kdf(), now).map_err(|e| fail(e.into()))?;
+    #[derive(Serialize)]
+    struct InitJson<'a> {
+        vault: &'a Path,
+    }
+    out.emit(&InitJson { vault: path }, || {
+        format!("created an encrypted vault at {}", path.display())
+    });
+    Ok(Outcome::Done)
+}
+
+fn list_json(a: &Account) -> AccountJson {
+    let mut j = AccountJson::new(&a.issuer, &a.name, &a.params, vec![]);
+    j.id = Some(a.id);
+    j
+}
+
+pub fn add(
+    out: &Output,
+    app: &Kunci,
+    uri: Option<&str>,
+    image: Option<&Path>,
+    replace: bool,
+    keep_both: bool,
+) -> Result<Outcome, CliError> {
+    let on_conflict = match (replace, keep_both) {
+        (true, _) => OnConflict::Replace,
+        (_, true) => OnConflict::KeepBoth,
+        _ => OnConflict::Reject,
+    };
+    let outcome = match (uri, image) {
+        (Some(uri), None) => app.enroll_text(uri, on_conflict),
+        (None, Some(path)) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", path.display())))?;
+            let payloads = qr::decode_image(&bytes).map_err(|e| fail(e.into()))?;
+            app.enroll_payloads(&payloads, on_conflict)
+        }
+        _ => return Err(CliError::bad_input("give either a URI or --image FILE")),
+    };
+    let outcome = outcome.map_err(|e| match e {
+        KunciError::DuplicateAccount { existing_id, .. } => CliError::bad_input(format!(
+            "an account with this issuer and name already exists (id {existing_id}); \
+             use --replace if the site issued a new secret, or --keep-both"
+        )),
+        other => fail(other),
+    })?;
+    #[derive(Serialize)]
+    struct AddJson {
+        added: Vec<AccountJson>,
+        warnings: Vec<String>,
+        refused: Vec<(String, String)>,
+    }
+    let json = AddJson {
+        added: outcome.added.iter().map(list_json).collect(),
+        warnings: outcome.warnings.clone(),
+        refused: outcome.refused.clone(),
+    };
+    out.emit(&json, || {
+        let mut lines: Vec<String> = outcome
+            .added
+            .iter()
+            .map(|a| format!("added #{}: {}", a.id, label(a)))
+            .collect();
+        lines.extend(outcome.warnings.iter().map(|w| format!("  warning: {w}")));
+        lines.extend(
+            outcome
+                .refused
+                .iter()
+                .map(|(l, r)| format!("refused {l}: {r}")),
+        );
+        if let Some(b) = outcome.batch.filter(|b| b.size > 1) {
+            lines.push(format!(
+                "note: this was QR code {} of {} of a Google export; add the others too",
+                u64::from(b.index) + 1,
+                b.size
+            ));
+        }
+        lines.join("\n")
+    });
+    Ok(Outcome::Done)
+}
+
+fn label(a: &Account) -> String {
+    if a.issuer.is_empty() {
+        a.name.clone()
+    } else {
+        format!("{} ({})", a.issuer, a.name)
+    }
+}
+
+pub fn list(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
+    let list = app.vault().list().map_err(|e| fail(e.into()))?;
+    let rows: Vec<AccountJson> = list.accounts.iter().map(list_json).collect();
+    out.emit(&rows, || {
+        let mut lines: Vec<String> = list
+            .accounts
+            .iter()
+            .map(|a| {
+                format!(
+                    "{:>4}  {}  [{} {} {}]",
+                    a.id,
+                    label(a),
+                    a.params.kind.as_str(),
+                    a.params.algorithm.as_str(),
+                    a.params.digits
+                )
+            })
+            .collect();
+        for f in &list.failures {
+            lines.push(format!("{:>4}  (unreadable: {})", f.id, f.error));
+        }
+        if lines.is_empty() {
+            lines.push("the vault is empty (add an account with `kunci add URI`)".into());
+        }
+        lines.join("\n")
+    });
+    Ok(if list.accounts.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Done
+    })
+}
+
+#[derive(Serialize)]
+struct TimeJson {
+    status: TimeStatus,
+    offset_ms: i64,
+    uncertainty_ms: u64,
+}
+
+#[derive(Serialize)]
+struct CodeJson {
+    id: i64,
+    issuer: String,
+    account: String,
+    kind: &'static str,
+    code: String,
+    /// Unix seconds; null for HOTP (valid until used).
+    valid_until: Option<u64>,
+    next: String,
+}
+
+#[derive(Serialize)]
+struct CodesJson {
+    time: TimeJson,
+    codes: Vec<CodeJson>,
+    unreadable: Vec<i64>,
+}
+
+pub fn codes(out: &Output, app: &Kunci, at: Option<u64>) -> Result<Outcome, CliError> {
+    let at = match at {
+        Some(t) => Some(TimeEstimate {
+            utc_ms: i64::try_from(t)
+                .ok()
+                .and_then(|s| s.checked_mul(1000))
+                .ok_or_else(|| CliError::bad_input("--at is out of range"))?,
+            uncertainty_ms: 0,
+            status: TimeStatus::Synced,
+            offset_ms: 0,
+        }),
+        None => None,
+    };
+    let sheet = app.codes(at).map_err(fail)?;
+    let json = CodesJson {
+        time: TimeJson {
+            status: sheet.time.status,
+            offset_ms: sheet.time.offset_ms,
+            uncertainty_ms: sheet.time.uncertainty_ms,
+        },
+        codes: sheet
+            .codes
+            .iter()
+            .map(|c| CodeJson {
+                id: c.account.id,
+                issuer: c.account.issuer.clone(),
+                account: c.account.name.clone(),
+                kind: c.account.params.kind.as_str(),
+                code: c.view.code.clone(),
+                valid_until: c
+                    .account
+                    .params
+                    .kind
+                    .is_time_based()
+                    .then_some(c.view.valid_until),
+                next: c.view.next.clone(),
+            })
+            .collect(),
+        unreadable: sheet.unreadable.iter().map(|f| f.id).collect(),
+    };
+    out.emit(&json, || {
+        let now = u64::try_from(sheet.time.unix_seconds()).unwrap_or(0);
+        let mut lines = vec![format!(
+            "time: {} (offset {:+.1} s, ±{:.1} s)",
+            sheet.time.status.as_str(),
+            sheet.time.offset_ms as f64 / 1000.0,
+            sheet.time.uncertainty_ms as f64 / 1000.0
+        )];
+        if sheet.time_warning {
+            lines.push(
+                "warning: the time is uncertain; codes may be a step off — run `kunci time sync`"
+                    .into(),
+            );
+        }
+        for c in &sheet.codes {
+            let left = if c.account.params.kind.is_time_based() {
+                format!("{:>3}s", c.view.valid_until.saturating_sub(now))
+            } else {
+                "  #".to_string() + &c.view.counter.to_string()
+            };
+            lines.push(format!(
+                "{:>4}  {:<10}  {left}  {}",
+                c.account.id,
+                c.view.code,
+                label(&c.account)
+            ));
+        }
+        for f in &sheet.unreadable {
+            lines.push(format!("{:>4}  unreadable: {}", f.id, f.error));
+        }
+        lines.join("\n")
+    });
+    Ok(if sheet.codes.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Done
+    })
+}
+
+pub fn next(out: &Output, app: &Kunci, id: i64) -> Result<Outcome, CliError> {
+    let code = app.next_hotp(id).map_err(fail)?;
+    #[derive(Serialize)]
+    struct NextJson<'a> {
+        id: i64,
+        code: &'a str,
+    }
+    out.emit(&NextJson { id, code: &code }, || code.clone());
+    Ok(Outcome::Done)
+}
+
+pub fn remove(out: &Output, app: &Kunci, id: i64) -> Result<Outcome, CliError> {
+    app.vault().remove(id).map_err(|e| fail(e.into()))?;
+    #[derive(Serialize)]
+    struct RemoveJson {
+        removed: i64,
+    }
+    out.emit(&RemoveJson { removed: id }, || format!("removed #{id}"));
+    Ok(Outcome::Done)
+}
+
+pub fn rename(
+    out: &Output,
+    app: &Kunci,
+    id: i64,
+    issuer: Option<String>,
+    name: Option<String>,
+) -> Result<Outcome, CliError> {
+    let current = app.vault().get(id).map_err(|e| fail(e.into()))?;
+    let issuer = issuer.unwrap_or(current.issuer);
+    let name = name.unwrap_or(current.name);
+    let now = app.now().unix_seconds();
+    let a = app
+        .vault()
+        .rename(id, &issuer, &name, now)
+        .map_err(|e| fail(e.into()))?;
+    out.emit(&list_json(&a), || format!("#{}: {}", a.id, label(&a)));
+    Ok(Outcome::Done)
+}
+
+pub fn parse_import_format(name: &str) -> Result<Option<Format>, CliError> {
+    if name.eq_ignore_ascii_case("auto") {
+        return Ok(None);
+    }
+    Format::from_name(name).map(Some).ok_or_else(|| {
+        CliError::bad_input(format!(
+            "unknown format {name:?} (use auto, kunci, aegis, 2fas, google, ente, uris, freeotp+, bitwarden)"
+        ))
+    })
+}
+
+pub fn import(
+    out: &Output,
+    app: &Kunci,
+    format: Option<Format>,
+    file: &Path,
+) -> Result<Outcome, CliError> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", file.display())))?;
+    let env_password = std::env::var("KUNCI_IMPORT_PASSWORD").ok();
+    let outcome = match app.import(&bytes, format, env_password.as_deref()) {
+        Err(KunciError::PasswordRequired { .. }) if env_password.is_none() => {
+            let pw = session::secret_from_env_or_prompt(
+                "KUNCI_IMPORT_PASSWORD",
+                "Password of the file to import: ",
+            )?;
+            let pw = String::from_utf8_lossy(pw.expose()).into_owned();
+            let pw = zeroize::Zeroizing::new(pw);
+            app.import(&bytes, format, Some(pw.as_str()))
+        }
+        other => other,
+    }
+    .map_err(fail)?;
+    #[derive(Serialize)]
+    struct Line {
+        label: String,
+        status: &'static str,
+        reason: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct ImportJson {
+        added: usize,
+        duplicates: usize,
+        refused: usize,
+        entries: Vec<Line>,
+        warnings: Vec<String>,
+    }
+    let report = outcome.report();
+    let json = ImportJson {
+        added: outcome.added.len(),
+        duplicates: outcome.duplicates.len(),
+        refused: outcome.refused.len(),
+        entries: report
+            .iter()
+            .map(|l| match &l.status {
+                ReportStatus::Added => Line {
+                    label: l.label.clone(),
+                    status: "added",
+                    reason: None,
+                },
+                ReportStatus::Duplicate => Line {
+                    label: l.label.clone(),
+                    status: "duplicate",
+                    reason: None,
+                },
+                ReportStatus::Refused { reason } => Line {
+                    label: l.label.clone(),
+                    status: "refused",
+                    reason: Some(reason.clone()),
+                },
+            })
+            .collect(),
+        warnings: outcome.warnings.iter().map(|w| w.to_string()).collect(),
+    };
+    out.emit(&json, || {
+        let mut lines: Vec<String> = report.iter().map(|l| l.to_string()).collect();
+        lines.extend(json.warnings.iter().map(|w| format!("warning: {w}")));
+        lines.push(format!(
+            "{} added, {} already present, {} refused",
+            json.added, json.duplicates, json.refused
+        ));
+        lines.join("\n")
+    });
+    Ok(if json.added == 0 && json.duplicates == 0 {
+        Outcome::NothingFound
+    } else {
+        Outcome::Done
+    })
+}
+
+pub fn export(
+    out: &Output,
+    app: &Kunci,
+    format: &str,
+    path: &Path,
+    encrypt: bool,
+) -> Result<Outcome, CliError> {
+    let export_password = || {
+        session::secret_from_env_or_prompt("KUNCI_EXPORT_PASSWORD", "Password for the export: ")
+            .map(|s| zeroize::Zeroizing::new(String::from_utf8_lossy(s.expose()).into_owned()))
+    };
+    let kdf = {
+        let k = session::kdf();
+        kunci::backup::KdfParams {
+            memory_kib: k.memory_kib,
+            iterations: k.iterations,
+            parallelism: k.parallelism,
+        }
+    };
+    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
+    match format.to_ascii_lowercase().as_str() {
+        "kunci" => {
+            let pw = export_password()?;
+            let bytes = app
+                .export(ExportFormat::Kunci, Some(pw.as_str()), &kdf)
+                .map_err(fail)?;
+            files.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        "aegis" => {
+            let pw = if encrypt {
+                Some(export_password()?)
+            } else {
+                None
+            };
+            let bytes = app
+                .export(ExportFormat::Aegis, pw.as_ref().map(|p| p.as_str()), &kdf)
+                .map_err(fail)?;
+            if pw.is_none() {
+                out.note(EXPORT_WARNING);
+            }
+            files.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        "uris" => {
+            let bytes = app.export(ExportFormat::Uris, None, &kdf).map_err(fail)?;
+            out.note(EXPORT_WARNING);
+            files.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        "google-qr" => {
+            let text = app
+                .export(ExportFormat::GoogleUris, None, &kdf)
+                .map_err(fail)?;
+            let uris: Vec<&str> = std::str::from_utf8(&text)
+                .map_err(|e| CliError::bad_input(e.to_string()))?
+                .lines()
+                .filter(|l| !l.is_empty())
+                .collect();
+            let many = uris.len() > 1;
+            for (i, uri) in uris.iter().enumerate() {
+                let png = qr::render_png(uri, 6).map_err(|e| fail(e.into()))?;
+                let target = if many {
+                    numbered(path, i + 1)
+                } else {
+                    path.to_path_buf()
+                };
+                files.push((target, png));
+            }
+            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
+        }
+        other => {
+            return Err(CliError::bad_input(format!(
+                "unknown export format {other:?} (use kunci, uris, aegis or google-qr)"
+            )))
+        }
+    }
+    for (target, bytes) in &files {
+        write_private(target, bytes)
+            .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", target.display())))?;
+    }
+    #[derive(Serialize)]
+    struct ExportJson {
+        files: Vec<std::path::PathBuf>,
+    }
+    let json = ExportJson {
+        files: files.iter().map(|(p, _)| p.clone()).collect(),
+    };
+    out.emit(&json, || {
+        json.files
+            .iter()
+            .map(|p| format!("wrote {}", p.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(Outcome::Done)
+}
+
+/// `codes.png` → `codes-2.png`: one file per Google export QR code.
+fn numbered(path: &Path, n: usize) -> std::path::PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}-{n}{ext}"))
+}
+
+/// Exports are readable by the owner only: they may hold secrets.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
