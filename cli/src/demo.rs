@@ -133,7 +133,7 @@ fn steps(
     show_codes(&app, fail)?;
 
     println!("7. An encrypted backup, restored into a second vault:");
-    let kdf = kunci::backup::KdfParams::default();
+    let kdf = KdfParams::DEFAULT;
     let backup = app
         .export(ExportFormat::Kunci, Some("backup password"), &kdf)
         .map_err(|e| fail("writing the backup", &e))?;

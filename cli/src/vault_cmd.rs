@@ -399,14 +399,7 @@ pub fn export(
         session::secret_from_env_or_prompt("KUNCI_EXPORT_PASSWORD", "Password for the export: ")
             .map(|s| zeroize::Zeroizing::new(String::from_utf8_lossy(s.expose()).into_owned()))
     };
-    let kdf = {
-        let k = session::kdf();
-        kunci::backup::KdfParams {
-            memory_kib: k.memory_kib,
-            iterations: k.iterations,
-            parallelism: k.parallelism,
-        }
-    };
+    let kdf = session::kdf();
     let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
     match format.to_ascii_lowercase().as_str() {
         "kunci" => {

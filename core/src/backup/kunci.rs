@@ -25,46 +25,28 @@ pub const HEADER_LEN: usize = 8 + 2 + 1 + 12 + SALT_LEN + 1 + NONCE_LEN;
 const BODY_FORMAT: &str = "kunci-backup";
 const BODY_VERSION: u32 = 1;
 
-/// Argon2id cost parameters, stored in the backup's header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KdfParams {
-    /// Memory in KiB.
-    pub memory_kib: u32,
-    pub iterations: u32,
-    pub parallelism: u32,
+/// Argon2id cost parameters, stored in the backup's header: the same type (and defaults) as the
+/// vault's passphrase slots.
+pub use crate::vault::KdfParams;
+
+/// Checks the bounds a reader enforces, so we never write a backup we would refuse to open.
+fn checked_params(p: &KdfParams) -> Result<argon2::Params, BackupError> {
+    let unsafe_ = |reason: String| BackupError::UnsafeParameters { reason };
+    if p.memory_kib > limits::ARGON2_MAX_MEMORY_KIB {
+        return Err(unsafe_(format!("{} KiB of memory", p.memory_kib)));
+    }
+    if p.iterations > limits::ARGON2_MAX_ITERATIONS {
+        return Err(unsafe_(format!("{} passes", p.iterations)));
+    }
+    if p.parallelism > limits::ARGON2_MAX_PARALLELISM {
+        return Err(unsafe_(format!("{} lanes", p.parallelism)));
+    }
+    argon2::Params::new(p.memory_kib, p.iterations, p.parallelism, Some(32))
+        .map_err(|e| unsafe_(e.to_string()))
 }
 
-impl Default for KdfParams {
-    /// 64 MiB, 3 passes, 1 lane: about a second on a mid-range phone.
-    fn default() -> Self {
-        KdfParams {
-            memory_kib: 64 * 1024,
-            iterations: 3,
-            parallelism: 1,
-        }
-    }
-}
-
-impl KdfParams {
-    /// Checks the bounds a reader enforces, so we never write a backup we would refuse to open.
-    fn check(&self) -> Result<argon2::Params, BackupError> {
-        let unsafe_ = |reason: String| BackupError::UnsafeParameters { reason };
-        if self.memory_kib > limits::ARGON2_MAX_MEMORY_KIB {
-            return Err(unsafe_(format!("{} KiB of memory", self.memory_kib)));
-        }
-        if self.iterations > limits::ARGON2_MAX_ITERATIONS {
-            return Err(unsafe_(format!("{} passes", self.iterations)));
-        }
-        if self.parallelism > limits::ARGON2_MAX_PARALLELISM {
-            return Err(unsafe_(format!("{} lanes", self.parallelism)));
-        }
-        argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
-            .map_err(|e| unsafe_(e.to_string()))
-    }
-
-    fn derive(&self, password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, BackupError> {
-        argon2id(self.check()?, password.as_bytes(), salt)
-    }
+fn derive(p: &KdfParams, password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, BackupError> {
+    argon2id(checked_params(p)?, password.as_bytes(), salt)
 }
 
 /// Argon2id v1.3 into a 32-byte key.
@@ -211,7 +193,7 @@ pub fn write_backup(
 fn seal(plain: &[u8], password: &str, params: &KdfParams) -> Result<Vec<u8>, BackupError> {
     let salt: [u8; SALT_LEN] = super::random_bytes();
     let nonce: [u8; NONCE_LEN] = super::random_bytes();
-    let key = params.derive(password, &salt)?;
+    let key = derive(params, password, &salt)?;
 
     let mut out = Vec::with_capacity(HEADER_LEN + plain.len() + TAG_LEN);
     out.extend_from_slice(MAGIC);
@@ -288,7 +270,7 @@ pub fn read_backup(bytes: &[u8], password: &str) -> Result<ImportBatch, BackupEr
     if sealed.len() < TAG_LEN {
         return Err(damaged("the file ends before its contents do"));
     }
-    let key = kdf.derive(password, salt)?;
+    let key = derive(&kdf, password, salt)?;
     let cipher = XChaCha20Poly1305::new(key.as_ref().into());
     let plain = Zeroizing::new(
         cipher

@@ -317,14 +317,11 @@ impl Authenticator {
         password: Option<String>,
     ) -> Result<Vec<u8>, KunciError> {
         let password = password.map(zeroize::Zeroizing::new);
-        let kdf = crate::backup::KdfParams {
-            memory_kib: self.options.kdf().memory_kib,
-            iterations: self.options.kdf().iterations,
-            parallelism: self.options.kdf().parallelism,
-        };
-        let bytes = self
-            .app
-            .export(format, password.as_deref().map(String::as_str), &kdf)?;
+        let bytes = self.app.export(
+            format,
+            password.as_deref().map(String::as_str),
+            &self.options.kdf(),
+        )?;
         Ok(bytes.to_vec())
     }
 
