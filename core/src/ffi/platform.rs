@@ -7,7 +7,7 @@
 use crate::error::KunciError;
 use crate::time::{self, PlatformError};
 use crate::vault::{self, KeyWrapperError};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Wraps the vault key with a key that never leaves the device (Android Keystore, iOS Keychain).
@@ -56,11 +56,13 @@ fn key_wrapper_error(e: KunciError) -> KeyWrapperError {
     }
 }
 
-/// A boot clock that failed once is treated as a new boot from then on: time falls back to
-/// "unverified" instead of being carried on a reading we cannot trust.
+/// A boot clock that failed once is not trusted again: every later reading claims a boot of
+/// its own, so no anchor ever matches and time falls back to "unverified" (wall clock plus the
+/// last offset) instead of being carried — or frozen — on readings we cannot trust.
 pub(crate) struct ForeignBootClock {
     inner: Arc<dyn BootClock>,
     failed: AtomicBool,
+    readings: AtomicU64,
 }
 
 impl ForeignBootClock {
@@ -68,21 +70,23 @@ impl ForeignBootClock {
         ForeignBootClock {
             inner,
             failed: AtomicBool::new(false),
+            readings: AtomicU64::new(0),
         }
     }
-}
 
-const UNAVAILABLE_BOOT: &str = "boot-clock-unavailable";
+    fn unavailable(&self) -> String {
+        self.failed.store(true, Ordering::Relaxed);
+        let n = self.readings.fetch_add(1, Ordering::Relaxed);
+        format!("boot-clock-unavailable-{n}")
+    }
+}
 
 impl time::BootClock for ForeignBootClock {
     fn boot_id(&self) -> String {
         if self.failed.load(Ordering::Relaxed) {
-            return UNAVAILABLE_BOOT.into();
+            return self.unavailable();
         }
-        self.inner.boot_id().unwrap_or_else(|_| {
-            self.failed.store(true, Ordering::Relaxed);
-            UNAVAILABLE_BOOT.into()
-        })
+        self.inner.boot_id().unwrap_or_else(|_| self.unavailable())
     }
 
     fn elapsed_ms(&self) -> u64 {
@@ -104,5 +108,35 @@ impl time::HttpsDate for ForeignHttpsDate {
 
     fn is_authenticated(&self, url: String) -> bool {
         self.0.is_authenticated(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::BootClock as _;
+
+    struct Throwing;
+
+    impl BootClock for Throwing {
+        fn boot_id(&self) -> Result<String, KunciError> {
+            Ok("boot-1".into())
+        }
+        fn elapsed_ms(&self) -> Result<u64, KunciError> {
+            Err(KunciError::Internal {
+                detail: "no clock".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_failing_boot_clock_never_matches_an_anchor() {
+        let clock = ForeignBootClock::new(Arc::new(Throwing));
+        assert_eq!(clock.boot_id(), "boot-1");
+        assert_eq!(clock.elapsed_ms(), 0);
+        // From now on every reading is a boot of its own: no anchor can carry time on it.
+        let (a, b) = (clock.boot_id(), clock.boot_id());
+        assert_ne!(a, b);
+        assert_ne!(a, "boot-1");
     }
 }
