@@ -3,5 +3,10 @@
 import XCTest
 
 XCTMain([
-    testCase(StandInFfiTests.allTests),
+    testCase(EnrollmentTests.allTests),
+    testCase(CodeTests.allTests),
+    testCase(VaultTests.allTests),
+    testCase(TimeTests.allTests),
+    testCase(BackupTests.allTests),
+    testCase(ConcurrencyTests.allTests),
 ])
