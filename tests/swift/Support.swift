@@ -37,22 +37,9 @@ func corpusDirectory() -> URL {
 
 // MARK: - Errors
 
-/// The `detail` every KunciError case carries (what the app shows).
+/// The `detail` every KunciError case carries (KunciKit's extension), nil for other errors.
 func detailOf(_ error: Error) -> String? {
-    guard let e = error as? KunciError else { return nil }
-    switch e {
-    case let .InvalidInput(detail), let .NotAQrCode(detail), let .UnreadableImage(detail),
-         let .WrongPassphrase(detail), let .PasswordRequired(detail), let .WrongPassword(detail),
-         let .VaultDamaged(detail), let .VaultMissing(detail), let .VaultExists(detail),
-         let .Locked(detail), let .Busy(detail), let .KeyUnavailable(detail),
-         let .TimeSyncFailed(detail), let .UnsupportedFile(detail), let .NotExportable(detail),
-         let .Io(detail), let .Internal(detail):
-        return detail
-    case let .DuplicateAccount(_, detail), let .TamperedAccount(_, detail), let .NotFound(_, detail):
-        return detail
-    case let .NewerVault(_, _, detail):
-        return detail
-    }
+    (error as? KunciError)?.detail
 }
 
 // MARK: - Platform capabilities

@@ -9,4 +9,5 @@ XCTMain([
     testCase(TimeTests.allTests),
     testCase(BackupTests.allTests),
     testCase(ConcurrencyTests.allTests),
+    testCase(KunciKitTests.allTests),
 ])
