@@ -3,5 +3,11 @@
 import XCTest
 
 XCTMain([
-    testCase(StandInFfiTests.allTests),
+    testCase(EnrollmentTests.allTests),
+    testCase(CodeTests.allTests),
+    testCase(VaultTests.allTests),
+    testCase(TimeTests.allTests),
+    testCase(BackupTests.allTests),
+    testCase(ConcurrencyTests.allTests),
+    testCase(KunciKitTests.allTests),
 ])

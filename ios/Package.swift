@@ -1,0 +1,19 @@
+// swift-tools-version:5.9
+// The Kunci Swift package: the Rust core as an xcframework (KunciFFI), its generated UniFFI
+// bindings (Kunci) and a thin Swift API for apps (KunciKit). Run scripts/build-ios first: it
+// builds KunciFFI.xcframework and copies the generated Sources/Kunci/Kunci.swift (neither is
+// committed).
+import PackageDescription
+
+let package = Package(
+    name: "Kunci",
+    platforms: [.iOS(.v16), .macOS(.v13)],
+    products: [
+        .library(name: "Kunci", targets: ["Kunci", "KunciKit"]),
+    ],
+    targets: [
+        .binaryTarget(name: "KunciFFI", path: "KunciFFI.xcframework"),
+        .target(name: "Kunci", dependencies: ["KunciFFI"], path: "Sources/Kunci", exclude: ["README.md"]),
+        .target(name: "KunciKit", dependencies: ["Kunci"], path: "Sources/KunciKit"),
+    ]
+)

@@ -1,0 +1,106 @@
+// The app's handle on the vault: async wrappers that run the core's blocking calls (Argon2id,
+// SQLite with full sync, NTP with timeouts) on a background queue, never on the main actor or the
+// Swift concurrency pool.
+import Foundation
+import Kunci
+
+public final class KunciVault: @unchecked Sendable { // only immutable, thread-safe state
+    public let authenticator: Authenticator
+    private let queue: DispatchQueue
+
+    public init(_ authenticator: Authenticator) {
+        self.authenticator = authenticator
+        // Concurrent: the core serialises what must be serialised; reads need not wait for a sync.
+        queue = DispatchQueue(label: "app.kunci.vault", qos: .userInitiated, attributes: .concurrent)
+    }
+
+    private static let openQueue = DispatchQueue(label: "app.kunci.open", qos: .userInitiated)
+
+    private static func background<T>(_ queue: DispatchQueue, _ work: @escaping () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private func run<T>(_ work: @escaping (Authenticator) throws -> T) async throws -> T {
+        let auth = authenticator
+        return try await Self.background(queue) { try work(auth) }
+    }
+
+    // MARK: Opening
+
+    /// Opens the vault with the platform key, or creates it (platform key only) when missing.
+    public static func openOrCreate(path: String, keyWrapper: KeyWrapper, bootClock: BootClock,
+                                    https: HttpsDate? = nil, options: AuthenticatorOptions = AuthenticatorOptions()) async throws -> KunciVault {
+        try await background(openQueue) {
+            let auth: Authenticator
+            if FileManager.default.fileExists(atPath: path) {
+                auth = try Authenticator.openWithKeyWrapper(path: path, keyWrapper: keyWrapper, bootClock: bootClock,
+                                                            https: https, options: options)
+            } else {
+                auth = try Authenticator.create(path: path, passphrase: nil, keyWrapper: keyWrapper, bootClock: bootClock,
+                                                https: https, options: options)
+            }
+            return KunciVault(auth)
+        }
+    }
+
+    public static func open(path: String, passphrase: String, bootClock: BootClock, https: HttpsDate? = nil,
+                            options: AuthenticatorOptions = AuthenticatorOptions()) async throws -> KunciVault {
+        try await background(openQueue) {
+            KunciVault(try Authenticator.openWithPassphrase(path: path, passphrase: passphrase, bootClock: bootClock,
+                                                            https: https, options: options))
+        }
+    }
+
+    // MARK: Codes and time
+
+    public func codes() async throws -> CodeList { try await run { try $0.codes() } }
+    public func accounts() async throws -> [AccountInfo] { try await run { try $0.accounts() } }
+    /// HOTP: hands out the code at the stored counter and saves the counter + 1.
+    public func nextCode(id: Int64) async throws -> String { try await run { try $0.nextCode(id: id) } }
+    public func timeNow() async throws -> TimeInfo { try await run { $0.timeNow() } }
+    public func syncTime() async throws -> SyncResult { try await run { try $0.syncTime() } }
+    public func syncTime(ntpServers: [String], quorum: UInt32) async throws -> SyncResult {
+        try await run { try $0.syncTimeWith(ntpServers: ntpServers, quorum: quorum) }
+    }
+
+    public func diagnostics(timeZone: TimeZone = .current, at date: Date = Date()) async throws -> String {
+        try await run { $0.diagnostics(timeZone: timeZone.identifier, utcOffsetSeconds: Int32(timeZone.secondsFromGMT(for: date))) }
+    }
+
+    // MARK: Enrollment
+
+    public func enroll(uri: String, onConflict: OnConflict = .reject) async throws -> EnrollReport {
+        try await run { try $0.enrollUri(uri: uri, onConflict: onConflict) }
+    }
+
+    public func enroll(image: Data, onConflict: OnConflict = .reject) async throws -> EnrollReport {
+        try await run { try $0.enrollImage(image: image, onConflict: onConflict) }
+    }
+
+    /// Blocking, on purpose: a camera frame is only valid while its buffer is locked, so call this
+    /// on the capture output's queue inside `LumaFrame.withLumaPlane`.
+    public func enrollNow(frame: LumaFrame, onConflict: OnConflict = .reject) throws -> EnrollReport {
+        try authenticator.enrollFrame(width: frame.width, height: frame.height, rowStride: frame.rowStride,
+                                      frame: frame.bytes, onConflict: onConflict)
+    }
+
+    // MARK: Editing, backups
+
+    public func rename(id: Int64, issuer: String, name: String) async throws -> AccountInfo {
+        try await run { try $0.rename(id: id, issuer: issuer, name: name) }
+    }
+
+    public func remove(id: Int64) async throws { try await run { try $0.remove(id: id) } }
+
+    public func importFile(_ bytes: Data, format: ImportFormat? = nil, password: String? = nil) async throws -> ImportReport {
+        try await run { try $0.importFile(bytes: bytes, format: format, password: password) }
+    }
+
+    public func exportFile(format: ExportFormat, password: String?) async throws -> Data {
+        try await run { try $0.exportFile(format: format, password: password) }
+    }
+
+    public func lock() { authenticator.lock() }
+}

@@ -1,0 +1,168 @@
+// Vault slots from Swift: a platform KeyWrapper, a passphrase, the typed errors the app turns into
+// screens, and what happens when a Swift capability fails or an object goes away.
+import Foundation
+import Kunci
+import XCTest
+
+final class VaultTests: XCTestCase {
+    static let allTests = [
+        ("testCreateAndReopenWithSwiftKeyWrapper", testCreateAndReopenWithSwiftKeyWrapper),
+        ("testPassphraseVaultReopensAndWrongPassphraseIsTyped", testPassphraseVaultReopensAndWrongPassphraseIsTyped),
+        ("testFailingKeyWrappersBecomeSwiftErrors", testFailingKeyWrappersBecomeSwiftErrors),
+        ("testDuplicateEnrollmentThenReplaceOrKeepBoth", testDuplicateEnrollmentThenReplaceOrKeepBoth),
+        ("testDroppedAuthenticatorReleasesTheFile", testDroppedAuthenticatorReleasesTheFile),
+    ]
+
+    private let github = "otpauth://totp/GitHub:jo?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+
+    func testCreateAndReopenWithSwiftKeyWrapper() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
+        let wrapper = TestKeyWrapper()
+        do {
+            let auth = try Authenticator.create(path: path, passphrase: nil, keyWrapper: wrapper,
+                                                bootClock: SystemBootClock(), https: nil, options: fastOptions)
+            _ = try auth.enrollUri(uri: github, onConflict: .reject)
+        }
+        let reopened = try Authenticator.openWithKeyWrapper(path: path, keyWrapper: wrapper,
+                                                            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        XCTAssertEqual(try reopened.accounts().map(\.issuer), ["GitHub"])
+        XCTAssertEqual(try reopened.codesAt(unixMs: 1_700_000_000_000).codes.first?.code,
+                       try codeForUri(uri: github, unixTime: 1_700_000_000).code)
+
+        // Same file, another device's key: the unwrapped key is wrong and the core says so.
+        XCTAssertThrowsError(try Authenticator.openWithKeyWrapper(
+            path: path, keyWrapper: TestKeyWrapper(), bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            XCTAssertNotNil($0 as? KunciError, "\($0)")
+            XCTAssertFalse(detailOf($0)?.isEmpty ?? true)
+        }
+        // Creating over an existing vault is refused, nothing overwritten.
+        XCTAssertThrowsError(try Authenticator.create(path: path, passphrase: "x", keyWrapper: nil,
+                                                      bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            guard case KunciError.VaultExists = $0 else { return XCTFail("expected VaultExists, got \($0)") }
+        }
+        XCTAssertEqual(try reopened.accounts().count, 1)
+    }
+
+    func testPassphraseVaultReopensAndWrongPassphraseIsTyped() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
+        do {
+            let auth = try Authenticator.create(path: path, passphrase: "correct horse", keyWrapper: nil,
+                                                bootClock: SystemBootClock(), https: nil, options: fastOptions)
+            _ = try auth.enrollUri(uri: github, onConflict: .reject)
+        }
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(
+            path: path, passphrase: "wrong horse", bootClock: SystemBootClock(), https: nil, options: fastOptions)) { error in
+            guard case let KunciError.WrongPassphrase(detail) = error else {
+                return XCTFail("expected KunciError.WrongPassphrase, got \(error)")
+            }
+            XCTAssertFalse(detail.isEmpty)
+            XCTAssertFalse(detail.contains("wrong horse"), "the passphrase must not be echoed")
+            // LocalizedError: what a SwiftUI alert would show.
+            XCTAssertFalse(error.localizedDescription.isEmpty)
+        }
+        let auth = try Authenticator.openWithPassphrase(path: path, passphrase: "correct horse",
+                                                        bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        XCTAssertEqual(try auth.accounts().map(\.name), ["jo"])
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(
+            path: path + ".missing", passphrase: "x", bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            guard case KunciError.VaultMissing = $0 else { return XCTFail("expected VaultMissing, got \($0)") }
+        }
+        // Locking forgets the key: every call fails with Locked, no crash.
+        auth.lock()
+        XCTAssertThrowsError(try auth.accounts()) {
+            guard case KunciError.Locked = $0 else { return XCTFail("expected Locked, got \($0)") }
+        }
+    }
+
+    func testFailingKeyWrappersBecomeSwiftErrors() throws {
+        let dir = try temporaryDirectory(self)
+        // Creating with an unavailable keychain: the platform's detail reaches the user.
+        XCTAssertThrowsError(try Authenticator.create(
+            path: dir.appendingPathComponent("a.kunci").path, passphrase: nil, keyWrapper: UnavailableKeyWrapper(),
+            bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            guard case let KunciError.KeyUnavailable(detail) = $0 else { return XCTFail("expected KeyUnavailable, got \($0)") }
+            XCTAssertTrue(detail.contains("keychain locked"), detail)
+        }
+        // A wrapper that wraps but cannot unwrap (a plain Swift error): refused at creation.
+        let half = dir.appendingPathComponent("half.kunci").path
+        XCTAssertThrowsError(try Authenticator.create(
+            path: half, passphrase: nil, keyWrapper: ForeignErrorKeyWrapper(),
+            bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            guard case KunciError.KeyUnavailable = $0 else { return XCTFail("expected KeyUnavailable, got \($0)") }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: half), "a failed create leaves no file behind")
+        // A vault made with a working key, opened while the keychain fails.
+        let path = dir.appendingPathComponent("b.kunci").path
+        let wrapper = TestKeyWrapper()
+        _ = try Authenticator.create(path: path, passphrase: "recovery", keyWrapper: wrapper,
+                                     bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        XCTAssertThrowsError(try Authenticator.openWithKeyWrapper(
+            path: path, keyWrapper: UnavailableKeyWrapper(), bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            guard case KunciError.KeyUnavailable = $0 else { return XCTFail("expected KeyUnavailable, got \($0)") }
+        }
+        // A Swift error the core never declared still arrives as a KunciError, not a crash.
+        XCTAssertThrowsError(try Authenticator.openWithKeyWrapper(
+            path: path, keyWrapper: ForeignErrorKeyWrapper(), bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            guard case KunciError.KeyUnavailable = $0 else { return XCTFail("expected KeyUnavailable, got \($0)") }
+            XCTAssertFalse(detailOf($0)?.isEmpty ?? true)
+        }
+        // The recovery passphrase slot still opens it.
+        XCTAssertNoThrow(try Authenticator.openWithPassphrase(
+            path: path, passphrase: "recovery", bootClock: SystemBootClock(), https: nil, options: fastOptions))
+    }
+
+    func testDuplicateEnrollmentThenReplaceOrKeepBoth() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
+        let auth = try Authenticator.create(path: path, passphrase: "pw", keyWrapper: nil,
+                                            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let first = try XCTUnwrap(auth.enrollUri(uri: github, onConflict: .reject).added.first)
+        // The portal's "Reset MFA" issued a new secret for the same issuer and account.
+        let reset = "otpauth://totp/GitHub:jo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub"
+        XCTAssertThrowsError(try auth.enrollUri(uri: reset, onConflict: .reject)) {
+            guard case let KunciError.DuplicateAccount(existingId, detail) = $0 else {
+                return XCTFail("expected DuplicateAccount, got \($0)")
+            }
+            XCTAssertEqual(existingId, first.id)
+            XCTAssertFalse(detail.isEmpty)
+        }
+        XCTAssertEqual(try auth.accounts().count, 1)
+
+        let replaced = try XCTUnwrap(auth.enrollUri(uri: reset, onConflict: .replace).added.first)
+        XCTAssertEqual(replaced.id, first.id)
+        XCTAssertEqual(try auth.accounts().count, 1)
+        XCTAssertEqual(try auth.codesAt(unixMs: 59_000).codes.first?.code, "287082") // RFC 6238, 6 digits
+
+        let kept = try XCTUnwrap(auth.enrollUri(uri: github, onConflict: .keepBoth).added.first)
+        XCTAssertNotEqual(kept.id, first.id)
+        let accounts = try auth.accounts()
+        XCTAssertEqual(accounts.count, 2)
+        XCTAssertEqual(Set(accounts.map(\.issuer)), ["GitHub"])
+    }
+
+    func testDroppedAuthenticatorReleasesTheFile() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
+        let wrapper = TestKeyWrapper()
+        weak var weakAuth: Authenticator?
+        do {
+            let auth = try Authenticator.create(path: path, passphrase: nil, keyWrapper: wrapper,
+                                                bootClock: SystemBootClock(), https: nil, options: fastOptions)
+            _ = try auth.enrollUri(uri: github, onConflict: .reject)
+            weakAuth = auth
+        }
+        XCTAssertNil(weakAuth, "the Swift object is freed with its last reference")
+        // Open, drop, reopen many times: handles are freed and the foreign callbacks with them.
+        for round in 0..<20 {
+            let auth = try Authenticator.openWithKeyWrapper(path: path, keyWrapper: wrapper,
+                                                            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+            XCTAssertEqual(try auth.accounts().count, 1, "round \(round)")
+            _ = auth.timeNow()
+        }
+        // Two live objects on the same file see each other's writes.
+        let a = try Authenticator.openWithKeyWrapper(path: path, keyWrapper: wrapper,
+                                                     bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let b = try Authenticator.openWithKeyWrapper(path: path, keyWrapper: wrapper,
+                                                     bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        _ = try a.enrollUri(uri: "otpauth://totp/GitLab:jo?secret=JBSWY3DPEHPK3PXQ&issuer=GitLab", onConflict: .reject)
+        XCTAssertEqual(try b.accounts().count, 2)
+    }
+}
