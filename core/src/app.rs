@@ -207,9 +207,7 @@ impl Kunci {
     /// HOTP "next code": the counter moves on (saved before anything is shown) and the code at
     /// the new counter is returned, which is also what `codes` shows from now on.
     pub fn next_hotp(&self, id: i64) -> Result<String, KunciError> {
-        self.vault.next_hotp(id, self.stamp())?;
-        let account = self.vault.get(id)?;
-        Ok(account.params.code_for_counter(account.params.counter)?)
+        Ok(self.vault.next_hotp(id, self.stamp())?)
     }
 
     pub fn sync_time(&self, config: Option<&SyncConfig>) -> Result<SyncReport, KunciError> {

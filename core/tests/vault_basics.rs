@@ -392,7 +392,8 @@ fn every_otp_parameter_round_trips() {
 fn next_hotp_persists_the_counter_before_returning() {
     let dir = TempDir::new("hotp");
     let v = new_vault(&dir);
-    // RFC 4226 appendix D: secret "12345678901234567890", counters 0.. give these codes.
+    // RFC 4226 appendix D: secret "12345678901234567890", counters 0.. give these codes. Each
+    // "next" spends the stored counter and returns the code at the one after it.
     let rfc = ["755224", "287082", "359152", "969429"];
     let h = v
         .add(
@@ -404,8 +405,8 @@ fn next_hotp_persists_the_counter_before_returning() {
             NOW,
         )
         .unwrap();
-    assert_eq!(v.next_hotp(h.id, NOW + 1).unwrap(), rfc[0]);
-    assert_eq!(v.next_hotp(h.id, NOW + 2).unwrap(), rfc[1]);
+    assert_eq!(v.next_hotp(h.id, NOW + 1).unwrap(), rfc[1]);
+    assert_eq!(v.next_hotp(h.id, NOW + 2).unwrap(), rfc[2]);
     drop(v);
     // Another handle (another process) sees the advanced counter.
     let v = Vault::open_with_passphrase(dir.vault(), &pass()).unwrap();
@@ -413,7 +414,7 @@ fn next_hotp_persists_the_counter_before_returning() {
     assert_eq!(stored.params.counter, 2);
     assert_eq!(stored.updated_at, NOW + 2);
     assert_eq!(stored.params.kind, OtpKind::Hotp);
-    assert_eq!(v.next_hotp(h.id, NOW).unwrap(), rfc[2]);
+    assert_eq!(v.next_hotp(h.id, NOW).unwrap(), rfc[3]);
 
     let t = v.add(draft("TOTP", "t"), OnConflict::Reject, NOW).unwrap();
     assert_eq!(

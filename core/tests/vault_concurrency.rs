@@ -73,7 +73,7 @@ fn concurrent_writers_on_one_file() {
         handles[1].get(hotp).unwrap().params.counter,
         (THREADS * ADDS) as u64
     );
-    let expected: BTreeSet<String> = (0..(THREADS * ADDS) as u64)
+    let expected: BTreeSet<String> = (1..=(THREADS * ADDS) as u64)
         .map(|c| hotp_draft().params.code_for_counter(c).unwrap())
         .collect();
     assert_eq!(codes.len(), THREADS * ADDS);

@@ -90,14 +90,14 @@ final class CodeTests: XCTestCase {
                                                 bootClock: SystemBootClock(), https: nil, options: fastOptions)
             id = try XCTUnwrap(auth.enrollUri(uri: "otpauth://hotp/RFC4226:test?secret=\(seed)&counter=0",
                                               onConflict: .reject).added.first?.id)
-            // The list shows the code at the stored counter. nextCode hands out that code and
-            // moves the counter on (RFC 4226 5.2: the counter is incremented after each code),
-            // so the list then shows the following one. NOTE: the FFI doc of next_code says it
-            // "returns the new code"; the core returns the consumed counter's code (see report).
+            // The list shows the code at the stored counter. nextCode is "I used it, give me the
+            // next one": the counter moves on (saved first) and the new counter's code comes
+            // back, which is also what the list shows from then on.
             for counter in 0..<4 {
                 XCTAssertEqual(try auth.codes().codes.first?.code, rfc4226Codes[counter])
-                XCTAssertEqual(try auth.nextCode(id: id), rfc4226Codes[counter], "counter \(counter)")
+                XCTAssertEqual(try auth.nextCode(id: id), rfc4226Codes[counter + 1], "counter \(counter)")
                 XCTAssertEqual(try auth.accounts().first?.counter, UInt64(counter + 1))
+                XCTAssertEqual(try auth.codes().codes.first?.code, rfc4226Codes[counter + 1])
             }
         }
         // The counter was saved: a reopened vault continues where it stopped, never repeating.
@@ -108,10 +108,10 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(shown.kind, .hotp)
         XCTAssertEqual(shown.code, rfc4226Codes[4])
         XCTAssertEqual(shown.next, rfc4226Codes[5])
-        for counter in 4...9 {
-            XCTAssertEqual(try reopened.nextCode(id: id), rfc4226Codes[counter], "counter \(counter)")
+        for counter in 4..<9 {
+            XCTAssertEqual(try reopened.nextCode(id: id), rfc4226Codes[counter + 1], "counter \(counter)")
         }
-        XCTAssertEqual(try reopened.accounts().first?.counter, 10)
+        XCTAssertEqual(try reopened.accounts().first?.counter, 9)
         XCTAssertThrowsError(try reopened.nextCode(id: id + 1000)) {
             guard case let KunciError.NotFound(missing, _) = $0 else { return XCTFail("expected NotFound, got \($0)") }
             XCTAssertEqual(missing, id + 1000)

@@ -53,10 +53,10 @@ final class ConcurrencyTests: XCTestCase {
         let accounts = try auth.accounts()
         XCTAssertEqual(accounts.filter { $0.issuer == "Load" }.count, 80)
         XCTAssertEqual(Set(accounts.map(\.id)).count, accounts.count)
-        // 80 "next" presses: counters 0..<80 each handed out exactly once, none lost.
+        // 80 "next" presses: the codes of counters 1...80 each handed out exactly once, none lost.
         XCTAssertEqual(accounts.first { $0.id == hotpId }?.counter, 80)
         XCTAssertEqual(hotpCodes.count, 80)
-        let expected = try Set((0..<80).map { counter -> String in
+        let expected = try Set((1...80).map { counter -> String in
             try codeForUri(uri: "otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=\(counter)", unixTime: 0).code
         })
         XCTAssertEqual(Set(hotpCodes), expected)

@@ -175,7 +175,7 @@ fn label_text() -> impl Strategy<Value = String> {
 
 fn any_enrollment() -> impl Strategy<Value = (String, String, OtpParams)> {
     (
-        label_text().prop_map(|s| s.replace(':', "")),
+        label_text().prop_map(|s| s.replace(':', "").trim().to_string()),
         label_text(),
         prop_oneof![
             Just(OtpKind::Totp),

@@ -399,20 +399,21 @@ impl Vault {
         .map(|(a, ())| a)
     }
 
-    /// The HOTP code at the stored counter. The counter is advanced and committed before the
-    /// code is returned, so a code is never shown twice, even if the app dies right after.
+    /// HOTP "next code": the stored counter (whose code the list showed and the user spent)
+    /// moves on by one, and the code at the new counter is returned. The counter is committed
+    /// in the same transaction before the code leaves, so a code is never handed out twice,
+    /// even by two processes at once or if the app dies right after.
     pub fn next_hotp(&self, id: i64, now_unix: i64) -> Result<String> {
         self.modify(id, now_unix, |r| {
             if r.params.kind != OtpKind::Hotp {
                 return Err(VaultError::NotHotp { id });
             }
-            let code = r.params.code_for_counter(r.params.counter)?;
             r.params.counter = r
                 .params
                 .counter
                 .checked_add(1)
                 .ok_or(crate::otp::OtpError::CounterExhausted)?;
-            Ok(code)
+            Ok(r.params.code_for_counter(r.params.counter)?)
         })
         .map(|(_, code)| code)
     }

@@ -174,7 +174,7 @@ fn upgrade_from_every_earlier_schema() {
             v.get_blob("time.anchor").unwrap().as_deref(),
             Some(&b"state"[..])
         );
-        assert_eq!(v.next_hotp(want[1].0, NOW).unwrap(), "287082");
+        assert_eq!(v.next_hotp(want[1].0, NOW).unwrap(), "359152");
         drop(v);
         assert_eq!(
             schema::user_version(&Connection::open(&path).unwrap()).unwrap(),
