@@ -29,7 +29,7 @@ class QrTest {
         )
         for (photo in photos) {
             val image = Fixtures.corpus.resolve(photo)
-            assertTrue(image.isFile, "corpus image missing: $image")
+            assertTrue(image.isFile, "corpus image missing: $image (set KUNCI_QR_CORPUS to the corpus/qr folder)")
             val expected = File(image.path.substringBeforeLast('.') + ".txt").readBytes()
             val codes = decodeQrImage(image.readBytes())
             assertTrue(codes.isNotEmpty(), "no QR code in $photo")
