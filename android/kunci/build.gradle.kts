@@ -20,7 +20,7 @@ android {
 
     sourceSets["main"].apply {
         // src/main/kotlin: pure Kotlin, also compiled and tested on the JVM by tests/kotlin.
-        // src/androidMain/kotlin: Keystore, boot clock, HTTPS Date (android.* APIs).
+        // src/androidMain/kotlin: Keystore, boot clock, HTTPS Date, clipboard (android.* APIs).
         kotlin.srcDirs("src/main/kotlin", "src/androidMain/kotlin", bindingsDir)
         jniLibs.srcDirs("src/main/jniLibs")
     }

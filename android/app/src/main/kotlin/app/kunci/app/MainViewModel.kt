@@ -14,6 +14,7 @@ import app.kunci.KunciException
 import app.kunci.KunciVault
 import app.kunci.OnConflict
 import app.kunci.action
+import app.kunci.android.SensitiveClipboard
 import app.kunci.userMessage
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow

@@ -1,4 +1,4 @@
-package app.kunci.app
+package app.kunci.android
 
 import android.content.ClipData
 import android.content.ClipDescription
@@ -13,7 +13,7 @@ import app.kunci.ClipboardPolicy
 
 /** Copies a code marked sensitive (hidden from clipboard previews) and clears it per [policy]. */
 class SensitiveClipboard(context: Context, private val policy: ClipboardPolicy = ClipboardPolicy()) {
-    private val clipboard = context.getSystemService(ClipboardManager::class.java)
+    private val clipboard: ClipboardManager = checkNotNull(context.getSystemService(ClipboardManager::class.java)) { "no clipboard service" }
     private val handler = Handler(Looper.getMainLooper())
 
     fun copy(label: String, code: String, clearDelayMs: Long) {
