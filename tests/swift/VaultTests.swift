@@ -72,6 +72,12 @@ final class VaultTests: XCTestCase {
         XCTAssertThrowsError(try auth.accounts()) {
             guard case KunciError.Locked = $0 else { return XCTFail("expected Locked, got \($0)") }
         }
+        // Unlocking takes the passphrase again; a wrong one is typed and keeps it locked.
+        XCTAssertThrowsError(try auth.unlockWithPassphrase(passphrase: "not it")) {
+            guard case KunciError.WrongPassphrase = $0 else { return XCTFail("expected WrongPassphrase, got \($0)") }
+        }
+        try auth.unlockWithPassphrase(passphrase: "correct horse")
+        XCTAssertEqual(try auth.accounts().map(\.name), ["jo"])
     }
 
     func testFailingKeyWrappersBecomeSwiftErrors() throws {

@@ -280,6 +280,8 @@ impl Authenticator {
         quorum: u32,
     ) -> Result<SyncResult, KunciError> {
         let mut config = self.options.sync_config();
+        // These NTP servers replace the configured ones; configured HTTPS sources still count
+        // (an empty list makes an HTTPS-only sync).
         config.ntp_servers = ntp_servers;
         config.quorum = (quorum as usize).max(1);
         Ok(self.app.sync_time(Some(&config))?.into())
@@ -351,8 +353,25 @@ impl Authenticator {
         Ok(())
     }
 
-    /// Forgets the vault key; every call fails with `Locked` until the object is reopened.
+    /// Forgets the vault key; every call fails with `Locked` until an unlock.
     pub fn lock(&self) {
         self.app.vault().lock();
+    }
+
+    pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
+        Ok(self
+            .app
+            .vault()
+            .unlock_with_passphrase(&secret_of(passphrase))?)
+    }
+
+    pub fn unlock_with_key_wrapper(
+        &self,
+        key_wrapper: Arc<dyn KeyWrapper>,
+    ) -> Result<(), KunciError> {
+        Ok(self
+            .app
+            .vault()
+            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper))?)
     }
 }

@@ -212,6 +212,9 @@ class VaultTest {
         auth.lock()
         val locked = assertThrows<KunciException.Locked> { auth.accounts() }
         assertTrue(locked.detail.isNotBlank())
+        assertThrows<KunciException.WrongPassphrase> { auth.unlockWithPassphrase("not it") }
+        auth.unlockWithPassphrase("correct horse")
+        assertEquals(1, auth.accounts().size, "unlocked again without reopening")
         auth.close()
         assertTrue(auth.uniffiIsDestroyed)
         assertThrows<IllegalStateException> { auth.codes() }
