@@ -325,7 +325,10 @@ fn timing_cases(corpus: &[Sample]) -> Vec<(String, Img, bool)> {
         if let Some(p) = photo {
             let f = corpus_frame(&p.img, w, h, 0.9, 13);
             cases.push((
-                format!("{h}p code, corpus photo ({})", p.name.rsplit('/').next().unwrap()),
+                format!(
+                    "{h}p code, corpus photo ({})",
+                    p.name.rsplit('/').next().unwrap()
+                ),
                 f,
                 p.text == TOTP,
             ));
@@ -342,12 +345,20 @@ fn judge(s: &Sample, got: &[QrPayload]) -> (bool, bool) {
 }
 
 fn corpus_rate(corpus: &[Sample], w: usize, h: usize, fill: f64) {
-    let (mut read, mut wrong, mut ms) = (0, 0, Vec::new());
+    let (mut read, mut wrong, mut ms, mut hits) = (0, 0, Vec::new(), Vec::new());
     let verbose = std::env::var("QR_FRAMES_VERBOSE").is_ok();
+    // QR_FRAME_STEPS=1,2,5: these passes (indices of bench::step_names) instead of Frame mode.
+    let steps: Option<Vec<usize>> = std::env::var("QR_FRAME_STEPS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
     for (i, s) in corpus.iter().enumerate() {
         let f = corpus_frame(&s.img, w, h, fill, i as u32 + 1);
         let t = Instant::now();
-        let got = decode_luma(&f.frame(), ScanEffort::Frame).unwrap_or_default();
+        let got = match &steps {
+            Some(st) => bench::decode_frame_steps(&f.frame(), st),
+            None => decode_luma(&f.frame(), ScanEffort::Frame),
+        }
+        .unwrap_or_default();
         ms.push(t.elapsed().as_secs_f64() * 1e3);
         let (r, x) = judge(s, &got);
         read += r as usize;
@@ -355,8 +366,19 @@ fn corpus_rate(corpus: &[Sample], w: usize, h: usize, fill: f64) {
         if verbose && !r {
             println!("    missed {}", s.name);
         }
+        if verbose {
+            let (n, i) = bench::frame_prescan(&f.frame()).unwrap();
+            hits.push(n + i);
+        }
     }
     ms.sort_by(f64::total_cmp);
+    hits.sort();
+    if verbose {
+        println!(
+            "    smallest pre-scan hit counts: {:?}",
+            &hits[..hits.len().min(30)]
+        );
+    }
     println!(
         "corpus in {w}x{h} at {:.0}% height, Frame: read {read}/{}, wrong {wrong}, median {:.2} ms, p90 {:.2} ms",
         fill * 100.0,
@@ -382,6 +404,57 @@ fn main() {
         for (name, img, expect) in timing_cases(&corpus) {
             if name.contains(filter.as_str()) {
                 time_case(&name, &img, runs, expect);
+            }
+        }
+    }
+    if mode == "prescan" {
+        for (name, img, _) in timing_cases(&corpus) {
+            let mut ms = Vec::new();
+            let mut hits = (0, 0);
+            for _ in 0..runs {
+                let t = Instant::now();
+                hits = bench::frame_prescan(&img.frame()).unwrap();
+                ms.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+            ms.sort_by(f64::total_cmp);
+            println!("{name:<40} prescan {:>7.2} ms {hits:?}", pct(&ms, 0.5));
+        }
+    }
+    if mode == "passes" {
+        // Each pass alone on each case at 1/1 and after an x1/2 box shrink done here.
+        let names = bench::step_names();
+        for (name, img, _) in timing_cases(&corpus) {
+            if !name.contains(filter.as_str()) {
+                continue;
+            }
+            for half in [false, true] {
+                let img = if half {
+                    let mut s = Img {
+                        w: img.w / 2,
+                        h: img.h / 2,
+                        px: vec![0; img.w / 2 * (img.h / 2)],
+                    };
+                    s.place(&img, 0, 0, img.w / 2, img.h / 2);
+                    s
+                } else {
+                    img.clone()
+                };
+                for (i, n) in names.iter().enumerate().take(4) {
+                    let mut ms = Vec::new();
+                    let mut ok = false;
+                    for _ in 0..runs {
+                        let t = Instant::now();
+                        ok = bench::decode_luma_steps(&img.frame(), &[i]).is_ok();
+                        ms.push(t.elapsed().as_secs_f64() * 1e3);
+                    }
+                    ms.sort_by(f64::total_cmp);
+                    println!(
+                        "{name:<40} {}x{} {n:<26} {:>7.2} ms {ok}",
+                        img.w,
+                        img.h,
+                        pct(&ms, 0.5)
+                    );
+                }
             }
         }
     }
