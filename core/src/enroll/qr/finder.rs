@@ -129,7 +129,15 @@ fn ratio_ok(r: &[usize; 5]) -> bool {
 
 /// Runs outwards from (x, y) along the column: the vertical 1:1:3:1:1 check with the centre
 /// colour `c`.
-fn cross_check_vertical(bin: &[u8], w: usize, h: usize, x: usize, y: usize, c: u8) -> bool {
+/// `limit` bounds every run (twice the horizontal pattern width), so a long uniform column costs
+/// no more than the pattern could.
+fn cross_check_vertical(
+    bin: &[u8],
+    (w, h): (usize, usize),
+    (x, y): (usize, usize),
+    c: u8,
+    limit: usize,
+) -> bool {
     let at = |yy: usize| bin[yy * w + x];
     // The centre pixel matched along the row; a dead-band pixel continues whichever run.
     let is = |yy: usize, want: u8| {
@@ -146,6 +154,9 @@ fn cross_check_vertical(bin: &[u8], w: usize, h: usize, x: usize, y: usize, c: u
         while yy >= 0 && is(yy as usize, want) {
             runs[k] += 1;
             yy -= 1;
+            if runs[k] > limit {
+                return false;
+            }
         }
         if runs[k] == 0 {
             return false;
@@ -157,6 +168,9 @@ fn cross_check_vertical(bin: &[u8], w: usize, h: usize, x: usize, y: usize, c: u
         while yy < h && is(yy, want) {
             runs[k] += 1;
             yy += 1;
+            if runs[k] > limit {
+                return false;
+            }
         }
         if runs[k] == before && k != 2 {
             return false;
@@ -189,7 +203,8 @@ pub(crate) fn scan(g: &Gray, enough: usize) -> Hits {
             if complete >= 5 && ratio_ok(&runs) {
                 let end = x; // first pixel after runs[4]
                 let cx = end - runs[4] - runs[3] - runs[2] / 2 - 1;
-                if cross_check_vertical(&bin, w, h, cx, y, colour) {
+                let limit = 2 * runs.iter().sum::<usize>();
+                if cross_check_vertical(&bin, (w, h), (cx, y), colour, limit) {
                     if colour == DARK {
                         hits.normal += 1;
                     } else {

@@ -327,7 +327,7 @@ const STEPS: &[Step] = &[
 const FRAME_NORMAL: usize = 1;
 const FRAME_INVERTED: usize = 2;
 /// The pre-scan stops counting finder-like hits here.
-const FRAME_SCAN_ENOUGH: usize = 400;
+const FRAME_SCAN_ENOUGH: usize = 24;
 /// Pictures: every pass. (rqrr on an x2 image was measured and dropped: it reads nothing that
 /// rxing misses and takes over a second on a noisy 720p frame.)
 const THOROUGH_STEPS: [usize; 12] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
