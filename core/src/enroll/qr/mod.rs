@@ -98,7 +98,7 @@ fn decode_frame(frame: &LumaFrame) -> Result<Vec<QrPayload>, QrError> {
     }
     // The polarity with more finder-like hits first.
     let mut steps = [(hits.normal, FRAME_NORMAL), (hits.inverted, FRAME_INVERTED)];
-    steps.sort_by(|a, b| b.0.cmp(&a.0));
+    steps.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (n, i) in steps {
         if n > 0 {
             if let Ok(found) = run_cascade(&base, &[i], 1) {
