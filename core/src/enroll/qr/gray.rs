@@ -22,6 +22,10 @@ impl Gray {
 
     /// Copies a strided plane, box-averaging by the integer `factor` (1 = plain copy).
     /// The caller guarantees `(h - 1) * stride + w <= bytes.len()`.
+    ///
+    /// Each output row first sums its `factor` source rows into one accumulator row (a straight
+    /// add over the row, which the compiler vectorizes), then sums `factor` accumulators per
+    /// output pixel and divides by a multiply-shift reciprocal: a camera frame is read once.
     pub fn from_strided(bytes: &[u8], w: usize, h: usize, stride: usize, factor: usize) -> Gray {
         let f = factor.max(1);
         if f == 1 {
@@ -34,23 +38,44 @@ impl Gray {
         }
         let dw = (w / f).max(1);
         let dh = (h / f).max(1);
-        let mut sums = vec![0u32; dw];
+        // Columns that land in an output pixel (the remainder of `w / f` is dropped, as is the
+        // remainder of the rows).
+        let cols_used = (dw * f).min(w);
         let mut px = Vec::with_capacity(dw * dh);
+        if f <= 64 && w >= f && h >= f {
+            // Full f x f blocks only: floor(s / n) == (s * m) >> 32 for s <= 255 n, n < 4096.
+            let n = (f * f) as u64;
+            let m = (1u64 << 32) / n + 1;
+            let mut acc = vec![0u16; cols_used];
+            for dy in 0..dh {
+                acc.fill(0);
+                for y in dy * f..dy * f + f {
+                    let row = &bytes[y * stride..y * stride + cols_used];
+                    for (a, &v) in acc.iter_mut().zip(row) {
+                        *a += u16::from(v);
+                    }
+                }
+                px.extend(acc.chunks_exact(f).map(|c| {
+                    let s: u64 = c.iter().map(|&v| u64::from(v)).sum();
+                    ((s * m) >> 32) as u8
+                }));
+            }
+            return Gray { w: dw, h: dh, px };
+        }
+        let mut acc = vec![0u32; cols_used];
         for dy in 0..dh {
-            sums.iter_mut().for_each(|s| *s = 0);
+            acc.fill(0);
             let rows = f.min(h - dy * f);
             for y in dy * f..dy * f + rows {
-                let row = &bytes[y * stride..y * stride + w];
-                for (dx, s) in sums.iter_mut().enumerate() {
-                    let x0 = dx * f;
-                    let x1 = (x0 + f).min(w);
-                    *s += row[x0..x1].iter().map(|&v| u32::from(v)).sum::<u32>();
+                let row = &bytes[y * stride..y * stride + cols_used];
+                for (a, &v) in acc.iter_mut().zip(row) {
+                    *a += u32::from(v);
                 }
             }
-            for (dx, s) in sums.iter().enumerate() {
-                let cols = (f.min(w - dx * f)) as u32;
-                px.push((s / (cols * rows as u32).max(1)) as u8);
-            }
+            px.extend(acc.chunks(f).map(|c| {
+                let s: u64 = c.iter().map(|&v| u64::from(v)).sum();
+                (s / (c.len() * rows).max(1) as u64) as u8
+            }));
         }
         Gray { w: dw, h: dh, px }
     }
@@ -200,6 +225,45 @@ mod tests {
         let s = g.shrink(2);
         assert_eq!((s.w, s.h), (1, 1));
         assert_eq!(s.px, vec![3]);
+    }
+
+    #[test]
+    fn box_shrink_matches_the_naive_mean() {
+        let mut v = 7u32;
+        for (w, h, stride, f) in [
+            (37, 23, 40, 2),
+            (37, 23, 37, 3),
+            (64, 65, 70, 4),
+            (5, 3, 5, 8),
+            (200, 130, 201, 64),
+            (300, 140, 300, 70),
+        ] {
+            let bytes: Vec<u8> = (0..(h - 1) * stride + w)
+                .map(|_| {
+                    v = v.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (v >> 16) as u8
+                })
+                .collect();
+            let g = Gray::from_strided(&bytes, w, h, stride, f);
+            let (dw, dh) = ((w / f).max(1), (h / f).max(1));
+            assert_eq!((g.w, g.h), (dw, dh));
+            for dy in 0..dh {
+                for dx in 0..dw {
+                    let (mut s, mut n) = (0u32, 0u32);
+                    for y in dy * f..(dy * f + f).min(h) {
+                        for x in dx * f..(dx * f + f).min(w) {
+                            s += u32::from(bytes[y * stride + x]);
+                            n += 1;
+                        }
+                    }
+                    assert_eq!(
+                        g.px[dy * dw + dx],
+                        (s / n) as u8,
+                        "{w}x{h} f{f} at {dx},{dy}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
