@@ -282,6 +282,19 @@ def main(out):
             md.append(f"| {n_} | " + " | ".join("" if v is None else f"{v / 1024:,.0f}" for v in cells) + " |")
         totals = [cb and cb.get("text_section_bytes"), nm_cli and nm_cli["symbols_bytes"]]
         md.append("| **total** (.text / symbols) | " + " | ".join("" if not v else f"{v / 1024:,.0f}" for v in totals) + " |")
+    wi = qk.get("what_if", [])
+    if wi:
+        md.append("")
+        md.append("What-if, not shipped (bench hooks, same planes, same run; the cascade stops at its first hit):\n")
+        for e in wi:
+            md.append(f"- {e['engine']}: read {e['read']}/{e['images']}, median {fmt(e['median_ms'])} ms, p90 {fmt(e['p90_ms'])} ms")
+        nr = [f for f in fk["per_frame"] if "no_rqrr_ms" in f]
+        for size in ("720p", "1080p"):
+            for code in (False, True):
+                sel = [f for f in nr if f["size"] == size and f["code"] == code]
+                if sel:
+                    md.append(f"- Frame passes without rqrr, {size} {'with' if code else 'no'} code: median "
+                              f"{fmt(statistics.median(f['no_rqrr_ms'] for f in sel))} ms, read {sum(f['no_rqrr_read'] for f in sel)}/{len(sel)}")
     md.append("")
     md.append(f"Memory detail: in-process VmHWM {fmt((rss.get('peak_hwm_kib') or 0) / 1024, 1)} MiB, baseline VmRSS "
               f"{fmt((rss.get('baseline_rss_kib') or 0) / 1024, 1)} MiB; `/usr/bin/time -v` max RSS: harness {fmt((rss_suite or 0) / 1024, 1)} MiB, "

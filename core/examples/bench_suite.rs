@@ -352,6 +352,17 @@ fn qr_corpus(out: &Path, reps: usize) -> Value {
     });
     eprintln!("rqrr alone");
     let (rt, rr, rw) = time_planes(&planes, reps, bench::rqrr_alone);
+    // What-if, to show what would close the speed gap: the same passes with rxing first, and
+    // rxing's hybrid pass alone (bench hooks; the shipped order starts with rqrr).
+    let names = bench::step_names();
+    let rx_first: Vec<usize> = (1..names.len()).chain([0]).collect();
+    eprintln!("what-if: the cascade with rxing first");
+    let (xt, xr, xw) = time_planes(&planes, reps, |f| {
+        bench::decode_luma_steps(f, &rx_first).unwrap_or_default()
+    });
+    let (ht, hr, hw) = time_planes(&planes, reps, |f| {
+        bench::decode_luma_steps(f, &[1]).unwrap_or_default()
+    });
     let per_image: Vec<Value> = planes
         .iter()
         .enumerate()
@@ -363,6 +374,10 @@ fn qr_corpus(out: &Path, reps: usize) -> Value {
     json!({
         "reps": reps,
         "engines": [engine_summary("kunci", &kt, &kr, kw), engine_summary("rqrr", &rt, &rr, rw)],
+        "what_if": [
+            engine_summary("kunci cascade, rxing first (what-if)", &xt, &xr, xw),
+            engine_summary(&format!("{} alone", names[1]), &ht, &hr, hw),
+        ],
         "per_image": per_image,
     })
 }
@@ -373,12 +388,17 @@ fn frames(out: &Path, reps: usize) -> Value {
     let (t, r, w) = time_planes(&planes, reps, |f| {
         qr::decode_luma(f, ScanEffort::Frame).unwrap_or_default()
     });
+    // What-if: the Frame passes without rqrr (rxing, rxing inverted), to show its share.
+    eprintln!("what-if: Frame passes without rqrr");
+    let (xt, xr, _) = time_planes(&planes, reps, |f| {
+        bench::decode_luma_steps(f, &[1, 2]).unwrap_or_default()
+    });
     let per_frame: Vec<Value> = planes
         .iter()
         .enumerate()
         .map(|(i, (p, e))| {
             json!({"raw": p.name, "size": e["size"], "code": e["code"],
-            "ms": t[i], "read": r[i]})
+            "ms": t[i], "read": r[i], "no_rqrr_ms": xt[i], "no_rqrr_read": xr[i]})
         })
         .collect();
     json!({"reps": reps, "wrong": w, "per_frame": per_frame})
