@@ -58,7 +58,7 @@ def crate_of(name):
     return "[C / runtime / other]"
 
 
-def size_breakdown(nm_path):
+def size_breakdown(nm_path, c_symbols=frozenset()):
     by_crate = defaultdict(int)
     total = 0
     try:
@@ -73,7 +73,10 @@ def size_breakdown(nm_path):
             size = int(parts[1], 16)
         except ValueError:
             continue
-        by_crate[crate_of(parts[3])] += size
+        name = parts[3].strip()
+        base = re.sub(r"\.\d+$", "", re.sub(r"\.(constprop|isra|part|cold|lto_priv)\.\d+", "", name))
+        crate = "[sqlite3, C]" if base in c_symbols else crate_of(name)
+        by_crate[crate] += size
         total += size
     rows = sorted(by_crate.items(), key=lambda kv: -kv[1])
     return {"symbols_bytes": total, "by_crate": [{"crate": c, "bytes": b} for c, b in rows]}
@@ -166,7 +169,11 @@ def main(out):
     ffi_fns = int((raw / "ffi_functions.txt").read_text().strip() or 0) if (raw / "ffi_functions.txt").exists() else None
     cli_bytes = int((raw / "cli_bytes.txt").read_text().strip()) if (raw / "cli_bytes.txt").exists() else None
     core_bytes = int((raw / "core_proxy_bytes.txt").read_text().strip()) if (raw / "core_proxy_bytes.txt").exists() else None
-    breakdown = {"core": size_breakdown(raw / "nm_core.txt")}
+    try:
+        sqlite_syms = frozenset((raw / "sqlite_symbols.txt").read_text().split())
+    except OSError:
+        sqlite_syms = frozenset()
+    breakdown = {"core": size_breakdown(raw / "nm_core.txt", sqlite_syms)}
     bloat = load_json(raw / "bloat_core.json")
     if bloat and bloat.get("crates"):
         breakdown["core_cargo_bloat"] = {
