@@ -234,9 +234,13 @@ def main(out):
         row(f"All codes, {r['accounts']:,} accounts, ms (open+list+codes = {fmt(r['total_ms'])})", fmt(r["codes_ms"], 3),
             fmt(r["hmac3_ms"], 3), "HMAC-SHA1 ×3", fmt(ratio(r["codes_ms"], r["hmac3_ms"]), 1) + "×", "", None)
     per = codes.get("per_extra_account_us", {})
-    row("All codes: µs per extra account, codes only (total incl. open+unseal)",
-        f"{fmt(per.get('codes'))} ({fmt(per.get('total'))})", fmt(per.get("hmac3")), "HMAC-SHA1 ×3",
+    row("All codes: µs per extra account, vault open excluded (view_at only)",
+        fmt(per.get("codes")), fmt(per.get("hmac3")), "HMAC-SHA1 ×3",
         fmt(ratio(per.get("codes"), per.get("hmac3")), 1) + "×", "< 5 µs",
+        None if per.get("codes") is None else per["codes"] < 5.0)
+    row("All codes: µs per extra account, vault open included (open + unseal + view_at)",
+        fmt(per.get("total")), fmt(per.get("hmac3")), "HMAC-SHA1 ×3",
+        fmt(ratio(per.get("total"), per.get("hmac3")), 1) + "×", "< 5 µs",
         None if per.get("total") is None else per["total"] < 5.0)
     for c in sync["cases"]:
         row(f"Time sync, 4 loopback servers, {c['silent']} silent, s", fmt(c["median_s"], 3), "", "", "",
