@@ -243,8 +243,9 @@ def main(out):
         fmt(ratio(per.get("total"), per.get("hmac3")), 1) + "×", "< 5 µs",
         None if per.get("total") is None else per["total"] < 5.0)
     for c in sync["cases"]:
-        row(f"Time sync, 4 loopback servers, {c['silent']} silent, s", fmt(c["median_s"], 3), "", "", "",
-            "≤ 0.6 s" if c["silent"] else "", c["median_s"] <= 0.6 if c["silent"] else None)
+        row(f"Time sync, 4 loopback servers, {c['silent']} silent, ms (max {fmt(c['max_s'] * 1e3, 1)})",
+            fmt(c["median_s"] * 1e3, 1), "", "", "", "≤ 600 ms" if c["silent"] else "",
+            c["median_s"] <= 0.6 if c["silent"] else None)
     if so_bytes:
         row(f"Size: stripped release libkunci.so, MiB ({ffi_fns} FFI functions exported: LTO keeps only what they reach)",
             fmt(so_bytes / MIB), "", "", fmt(so_bytes / (3 * MIB)) + "× of target", "≤ 3 MiB", so_bytes <= 3 * MIB)
