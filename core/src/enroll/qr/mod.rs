@@ -115,6 +115,31 @@ fn decode_frame(frame: &LumaFrame) -> Result<Vec<QrPayload>, QrError> {
     run_cascade(&finer, &[steps[0].1], 1)
 }
 
+/// A JPEG decoded straight to its luma plane: no RGB copy (a 12 MP photo needs 12 MB, not 48).
+/// `None` (fall back to the general decoder) if the decoder refuses or disagrees on the size.
+fn jpeg_to_luma(encoded: &[u8], w: u32, h: u32) -> Option<Vec<u8>> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+    let (uw, uh) = (usize::try_from(w).ok()?, usize::try_from(h).ok()?);
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::Luma)
+        .set_max_width(uw)
+        .set_max_height(uh);
+    // A third-party decoder on untrusted bytes: fenced like the QR engines.
+    crate::fence::fenced(|| {
+        let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(encoded), options);
+        decoder.decode_headers().ok()?;
+        if decoder.dimensions()? != (uw, uh) || decoder.output_colorspace()? != ColorSpace::Luma {
+            return None;
+        }
+        let mut out = vec![0u8; uw.checked_mul(uh)?];
+        decoder.decode_into(&mut out).ok()?;
+        Some(out)
+    })
+    .flatten()
+}
+
 /// Decodes every QR code in a PNG, JPEG or WebP picture (thorough scan).
 pub fn decode_image(encoded: &[u8]) -> Result<Vec<QrPayload>, QrError> {
     let (luma, w, h) = decode_to_luma(encoded)?;
@@ -252,6 +277,11 @@ fn decode_to_luma(encoded: &[u8]) -> Result<(Vec<u8>, u32, u32), QrError> {
     let mut reader = ImageReader::new(Cursor::new(encoded))
         .with_guessed_format()
         .map_err(|e| unreadable(&e))?;
+    if reader.format() == Some(image::ImageFormat::Jpeg) {
+        if let Some(luma) = jpeg_to_luma(encoded, w, h) {
+            return Ok((luma, w, h));
+        }
+    }
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(w);
     limits.max_image_height = Some(h);
