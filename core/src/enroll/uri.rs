@@ -169,6 +169,11 @@ pub fn format_uri(issuer: &str, name: &str, params: &OtpParams) -> String {
     let enc = |s: &str| utf8_percent_encode(s, COMPONENT).to_string();
     let label = if issuer.is_empty() && !name.contains(':') {
         enc(name)
+    } else if issuer.contains(':') {
+        // The label is split at its first colon after percent-decoding (the Key URI format
+        // allows "%3A" as the separator), so an issuer holding ':' cannot be in the label: it
+        // would cut the name. The issuer parameter below carries it; the label's prefix is empty.
+        format!(":{}", enc(name))
     } else {
         // An empty issuer before the colon keeps a ':' inside the name from being read as one.
         format!("{}:{}", enc(issuer), enc(name))
