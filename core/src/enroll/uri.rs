@@ -73,6 +73,16 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
     }
 
     let (label_issuer, name) = split_label(label_text)?;
+    // The same rule as for the label: an issuer with control characters would be stored, shown
+    // and exported as given, and its URI refused on re-import.
+    if params
+        .get("issuer")
+        .is_some_and(|p| p.chars().any(char::is_control))
+    {
+        return Err(EnrollError::BadLabel {
+            reason: "the issuer parameter contains control characters".into(),
+        });
+    }
     let issuer = match (label_issuer, params.get("issuer")) {
         (Some(label), Some(param)) => {
             let param = param.trim().to_string();

@@ -250,3 +250,16 @@ fn regression_issuer_with_colon_survives_format_and_parse() {
     let again = ok(&format_uri(&e.issuer, &e.name, &e.params));
     assert_eq!((again.issuer, again.name), (e.issuer, e.name));
 }
+
+/// Fuzzing (fuzz/ target `uri`): control characters were refused in the label but accepted in
+/// the issuer parameter, so the account was enrolled and its own exported URI was then refused.
+#[test]
+fn regression_control_characters_in_the_issuer_parameter_are_refused() {
+    for issuer in ["A%00B", "A%04B", "%0Aevil", "tab%09"] {
+        let text = format!("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer={issuer}");
+        assert!(
+            matches!(parse_uri(&text), Err(EnrollError::BadLabel { .. })),
+            "{issuer}"
+        );
+    }
+}
