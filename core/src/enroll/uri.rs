@@ -46,7 +46,7 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
     if !starts_with_ignore_case(text, SCHEME) {
         return Err(EnrollError::NotOtpauth);
     }
-    let rest = &text[SCHEME.len()..];
+    let rest = &text[SCHEME.len()..]; // ok: the ASCII prefix matched, so this is a char boundary
     let (kind_text, rest) = rest.split_once('/').unwrap_or((rest, ""));
     let (label_text, query) = rest.split_once('?').unwrap_or((rest, ""));
     // A fragment is not part of the key format; drop it rather than read it into a value.

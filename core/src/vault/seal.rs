@@ -134,7 +134,7 @@ pub(crate) fn open_with(
     if blob.len() < 1 + NONCE_LEN + TAG_LEN {
         return Err(OpenFailed);
     }
-    let (nonce, ciphertext) = blob[1..].split_at(NONCE_LEN);
+    let (nonce, ciphertext) = blob[1..].split_at(NONCE_LEN); // ok: length checked just above
     aead.decrypt(
         XNonce::from_slice(nonce),
         Payload {

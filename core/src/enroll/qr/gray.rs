@@ -22,6 +22,8 @@ impl Gray {
 
     /// Copies a strided plane, box-averaging by the integer `factor` (1 = plain copy).
     /// The caller guarantees `(h - 1) * stride + w <= bytes.len()`.
+    // ok: the only callers are working_image (which checks the bound with checked arithmetic)
+    // and shrink (a Gray, whose px.len() == w * h); the fuzz target qr_luma drives both.
     pub fn from_strided(bytes: &[u8], w: usize, h: usize, stride: usize, factor: usize) -> Gray {
         let f = factor.max(1);
         if f == 1 {
