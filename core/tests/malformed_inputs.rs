@@ -9,6 +9,10 @@ use kunci::enroll::{decode_migration, parse_payload, EnrollError, Payload, MAX_P
 use kunci::vault::{Vault, VaultError};
 use kunci::Secret;
 
+/// (class, input, does the error belong to the class?)
+type EnrollCase = (&'static str, String, fn(&EnrollError) -> bool);
+type BackupCase = (&'static str, Format, Vec<u8>, fn(&BackupError) -> bool);
+
 fn enroll_err(text: &str) -> EnrollError {
     match parse_payload(text) {
         Err(e) => e,
@@ -20,7 +24,7 @@ fn enroll_err(text: &str) -> EnrollError {
 fn enrollment_payload_classes() {
     use EnrollError::*;
     let long = format!("otpauth://totp/a?secret={}", "A".repeat(MAX_PAYLOAD_BYTES));
-    let cases: Vec<(&str, String, fn(&EnrollError) -> bool)> = vec![
+    let cases: Vec<EnrollCase> = vec![
         ("empty", String::new(), |e| matches!(e, NotOtpauth)),
         ("web link", "https://example.com".into(), |e| {
             matches!(e, NotOtpauth)
@@ -87,7 +91,7 @@ fn enrollment_payload_classes() {
 fn backup_file_classes() {
     use BackupError::*;
     let big = vec![b' '; MAX_FILE_BYTES + 1];
-    let cases: Vec<(&str, Format, Vec<u8>, fn(&BackupError) -> bool)> = vec![
+    let cases: Vec<BackupCase> = vec![
         ("oversized", Format::Aegis, big, |e| {
             matches!(e, TooLarge { .. })
         }),
