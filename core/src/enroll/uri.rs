@@ -160,7 +160,13 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
             algorithm
         },
         digits,
-        period,
+        // HOTP has no period; like the counter of time-based kinds, a stray one is not kept
+        // (format_uri does not write it, so keeping it made parse and format disagree).
+        period: if kind == OtpKind::Hotp {
+            DEFAULT_PERIOD_SECONDS
+        } else {
+            period
+        },
         counter,
         secret,
     };

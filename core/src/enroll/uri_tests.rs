@@ -263,3 +263,13 @@ fn regression_control_characters_in_the_issuer_parameter_are_refused() {
         );
     }
 }
+
+/// Fuzzing (fuzz/ target `uri`): an HOTP URI with `period=511` kept the period, which HOTP does
+/// not use and `format_uri` does not write, so the account changed on export and re-import.
+#[test]
+fn regression_hotp_period_is_not_kept() {
+    let e = ok("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=3&period=511");
+    assert_eq!(e.params.period, DEFAULT_PERIOD_SECONDS);
+    let again = ok(&format_uri(&e.issuer, &e.name, &e.params));
+    assert_eq!(again.params, e.params);
+}
