@@ -90,6 +90,7 @@ pub fn decode_migration(text: &str) -> Result<MigrationImport, EnrollError> {
     if !starts_with_ignore_case(text, SCHEME) {
         return Err(EnrollError::NotOtpauth);
     }
+    // ok: the ASCII scheme matched above, so SCHEME.len() is a char boundary inside `text`.
     let query = text[SCHEME.len()..].split_once('?').map_or("", |(_, q)| q);
     let data = url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k.eq_ignore_ascii_case("data"))

@@ -121,5 +121,6 @@ pub fn parse_payload(text: &str) -> Result<Payload, EnrollError> {
 }
 
 pub(crate) fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    // ok: the slice is taken only after the length check on its left.
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }

@@ -46,7 +46,7 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
     if !starts_with_ignore_case(text, SCHEME) {
         return Err(EnrollError::NotOtpauth);
     }
-    let rest = &text[SCHEME.len()..];
+    let rest = &text[SCHEME.len()..]; // ok: the ASCII prefix matched, so this is a char boundary
     let (kind_text, rest) = rest.split_once('/').unwrap_or((rest, ""));
     let (label_text, query) = rest.split_once('?').unwrap_or((rest, ""));
     // A fragment is not part of the key format; drop it rather than read it into a value.
@@ -73,6 +73,16 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
     }
 
     let (label_issuer, name) = split_label(label_text)?;
+    // The same rule as for the label: an issuer with control characters would be stored, shown
+    // and exported as given, and its URI refused on re-import.
+    if params
+        .get("issuer")
+        .is_some_and(|p| p.chars().any(char::is_control))
+    {
+        return Err(EnrollError::BadLabel {
+            reason: "the issuer parameter contains control characters".into(),
+        });
+    }
     let issuer = match (label_issuer, params.get("issuer")) {
         (Some(label), Some(param)) => {
             let param = param.trim().to_string();
@@ -150,7 +160,13 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
             algorithm
         },
         digits,
-        period,
+        // HOTP has no period; like the counter of time-based kinds, a stray one is not kept
+        // (format_uri does not write it, so keeping it made parse and format disagree).
+        period: if kind == OtpKind::Hotp {
+            DEFAULT_PERIOD_SECONDS
+        } else {
+            period
+        },
         counter,
         secret,
     };
@@ -169,6 +185,11 @@ pub fn format_uri(issuer: &str, name: &str, params: &OtpParams) -> String {
     let enc = |s: &str| utf8_percent_encode(s, COMPONENT).to_string();
     let label = if issuer.is_empty() && !name.contains(':') {
         enc(name)
+    } else if issuer.contains(':') {
+        // The label is split at its first colon after percent-decoding (the Key URI format
+        // allows "%3A" as the separator), so an issuer holding ':' cannot be in the label: it
+        // would cut the name. The issuer parameter below carries it; the label's prefix is empty.
+        format!(":{}", enc(name))
     } else {
         // An empty issuer before the colon keeps a ':' inside the name from being read as one.
         format!("{}:{}", enc(issuer), enc(name))

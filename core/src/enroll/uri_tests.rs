@@ -169,13 +169,14 @@ fn format_is_explicit_and_escapes_label() {
 
 fn label_text() -> impl Strategy<Value = String> {
     // Any printable text, including the characters the format has to escape; no leading or
-    // trailing spaces (labels are trimmed) and no ':' in the issuer (it separates the label).
+    // trailing spaces (labels are trimmed). ':' may be in the issuer too (fuzzing found that
+    // such an issuer, accepted from the issuer parameter, used to cut the name on re-import).
     "[a-zA-Z0-9 @.+&=?#%/:é漢_-]{0,24}".prop_map(|s| s.trim().to_string())
 }
 
 fn any_enrollment() -> impl Strategy<Value = (String, String, OtpParams)> {
     (
-        label_text().prop_map(|s| s.replace(':', "").trim().to_string()),
+        label_text(),
         label_text(),
         prop_oneof![
             Just(OtpKind::Totp),
@@ -235,4 +236,40 @@ proptest! {
         let _ = parse_uri(&format!("otpauth://totp/{s}"));
         let _ = parse_uri(&format!("otpauth://hotp/x?secret=JBSWY3DP&{s}"));
     }
+}
+
+/// Fuzzing (fuzz/ target `uri`): an issuer with ':' came in through the issuer parameter, was
+/// written into the label by `format_uri`, and on re-import split the label at its colon, so the
+/// account name became "//ZQCDY5FME Co:john.doe@email.com".
+#[test]
+fn regression_issuer_with_colon_survives_format_and_parse() {
+    let text = "otpauth://totp/AEME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=AC://ZQCDY5FME%20Co&algorithm=SHA1&digits=6&period=30";
+    let e = ok(text);
+    assert_eq!(e.issuer, "AC://ZQCDY5FME Co");
+    assert_eq!(e.name, "john.doe@email.com");
+    let again = ok(&format_uri(&e.issuer, &e.name, &e.params));
+    assert_eq!((again.issuer, again.name), (e.issuer, e.name));
+}
+
+/// Fuzzing (fuzz/ target `uri`): control characters were refused in the label but accepted in
+/// the issuer parameter, so the account was enrolled and its own exported URI was then refused.
+#[test]
+fn regression_control_characters_in_the_issuer_parameter_are_refused() {
+    for issuer in ["A%00B", "A%04B", "%0Aevil", "tab%09"] {
+        let text = format!("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer={issuer}");
+        assert!(
+            matches!(parse_uri(&text), Err(EnrollError::BadLabel { .. })),
+            "{issuer}"
+        );
+    }
+}
+
+/// Fuzzing (fuzz/ target `uri`): an HOTP URI with `period=511` kept the period, which HOTP does
+/// not use and `format_uri` does not write, so the account changed on export and re-import.
+#[test]
+fn regression_hotp_period_is_not_kept() {
+    let e = ok("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=3&period=511");
+    assert_eq!(e.params.period, DEFAULT_PERIOD_SECONDS);
+    let again = ok(&format_uri(&e.issuer, &e.name, &e.params));
+    assert_eq!(again.params, e.params);
 }

@@ -223,7 +223,7 @@ impl OtpParams {
         };
         let (valid_from, valid_until) = if self.kind.is_time_based() {
             let period = u64::from(self.period);
-            let from = counter * period;
+            let from = counter * period; // ok: counter = unix / period, so this is <= unix
             (from, from.saturating_add(period))
         } else {
             (0, u64::MAX)

@@ -145,6 +145,7 @@ impl Packet {
 
     /// Parses the 48-byte header; extension fields or a MAC after it are ignored.
     pub fn decode(bytes: &[u8]) -> Option<Self> {
+        // ok: every index below is a constant inside this fixed 48-byte array.
         let b: &[u8; PACKET_LEN] = bytes.get(..PACKET_LEN)?.try_into().ok()?;
         let u32_at = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         let ts_at = |i: usize| {

@@ -363,6 +363,7 @@ fn decide(
     let consensus = marzullo(&intervals);
     let agreeing_idx: Vec<usize> = consensus
         .as_ref()
+        // ok: marzullo returns indexes into the `intervals` it was given, one per `answered`.
         .map(|c| c.agreeing.iter().map(|&k| answered[k].0).collect())
         .unwrap_or_default();
     let center = consensus.as_ref().map(Consensus::offset_ms);
@@ -433,7 +434,7 @@ fn decide(
     let authenticated = consensus
         .agreeing
         .iter()
-        .any(|&k| answered[k].1.authenticated());
+        .any(|&k| answered[k].1.authenticated()); // ok: indexes from marzullo(&intervals)
     let boot_i = to_i64(boot_now);
     let utc = boot_i.saturating_add(offset);
 
@@ -516,6 +517,7 @@ fn decide(
         .as_ref()
         .filter(|b| b.boot_id == boot_id && b.boot_ms <= boot_now && !far);
     match base {
+        // ok: the filter above keeps only b.boot_ms <= boot_now, so these cannot underflow.
         Some(b) if boot_now - b.boot_ms >= config.drift_min_interval_ms => {
             let span = (boot_now - b.boot_ms) as f64;
             let gained = utc.saturating_sub(b.utc_ms) as f64 - span;

@@ -547,6 +547,7 @@ fn connect_existing(path: &Path) -> Result<Connection> {
         });
     }
     if filled < head.len() || &head[..16] != SQLITE_MAGIC {
+        // ok: head is [u8; 100]
         return Err(VaultError::Corrupted {
             reason: "this is not a Kunci vault file (or its header is torn)".into(),
         });

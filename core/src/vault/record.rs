@@ -154,7 +154,7 @@ impl<'a> Reader<'a> {
     }
 
     fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
+        self.take(1).map(|b| b[0]) // ok: take(1) returned exactly one byte
     }
 
     fn array<const N: usize>(&mut self) -> Option<[u8; N]> {

@@ -81,6 +81,7 @@ pub(crate) fn migrate(tx: &Transaction<'_>) -> Result<(), VaultError> {
         });
     }
     for m in &MIGRATIONS[found as usize..] {
+        // ok: found <= SCHEMA_VERSION == MIGRATIONS.len()
         tx.execute_batch(m.sql)?;
     }
     if found != SCHEMA_VERSION {

@@ -26,6 +26,8 @@ impl Gray {
     /// Each output row first sums its `factor` source rows into one accumulator row (a straight
     /// add over the row, which the compiler vectorizes), then sums `factor` accumulators per
     /// output pixel and divides by a multiply-shift reciprocal: a camera frame is read once.
+    // ok: the only callers are working_image (which checks the bound with checked arithmetic)
+    // and shrink (a Gray, whose px.len() == w * h); the fuzz target qr_luma drives both.
     pub fn from_strided(bytes: &[u8], w: usize, h: usize, stride: usize, factor: usize) -> Gray {
         let f = factor.max(1);
         if f == 1 {

@@ -1,0 +1,10 @@
+//! A backup file someone hands the app: `backup::import` with the format chosen and a
+//! password given (encrypted seeds use the password "fuzz"), then the same bytes without one.
+#![no_main]
+use kunci::backup::{import, Format};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = import(data, Format::Kunci, Some("fuzz"));
+    let _ = import(data, Format::Kunci, None);
+});
