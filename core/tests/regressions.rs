@@ -43,3 +43,22 @@ fn rqrr_geometry_assert_is_fenced() {
     // Returning at all (instead of unwinding out of decode_luma) is the assertion.
     let _ = replay_luma(data);
 }
+
+/// `import_kunci`, ten-minute run: a backup header asking for Argon2id with 512 MiB × 64 passes
+/// × 16 lanes. Each value was inside its own limit, so import spent 24 s and 717 MB before it
+/// could say "wrong password". Memory × passes is now bounded too: refused before deriving.
+#[test]
+fn argon2_work_bomb_in_a_backup_header_is_refused_before_deriving() {
+    use kunci::backup::{import, BackupError, Format};
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz/import_kunci-argon2-work.bin"
+    ))
+    .unwrap();
+    // UnsafeParameters comes from the parameter check, which runs before any derivation.
+    let result = import(&data, Format::Kunci, Some("fuzz"));
+    assert!(
+        matches!(result, Err(BackupError::UnsafeParameters { .. })),
+        "{result:?}"
+    );
+}

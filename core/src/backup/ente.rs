@@ -78,6 +78,12 @@ fn derive_key(
         .ok()
         .filter(|t| (1..=limits::ARGON2_MAX_ITERATIONS).contains(t))
         .ok_or_else(|| unsafe_(format!("{ops_limit} passes")))?;
+    if !crate::vault::KdfParams::work_ok(memory_kib, iterations) {
+        return Err(unsafe_(format!(
+            "{} MiB of memory × {iterations} passes",
+            mem_limit >> 20
+        )));
+    }
     if salt.len() != 16 {
         return Err(damaged("the salt should be 16 bytes"));
     }

@@ -41,6 +41,12 @@ fn checked_params(p: &KdfParams) -> Result<argon2::Params, BackupError> {
     if p.parallelism > limits::ARGON2_MAX_PARALLELISM {
         return Err(unsafe_(format!("{} lanes", p.parallelism)));
     }
+    if !KdfParams::work_ok(p.memory_kib, p.iterations) {
+        return Err(unsafe_(format!(
+            "{} KiB of memory × {} passes",
+            p.memory_kib, p.iterations
+        )));
+    }
     argon2::Params::new(p.memory_kib, p.iterations, p.parallelism, Some(32))
         .map_err(|e| unsafe_(e.to_string()))
 }

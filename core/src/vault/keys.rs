@@ -48,6 +48,10 @@ impl KdfParams {
     pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
     pub const MAX_ITERATIONS: u32 = 64;
     pub const MAX_PARALLELISM: u32 = 16;
+    /// Memory × passes, the real cost of a derivation: each bound alone still allows 1 GiB × 64
+    /// passes (minutes, found by fuzzing). 4 GiB·passes admits libsodium's "sensitive" preset
+    /// (1 GiB × 4, Ente) and is about 20× our default.
+    pub const MAX_WORK_KIB_PASSES: u64 = 4 << 20;
 
     pub fn validate(&self) -> Result<(), VaultError> {
         let bad = |reason: String| Err(VaultError::InvalidKdfParams { reason });
@@ -73,7 +77,18 @@ impl KdfParams {
                 Self::MAX_MEMORY_KIB
             ));
         }
+        if !Self::work_ok(self.memory_kib, self.iterations) {
+            return bad(format!(
+                "{} KiB × {} passes is more work than any real setting",
+                self.memory_kib, self.iterations
+            ));
+        }
         Ok(())
+    }
+
+    /// Whether memory × passes stays within [`KdfParams::MAX_WORK_KIB_PASSES`].
+    pub fn work_ok(memory_kib: u32, iterations: u32) -> bool {
+        u64::from(memory_kib) * u64::from(iterations) <= Self::MAX_WORK_KIB_PASSES
     }
 
     /// The 32-byte key-encryption key for `passphrase`.
