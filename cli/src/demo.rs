@@ -118,8 +118,12 @@ fn steps(
         .sync_time(Some(&config))
         .map_err(|e| fail("syncing time", &e))?;
     println!(
-        "   {:?}: offset {:+.3} s ± {:.3} s, {} of {} sources agree",
-        report.status,
+        "   {}: offset {:+.3} s ± {:.3} s, {} of {} sources agree",
+        match report.status {
+            kunci::time::SyncStatus::Synced => "synced",
+            kunci::time::SyncStatus::Quarantined => "held back until confirmed",
+            kunci::time::SyncStatus::NoConsensus => "no agreement",
+        },
         report.offset_ms as f64 / 1000.0,
         report.uncertainty_ms as f64 / 1000.0,
         report.agreeing,

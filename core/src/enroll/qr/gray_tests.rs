@@ -1,0 +1,62 @@
+use super::*;
+
+#[test]
+fn strided_copy_and_shrink() {
+    // 3x2 image in a stride-4 buffer (the 4th byte of a row is padding).
+    let bytes = [1, 2, 3, 99, 4, 5, 6];
+    let g = Gray::from_strided(&bytes, 3, 2, 4, 1);
+    assert_eq!(g.px, vec![1, 2, 3, 4, 5, 6]);
+    let s = g.shrink(2);
+    assert_eq!((s.w, s.h), (1, 1));
+    assert_eq!(s.px, vec![3]);
+}
+
+#[test]
+fn box_shrink_matches_the_naive_mean() {
+    let mut v = 7u32;
+    for (w, h, stride, f) in [
+        (37, 23, 40, 2),
+        (37, 23, 37, 3),
+        (64, 65, 70, 4),
+        (5, 3, 5, 8),
+        (200, 130, 201, 64),
+        (300, 140, 300, 70),
+    ] {
+        let bytes: Vec<u8> = (0..(h - 1) * stride + w)
+            .map(|_| {
+                v = v.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (v >> 16) as u8
+            })
+            .collect();
+        let g = Gray::from_strided(&bytes, w, h, stride, f);
+        let (dw, dh) = ((w / f).max(1), (h / f).max(1));
+        assert_eq!((g.w, g.h), (dw, dh));
+        for dy in 0..dh {
+            for dx in 0..dw {
+                let (mut s, mut n) = (0u32, 0u32);
+                for y in dy * f..(dy * f + f).min(h) {
+                    for x in dx * f..(dx * f + f).min(w) {
+                        s += u32::from(bytes[y * stride + x]);
+                        n += 1;
+                    }
+                }
+                assert_eq!(
+                    g.px[dy * dw + dx],
+                    (s / n) as u8,
+                    "{w}x{h} f{f} at {dx},{dy}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scale_and_threshold_keep_invariants() {
+    let g = Gray::new(5, 3, (0..15).map(|v| v * 10).collect()).unwrap();
+    let up = g.scale(2, 1);
+    assert_eq!((up.w, up.h, up.px.len()), (10, 6, 60));
+    let t = g.threshold_local(2, 3);
+    assert!(t.px.iter().all(|&v| v == 0 || v == 255));
+    assert_eq!(g.invert().px[0], 255);
+    assert_eq!(g.stretch().px.len(), 15);
+}
