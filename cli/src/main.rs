@@ -1,6 +1,6 @@
 //! `kunci`: the desktop and QA command line over the Kunci core.
 //!
-//! The command names, flags, JSON fields and exit statuses are a contract (DESIGN.md): QA scripts
+//! The command names, flags, JSON fields and exit statuses are a contract (docs/cli.md): QA scripts
 //! depend on them. Exit 0: done; 1: nothing found / not verified; 2: bad input, with exactly one
 //! `error: ...` line on stderr.
 

@@ -239,7 +239,7 @@ fn scan_never_prints_a_panic_for_a_photo_that_trips_a_decoder() {
     // rqrr panics on this real photo; the core catches it and must keep stderr clean.
     let photo = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/corpus/qr/zxing-qrcode-6/7.png"
+        "/../tests/data/qr/zxing-qrcode-6/7.png"
     );
     let o = kunci(&["--json", "scan", photo]);
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));

@@ -8,7 +8,7 @@
 //! * corpus: every corpus photo scaled into a 1280x720 (and 1920x1080) frame, Frame mode:
 //!   read / wrong counts and times.
 //!
-//! Corpus: $KUNCI_QR_CORPUS, else ../shared/corpus/qr beside the workspace. The library never
+//! Corpus: $KUNCI_QR_CORPUS, else tests/data/qr in the repository. The library never
 //! reads the clock; times are taken here.
 
 use std::path::{Path, PathBuf};
@@ -180,7 +180,7 @@ fn corpus_dir() -> PathBuf {
     if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
         return d.into();
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/qr")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/qr")
 }
 
 fn load_corpus() -> Vec<Sample> {

@@ -1,7 +1,7 @@
 //! Measures the QR cascade on the photo corpus: per-step cumulative reads and decode times.
 //!
 //! `cargo run --release -p kunci --example qr_steps [corpus-dir]`
-//! (default: $KUNCI_QR_CORPUS, else ../shared/corpus/qr beside the workspace).
+//! (default: $KUNCI_QR_CORPUS, else tests/data/qr in the repository).
 //!
 //! Times are measured here, in the example, with `std::time::Instant`; the library never reads
 //! the clock.
@@ -27,7 +27,7 @@ fn corpus_dir() -> PathBuf {
     if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
         return d.into();
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/qr")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/qr")
 }
 
 fn load(dir: &Path) -> Vec<Sample> {

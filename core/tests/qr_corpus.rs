@@ -1,7 +1,7 @@
 //! Every photo of the QR corpus through `decode_image`: at least 187 of 201 read (what
 //! zxing-cpp reads) and none wrong. A payload that differs from the expected text is wrong.
 //!
-//! Corpus: $KUNCI_QR_CORPUS, else `shared/corpus/qr` beside the workspace checkout.
+//! Corpus: $KUNCI_QR_CORPUS, else `tests/data/qr` in the repository.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ fn corpus_dir() -> PathBuf {
         Some(d) => d.into(),
         None => PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/corpus/qr"
+            "/../tests/data/qr"
         )),
     }
 }

@@ -22,7 +22,7 @@ func temporaryDirectory(_ test: XCTestCase) throws -> URL {
 /// Fast key derivation: tests create many vaults.
 let fastOptions = AuthenticatorOptions(kdfMemoryKib: 8, kdfIterations: 1)
 
-/// The QR photo corpus: $KUNCI_QR_CORPUS, else shared/corpus/qr beside the checkout.
+/// The QR photo corpus: $KUNCI_QR_CORPUS, else tests/data/qr in the repository.
 func corpusDirectory() -> URL {
     if let dir = ProcessInfo.processInfo.environment["KUNCI_QR_CORPUS"], !dir.isEmpty {
         return URL(fileURLWithPath: dir, isDirectory: true)
@@ -31,8 +31,7 @@ func corpusDirectory() -> URL {
         .deletingLastPathComponent() // tests/swift
         .deletingLastPathComponent() // tests
         .deletingLastPathComponent() // checkout
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/corpus/qr", isDirectory: true)
+        .appendingPathComponent("tests/data/qr", isDirectory: true)
 }
 
 // MARK: - Errors

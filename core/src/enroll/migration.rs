@@ -1,6 +1,6 @@
 //! Google Authenticator's export: `otpauth-migration://offline?data=<base64 protobuf>`.
 //!
-//! The message layout is Google's `MigrationPayload` (field numbers in DESIGN.md); it is declared
+//! The message layout is Google's `MigrationPayload` (field numbers in docs/formats.md); it is declared
 //! here with prost's derive, so no protoc is needed. Enum fields are read as plain integers so an
 //! unknown value is reported per account instead of failing the whole batch.
 

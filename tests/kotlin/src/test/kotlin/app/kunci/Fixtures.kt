@@ -24,8 +24,8 @@ object Fixtures {
     /** The checkout root (Surefire runs with the module directory, tests/kotlin, as cwd). */
     val root: File = File(System.getProperty("user.dir")).resolve("../..").canonicalFile
 
-    /** The QR photo corpus: `../shared/corpus/qr` beside the checkout, or `$KUNCI_QR_CORPUS`. */
-    val corpus: File = (System.getenv("KUNCI_QR_CORPUS")?.let(::File) ?: root.resolve("../shared/corpus/qr")).canonicalFile
+    /** The QR photo corpus: `tests/data/qr` in the repository, or `$KUNCI_QR_CORPUS`. */
+    val corpus: File = (System.getenv("KUNCI_QR_CORPUS")?.let(::File) ?: root.resolve("tests/data/qr")).canonicalFile
 
     /** Argon2id at 8 MiB × 1 pass: a real passphrase slot, fast enough for tests. */
     fun fastOptions(
