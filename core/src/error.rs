@@ -1,9 +1,12 @@
 //! `KunciError`: the one public error, for the CLI and (through UniFFI) the apps.
 //!
 //! Each module has its own `thiserror` enum; this one groups their cases by what a user can do
-//! about them. Every variant carries `detail`, the sentence to show: Kotlin and Swift do not see
-//! Rust's `Display`, so the text travels as a field (never named `message`, which clashes with
-//! `Throwable.message` in Kotlin). No variant carries secret material.
+//! about them. Every variant carries `detail`, the sentence to show, and `Display` is exactly that
+//! sentence. Across the FFI the error is *flat*: Kotlin gets `KunciException.<Case>(message)`, so
+//! `e.message` is the sentence, and Swift `KunciError.<Case>(message:)`, whose
+//! `localizedDescription` is the sentence (ios/Sources/Kunci). The ids some variants carry stay
+//! on the Rust side (the CLI uses them); a generated non-flat error would make Kotlin's `message`
+//! a debug string ("detail=..."). No variant carries secret material.
 
 use crate::backup::BackupError;
 use crate::enroll::qr::QrError;
@@ -13,8 +16,9 @@ use crate::time::{PlatformError, TimeError};
 use crate::vault::{KeyWrapperError, VaultError};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum KunciError {
-    /// A URI, number or name that cannot be used; `detail` says why.
+    /// A URI, number or name that cannot be used; the sentence says why.
     #[error("{detail}")]
     InvalidInput { detail: String },
     /// The picture has no readable QR code, or its code is not an authenticator code.
@@ -202,15 +206,6 @@ impl From<std::io::Error> for KunciError {
     fn from(e: std::io::Error) -> Self {
         KunciError::Io {
             detail: e.to_string(),
-        }
-    }
-}
-
-/// A foreign callback (Kotlin/Swift) that throws something we did not declare.
-impl From<uniffi::UnexpectedUniFFICallbackError> for KunciError {
-    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        KunciError::Internal {
-            detail: format!("the platform failed: {}", e.reason),
         }
     }
 }

@@ -40,8 +40,8 @@ final class EnrollmentTests: XCTestCase {
         XCTAssertEqual(report.added.first?.issuer, "Portal HR")
         XCTAssertEqual(report.added.first?.name, "siti@example.go.id")
         // The enrolled secret is the URI's: same code as computing it from the URI.
-        let at: UInt64 = 1_700_000_000
-        let fromVault = try auth.codesAt(unixMs: Int64(at) * 1000).codes.first?.code
+        let at: Int64 = 1_700_000_000
+        let fromVault = try auth.codesAt(unixMs: at * 1000).codes.first?.code
         XCTAssertEqual(fromVault, try codeForUri(uri: uri, unixTime: at).code)
     }
 

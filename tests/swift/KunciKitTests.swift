@@ -8,9 +8,9 @@ import XCTest
 import Glibc
 #endif
 
-private func code(validUntil: UInt64, period: UInt32 = 30, kind: OtpKind = .totp) -> CodeInfo {
+private func code(validUntil: Int64?, period: UInt32 = 30, kind: OtpKind = .totp) -> CodeInfo {
     CodeInfo(accountId: 1, issuer: "GitHub", name: "jo", kind: kind, code: "123456", previous: nil, next: "654321",
-             validFrom: validUntil == UInt64.max ? 0 : validUntil - UInt64(period), validUntil: validUntil,
+             validFrom: validUntil.map { $0 - Int64(period) }, validUntil: validUntil,
              period: period, counter: 0)
 }
 
@@ -31,13 +31,13 @@ final class KunciKitTests: XCTestCase {
         XCTAssertEqual(CodeTicker.countdown(validUntil: 60, period: 30, nowMs: 45_000)?.remaining, 0.5)
         XCTAssertEqual(CodeTicker.countdown(validUntil: 60, period: 30, nowMs: 60_000), Countdown(secondsLeft: 0, remaining: 0))
         XCTAssertEqual(CodeTicker.countdown(validUntil: 60, period: 30, nowMs: 10_000)?.secondsLeft, 30, "clamped to a period")
-        XCTAssertNil(CodeTicker.countdown(for: code(validUntil: UInt64.max, kind: .hotp), nowMs: 0), "HOTP does not count down")
+        XCTAssertNil(CodeTicker.countdown(for: code(validUntil: nil, kind: .hotp), nowMs: 0), "HOTP does not count down")
 
         let codes = [code(validUntil: 90), code(validUntil: 1_111_111_140), code(validUntil: 120, period: 60),
-                     code(validUntil: UInt64.max, kind: .hotp)]
+                     code(validUntil: nil, kind: .hotp)]
         XCTAssertEqual(CodeTicker.nextRefreshMs(for: codes, nowMs: 61_000), 90_000)
         XCTAssertEqual(CodeTicker.nextRefreshMs(for: codes, nowMs: 90_000), 120_000, "a step that just ended is not awaited")
-        XCTAssertNil(CodeTicker.nextRefreshMs(for: [code(validUntil: UInt64.max, kind: .hotp)], nowMs: 0))
+        XCTAssertNil(CodeTicker.nextRefreshMs(for: [code(validUntil: nil, kind: .hotp)], nowMs: 0))
     }
 
     func testTrustedInstantCarriesTimeOnUptime() {
@@ -60,12 +60,12 @@ final class KunciKitTests: XCTestCase {
         XCTAssertEqual(policy.lifetime(for: code(validUntil: 1_000_091), trustedNowMs: trustedNowMs + 500), 10)
         // Long periods and HOTP are capped.
         XCTAssertEqual(policy.lifetime(for: code(validUntil: 1_000_390, period: 300), trustedNowMs: trustedNowMs), 60)
-        XCTAssertEqual(policy.lifetime(for: code(validUntil: UInt64.max, kind: .hotp), trustedNowMs: trustedNowMs), 60)
+        XCTAssertEqual(policy.lifetime(for: code(validUntil: nil, kind: .hotp), trustedNowMs: trustedNowMs), 60)
         XCTAssertEqual(CopyPolicy(maximum: 30, minimum: 45).minimum, 30, "minimum never above maximum")
     }
 
     func testTimeBannerSaysWhatTheStatusMeans() {
-        func time(_ status: TimeStatus, offset: Int64 = 0, uncertainty: UInt64 = 40) -> TimeInfo {
+        func time(_ status: TimeStatus, offset: Int64 = 0, uncertainty: Int64 = 40) -> TimeInfo {
             TimeInfo(utcMs: 0, uncertaintyMs: uncertainty, status: status, offsetMs: offset)
         }
         XCTAssertNil(TimeBanner.make(time: time(.synced, offset: 1_200), timeWarning: false))
@@ -85,7 +85,8 @@ final class KunciKitTests: XCTestCase {
         let server = try FakeNtpServer(offsetSeconds: 90)
         defer { server.stop() }
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
-        let vault = try await KunciVault.openOrCreate(path: path, keyWrapper: TestKeyWrapper(), bootClock: SystemBootClock(),
+        let wrapper = TestKeyWrapper()
+        let vault = try await KunciVault.openOrCreate(path: path, keyWrapper: wrapper, bootClock: SystemBootClock(),
                                                       options: fastOptions)
         let report = try await vault.enroll(uri: "otpauth://hotp/VPN:ops?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=VPN")
         let id = try XCTUnwrap(report.added.first?.id)
@@ -97,14 +98,25 @@ final class KunciKitTests: XCTestCase {
         XCTAssertEqual(list.codes.first?.code, "287082")
         XCTAssertEqual(Double(list.time.offsetMs), 90_000, accuracy: 500)
         let diagnostics = try await vault.diagnostics(timeZone: TimeZone(identifier: "Asia/Jakarta")!)
-        XCTAssertTrue(diagnostics.contains("\"utc_offset_seconds\":25200"), diagnostics)
+        XCTAssertEqual(diagnostics.utcOffsetSeconds, 25200)
+        XCTAssertEqual(diagnostics.timeZone, "Asia/Jakarta")
+        XCTAssertTrue(diagnostics.json.contains("\"utc_offset_seconds\":25200"), diagnostics.json)
         // Typed errors come through the async wrapper unchanged.
         do {
             _ = try await vault.enroll(uri: "otpauth://hotp/VPN:ops?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=VPN")
             XCTFail("expected DuplicateAccount")
-        } catch let KunciError.DuplicateAccount(existingId, _) {
-            XCTAssertEqual(existingId, id)
+        } catch let KunciError.DuplicateAccount(message) {
+            XCTAssertTrue(message.contains("id \(id)"), message)
         }
+        // Lock, then unlock through the wrapper (the platform key; a passphrase runs Argon2id).
+        vault.lock()
+        do {
+            _ = try await vault.codes()
+            XCTFail("expected Locked")
+        } catch KunciError.Locked {}
+        try await vault.unlock(keyWrapper: wrapper)
+        let afterUnlock = try await vault.codes()
+        XCTAssertEqual(afterUnlock.codes.count, 1)
         // The file exists now: openOrCreate opens it, and another device's key cannot, with a
         // typed error carrying the user's sentence (not a second vault over the first).
         do {
@@ -125,7 +137,7 @@ final class KunciKitTests: XCTestCase {
         XCTAssertEqual(try source.fetchDate(url: "http://127.0.0.1:\(server.port)/"), "Tue, 25 Nov 2026 10:00:00 GMT")
         XCTAssertEqual(server.methods, ["HEAD"])
         XCTAssertThrowsError(try source.fetchDate(url: "ftp://example.com/")) {
-            guard case KunciError.InvalidInput = $0 else { return XCTFail("expected InvalidInput, got \($0)") }
+            guard case PlatformError.Failed = $0 else { return XCTFail("expected PlatformError.Failed, got \($0)") }
         }
     }
 }

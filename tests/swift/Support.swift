@@ -36,9 +36,9 @@ func corpusDirectory() -> URL {
 
 // MARK: - Errors
 
-/// The `detail` every KunciError case carries (KunciKit's extension), nil for other errors.
+/// The sentence every KunciError case carries (`message`), nil for other errors.
 func detailOf(_ error: Error) -> String? {
-    (error as? KunciError)?.detail
+    (error as? KunciError)?.message
 }
 
 // MARK: - Platform capabilities
@@ -48,17 +48,17 @@ final class SystemBootClock: BootClock {
     let id: String
     init(id: String = "swift-tests-boot") { self.id = id }
     func bootId() throws -> String { id }
-    func elapsedMs() throws -> UInt64 {
+    func elapsedMs() throws -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_BOOTTIME, &ts)
-        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }
 
 /// A platform whose boot clock is broken: every read throws.
 final class ThrowingBootClock: BootClock {
-    func bootId() throws -> String { throw KunciError.Internal(detail: "no boot session") }
-    func elapsedMs() throws -> UInt64 { throw KunciError.Internal(detail: "no boot clock") }
+    func bootId() throws -> String { throw PlatformError.Failed(reason: "no boot session") }
+    func elapsedMs() throws -> Int64 { throw PlatformError.Failed(reason: "no boot clock") }
 }
 
 /// A keyed transform standing in for the Keychain (NOT a cipher: test only). The wrapped form is
@@ -91,7 +91,7 @@ final class TestKeyWrapper: KeyWrapper {
     func unwrapKey(wrapped: Data) throws -> Data {
         let bytes = [UInt8](wrapped)
         guard bytes.count > 20, Array(bytes[0..<4]) == Self.magic else {
-            throw KunciError.KeyUnavailable(detail: "not a test-wrapped key")
+            throw PlatformError.KeyUnavailable(reason: "not a test-wrapped key")
         }
         let nonce = Array(bytes[4..<20])
         let body = bytes[20...]
@@ -101,8 +101,8 @@ final class TestKeyWrapper: KeyWrapper {
 
 /// A key store that is unavailable (device locked, key invalidated).
 final class UnavailableKeyWrapper: KeyWrapper {
-    func wrap(key: Data) throws -> Data { throw KunciError.KeyUnavailable(detail: "keychain locked") }
-    func unwrapKey(wrapped: Data) throws -> Data { throw KunciError.KeyUnavailable(detail: "keychain locked") }
+    func wrap(key: Data) throws -> Data { throw PlatformError.KeyUnavailable(reason: "keychain locked") }
+    func unwrapKey(wrapped: Data) throws -> Data { throw PlatformError.KeyUnavailable(reason: "keychain locked") }
 }
 
 /// A key store that throws an error the core never declared (a plain Swift error).

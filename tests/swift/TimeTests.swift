@@ -93,14 +93,23 @@ final class TimeTests: XCTestCase {
         // sync is accepted as `synced` and time then stands still at the sync instant.
         _ = try? auth.syncTimeWith(ntpServers: [server.address], quorum: 1)
         XCTAssertEqual(try auth.codes().codes.count, 1)
-        XCTAssertNotNil(auth.diagnostics(timeZone: "UTC", utcOffsetSeconds: 0).range(of: "\"status\""))
+        XCTAssertNotNil(auth.diagnostics(timeZone: "UTC", utcOffsetSeconds: 0).json.range(of: "\"status\""))
     }
 
     func testDiagnosticsJsonHasTimeFieldsAndNoAccountNames() throws {
         let server = try startServer(offsetSeconds: 90)
         let auth = try newVault()
         _ = try auth.syncTimeWith(ntpServers: [server.address], quorum: 1)
-        let json = auth.diagnostics(timeZone: "Asia/Jakarta", utcOffsetSeconds: 7 * 3600)
+        let diagnostics = auth.diagnostics(timeZone: "Asia/Jakarta", utcOffsetSeconds: 7 * 3600)
+        // The record is typed ...
+        XCTAssertEqual(diagnostics.status, .synced)
+        XCTAssertEqual(Double(diagnostics.offsetMs), 90_000, accuracy: 500)
+        XCTAssertGreaterThanOrEqual(diagnostics.uncertaintyMs, 0)
+        XCTAssertEqual(diagnostics.sources.map(\.source), [server.address])
+        XCTAssertNotNil(diagnostics.lastSyncUnixMs)
+        XCTAssertEqual(diagnostics.coreVersion, kunciVersion())
+        // ... and its JSON for a ticket says the same.
+        let json = diagnostics.json
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], json)
         XCTAssertEqual(object["status"] as? String, "synced", json)
         let offset = try XCTUnwrap((object["offset_ms"] as? NSNumber)?.doubleValue, json)

@@ -11,7 +11,66 @@ final class VaultTests: XCTestCase {
         ("testFailingKeyWrappersBecomeSwiftErrors", testFailingKeyWrappersBecomeSwiftErrors),
         ("testDuplicateEnrollmentThenReplaceOrKeepBoth", testDuplicateEnrollmentThenReplaceOrKeepBoth),
         ("testDroppedAuthenticatorReleasesTheFile", testDroppedAuthenticatorReleasesTheFile),
+        ("testErrorsReadAsTheUserSentence", testErrorsReadAsTheUserSentence),
+        ("testOptionsDefaultsAreTheCoreDefaults", testOptionsDefaultsAreTheCoreDefaults),
+        ("testHotpCodesHaveNoValidityWindow", testHotpCodesHaveNoValidityWindow),
     ]
+
+    /// localizedDescription and "\(error)" are the core's sentence, not a debug dump.
+    func testErrorsReadAsTheUserSentence() throws {
+        XCTAssertThrowsError(try previewUri(uri: "https://example.com/")) { error in
+            guard case let KunciError.InvalidInput(message) = error else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+            XCTAssertTrue(message.contains("otpauth"), message)
+            XCTAssertEqual(error.localizedDescription, message)
+            XCTAssertEqual("\(error)", message)
+            XCTAssertFalse(error.localizedDescription.contains("InvalidInput"), error.localizedDescription)
+        }
+        let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
+        _ = try Authenticator.create(path: path, passphrase: "right", keyWrapper: nil, bootClock: SystemBootClock(),
+                                     https: nil, options: fastOptions)
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: "wrong horse",
+                                                                  bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            XCTAssertEqual($0.localizedDescription, detailOf($0))
+            XCTAssertFalse($0.localizedDescription.isEmpty)
+            XCTAssertFalse($0.localizedDescription.contains("wrong horse"))
+        }
+    }
+
+    /// `AuthenticatorOptions()` carries the real defaults; a quorum of 0 is refused up front.
+    func testOptionsDefaultsAreTheCoreDefaults() throws {
+        let defaults = AuthenticatorOptions()
+        XCTAssertEqual(defaults, defaultOptions())
+        XCTAssertEqual(defaults.kdfMemoryKib, 65_536)
+        XCTAssertEqual(defaults.kdfIterations, 3)
+        XCTAssertEqual(defaults.quorum, 3)
+        XCTAssertNil(defaults.ntpServers, "nil means the built-in public servers")
+        XCTAssertEqual(defaults.httpsUrls, [])
+        var zero = fastOptions
+        zero.quorum = 0
+        let path = try temporaryDirectory(self).appendingPathComponent("q0.kunci").path
+        XCTAssertThrowsError(try Authenticator.create(path: path, passphrase: "pw", keyWrapper: nil,
+                                                      bootClock: SystemBootClock(), https: nil, options: zero)) {
+            guard case KunciError.InvalidInput = $0 else { return XCTFail("expected InvalidInput, got \($0)") }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+
+    /// HOTP codes are valid until used: nil, not a sentinel; TOTP codes have a window.
+    func testHotpCodesHaveNoValidityWindow() throws {
+        let hotp = try codeForUri(uri: "otpauth://hotp/VPN:ops?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1",
+                                  unixTime: 1_700_000_000)
+        XCTAssertNil(hotp.validFrom)
+        XCTAssertNil(hotp.validUntil)
+        XCTAssertNil(CodeTicker.countdown(for: hotp, nowMs: 1_700_000_000_000))
+        let totp = try codeForUri(uri: github, unixTime: 1_700_000_000)
+        XCTAssertEqual(totp.validFrom, 1_699_999_980)
+        XCTAssertEqual(totp.validUntil, 1_700_000_010)
+        XCTAssertThrowsError(try codeForUri(uri: github, unixTime: -5)) {
+            guard case KunciError.InvalidInput = $0 else { return XCTFail("expected InvalidInput, got \($0)") }
+        }
+    }
 
     private let github = "otpauth://totp/GitHub:jo?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
 
@@ -125,11 +184,10 @@ final class VaultTests: XCTestCase {
         // The portal's "Reset MFA" issued a new secret for the same issuer and account.
         let reset = "otpauth://totp/GitHub:jo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub"
         XCTAssertThrowsError(try auth.enrollUri(uri: reset, onConflict: .reject)) {
-            guard case let KunciError.DuplicateAccount(existingId, detail) = $0 else {
+            guard case let KunciError.DuplicateAccount(detail) = $0 else {
                 return XCTFail("expected DuplicateAccount, got \($0)")
             }
-            XCTAssertEqual(existingId, first.id)
-            XCTAssertFalse(detail.isEmpty)
+            XCTAssertTrue(detail.contains("id \(first.id)"), detail)
         }
         XCTAssertEqual(try auth.accounts().count, 1)
 

@@ -12,54 +12,73 @@ use crate::time::{SyncConfig, SystemWallClock, TimeEstimate};
 use crate::vault::{KdfParams, OnConflict, Vault};
 use std::sync::Arc;
 
-/// Settings for opening or creating a vault. Zero / empty means "the default".
-#[derive(Debug, Clone, Default, uniffi::Record)]
+/// Settings for opening or creating a vault. The defaults are the real values (a settings screen
+/// can show them); `AuthenticatorOptions()` in Kotlin / Swift equals [`default_options`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct AuthenticatorOptions {
-    /// Argon2id memory for a new passphrase slot, in KiB (default 64 MiB).
-    #[uniffi(default = 0)]
+    /// Argon2id memory for a new passphrase slot or backup, in KiB (64 MiB).
+    #[uniffi(default = 65536)]
     pub kdf_memory_kib: u32,
-    /// Argon2id passes (default 3).
-    #[uniffi(default = 0)]
+    /// Argon2id passes.
+    #[uniffi(default = 3)]
     pub kdf_iterations: u32,
-    /// NTP servers as host or host:port (default: several public operators).
-    #[uniffi(default = [])]
-    pub ntp_servers: Vec<String>,
+    /// NTP servers as host or host:port; `None`: several public operators.
+    #[uniffi(default = None)]
+    pub ntp_servers: Option<Vec<String>>,
     /// HTTPS URLs whose Date header is a time source (through the `HttpsDate` trait).
     #[uniffi(default = [])]
     pub https_urls: Vec<String>,
-    /// Agreeing sources needed to move the clock (default 3).
-    #[uniffi(default = 0)]
+    /// Agreeing sources needed to move the clock (at least 1).
+    #[uniffi(default = 3)]
     pub quorum: u32,
+}
+
+impl Default for AuthenticatorOptions {
+    /// The core's own defaults; a unit test holds the uniffi literals above to them.
+    fn default() -> Self {
+        AuthenticatorOptions {
+            kdf_memory_kib: KdfParams::DEFAULT.memory_kib,
+            kdf_iterations: KdfParams::DEFAULT.iterations,
+            ntp_servers: None,
+            https_urls: Vec::new(),
+            quorum: u32::try_from(SyncConfig::default().quorum).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// The options an `AuthenticatorOptions()` without arguments has (for tests and settings screens).
+#[uniffi::export]
+pub fn default_options() -> AuthenticatorOptions {
+    AuthenticatorOptions::default()
 }
 
 impl AuthenticatorOptions {
     fn kdf(&self) -> KdfParams {
-        let d = KdfParams::DEFAULT;
         KdfParams {
-            memory_kib: if self.kdf_memory_kib == 0 {
-                d.memory_kib
-            } else {
-                self.kdf_memory_kib
-            },
-            iterations: if self.kdf_iterations == 0 {
-                d.iterations
-            } else {
-                self.kdf_iterations
-            },
-            parallelism: d.parallelism,
+            memory_kib: self.kdf_memory_kib,
+            iterations: self.kdf_iterations,
+            parallelism: KdfParams::DEFAULT.parallelism,
         }
     }
 
     fn sync_config(&self) -> SyncConfig {
         let mut c = SyncConfig::default();
-        if !self.ntp_servers.is_empty() {
-            c.ntp_servers = self.ntp_servers.clone();
+        if let Some(servers) = &self.ntp_servers {
+            c.ntp_servers = servers.clone();
         }
         c.https_urls = self.https_urls.clone();
-        if self.quorum > 0 {
-            c.quorum = self.quorum as usize;
-        }
+        c.quorum = self.quorum as usize;
         c
+    }
+
+    /// Refuses what would make a vault or a sync that cannot work, before anything is written.
+    fn check(&self) -> Result<(), KunciError> {
+        if self.quorum == 0 {
+            return Err(KunciError::invalid(
+                "The quorum must be at least 1 agreeing time source.",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -76,7 +95,6 @@ impl Authenticator {
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
     ) -> Arc<Self> {
-        crate::install_quiet_panic_hook();
         let https = https.map(|h| Arc::new(ForeignHttpsDate(h)) as Arc<dyn crate::time::HttpsDate>);
         let app = Kunci::new(
             vault,
@@ -100,6 +118,7 @@ fn secret_of(passphrase: String) -> Secret {
 #[uniffi::export]
 impl Authenticator {
     /// Creates a new vault file with a passphrase slot, a platform slot, or both.
+    /// Blocking (Argon2id, about a second): call off the main thread; `KunciVault` does.
     #[uniffi::constructor]
     pub fn create(
         path: String,
@@ -109,6 +128,8 @@ impl Authenticator {
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
+        crate::install_quiet_panic_hook();
+        options.check()?;
         // Creation time only labels the slots; the wall clock is good enough for that.
         let now = crate::time::WallClock::now_ms(&SystemWallClock).div_euclid(1000);
         let vault = match (passphrase, key_wrapper.as_ref()) {
@@ -131,6 +152,7 @@ impl Authenticator {
         Ok(Self::wrap(vault, boot_clock, https, options))
     }
 
+    /// Opens with the passphrase. Blocking (Argon2id): call off the main thread; `KunciVault` does.
     #[uniffi::constructor]
     pub fn open_with_passphrase(
         path: String,
@@ -139,10 +161,13 @@ impl Authenticator {
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
+        crate::install_quiet_panic_hook();
+        options.check()?;
         let vault = Vault::open_with_passphrase(&path, &secret_of(passphrase))?;
         Ok(Self::wrap(vault, boot_clock, https, options))
     }
 
+    /// Opens with the platform key (Keystore / Keychain). Blocking: call off the main thread.
     #[uniffi::constructor]
     pub fn open_with_key_wrapper(
         path: String,
@@ -151,6 +176,8 @@ impl Authenticator {
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
+        crate::install_quiet_panic_hook();
+        options.check()?;
         let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper))?;
         Ok(Self::wrap(vault, boot_clock, https, options))
     }
@@ -268,33 +295,41 @@ impl Authenticator {
         self.app.now().into()
     }
 
-    /// Syncs time with the configured sources.
+    /// Syncs time with the configured sources. Blocking (network, a few seconds at most): call
+    /// off the main thread; `KunciVault` does.
     pub fn sync_time(&self) -> Result<SyncResult, KunciError> {
         Ok(self.app.sync_time(None)?.into())
     }
 
     /// Syncs with the given NTP servers (host:port) and quorum, e.g. QA's `kunci time serve`.
+    /// Blocking, like `sync_time`. A quorum of 0 is refused.
     pub fn sync_time_with(
         &self,
         ntp_servers: Vec<String>,
         quorum: u32,
     ) -> Result<SyncResult, KunciError> {
-        let mut config = self.options.sync_config();
         // These NTP servers replace the configured ones; configured HTTPS sources still count
         // (an empty list makes an HTTPS-only sync).
-        config.ntp_servers = ntp_servers;
-        config.quorum = (quorum as usize).max(1);
-        Ok(self.app.sync_time(Some(&config))?.into())
+        let options = AuthenticatorOptions {
+            ntp_servers: Some(ntp_servers),
+            quorum,
+            ..self.options.clone()
+        };
+        options.check()?;
+        Ok(self.app.sync_time(Some(&options.sync_config()))?.into())
     }
 
-    /// A JSON summary for helpdesk tickets: time status, offset, uncertainty, last sync,
-    /// sources, time zone. No secrets, no account names.
-    pub fn diagnostics(&self, time_zone: String, utc_offset_seconds: i32) -> String {
-        let d = self.app.clock().diagnostics(&time_zone, utc_offset_seconds);
-        serde_json::to_string(&d).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    /// What a helpdesk needs about time: status, offset, uncertainty, last sync, sources, time
+    /// zone (no secrets, no account names); `json` holds the same for a ticket.
+    pub fn diagnostics(&self, time_zone: String, utc_offset_seconds: i32) -> Diagnostics {
+        self.app
+            .clock()
+            .diagnostics(&time_zone, utc_offset_seconds)
+            .into()
     }
 
-    /// Imports another app's export or a Kunci backup; `format` None detects it.
+    /// Imports another app's export or a Kunci backup; `format` None detects it. Blocking when
+    /// the file is encrypted (its key derivation takes up to a few seconds).
     pub fn import_file(
         &self,
         bytes: Vec<u8>,
@@ -313,6 +348,7 @@ impl Authenticator {
     }
 
     /// Writes an export. `Uris` and unencrypted `Aegis` are NOT encrypted: warn the user.
+    /// Blocking with a password (Argon2id / scrypt).
     pub fn export_file(
         &self,
         format: ExportFormat,
@@ -327,7 +363,8 @@ impl Authenticator {
         Ok(bytes.to_vec())
     }
 
-    /// Adds a passphrase slot (e.g. a recovery passphrase beside the platform key).
+    /// Adds a passphrase slot (e.g. a recovery passphrase beside the platform key). Blocking
+    /// (Argon2id).
     pub fn add_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
         self.app.vault().add_passphrase_slot(
             &secret_of(passphrase),
@@ -337,6 +374,7 @@ impl Authenticator {
         Ok(())
     }
 
+    /// Blocking (Argon2id twice).
     pub fn change_passphrase(&self, old: String, new: String) -> Result<(), KunciError> {
         Ok(self.app.vault().change_passphrase(
             &secret_of(old),
@@ -358,6 +396,7 @@ impl Authenticator {
         self.app.vault().lock();
     }
 
+    /// Blocking (Argon2id, about a second): call off the main thread; `KunciVault` does.
     pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
         Ok(self
             .app

@@ -20,10 +20,12 @@ pub fn preview_uri(uri: String) -> Result<Vec<AccountPreview>, KunciError> {
     })
 }
 
-/// The code of an otpauth URI at `unix_time` seconds (QA tools, tests).
+/// The code of an otpauth URI at `unix_time` seconds (QA tools, tests); before 1970 is refused.
 #[uniffi::export]
-pub fn code_for_uri(uri: String, unix_time: u64) -> Result<CodeInfo, KunciError> {
+pub fn code_for_uri(uri: String, unix_time: i64) -> Result<CodeInfo, KunciError> {
     let e = crate::enroll::parse_uri(&uri)?;
+    let unix_time = u64::try_from(unix_time)
+        .map_err(|_| KunciError::invalid("The time must not be before 1970."))?;
     let view = e.params.view_at(unix_time)?;
     Ok(CodeInfo::new(0, &e.issuer, &e.name, &e.params, view))
 }

@@ -2,16 +2,18 @@
 //!
 //! A thin layer: records and enums that cross the boundary, three foreign traits for platform
 //! capabilities, the `Authenticator` object over [`crate::app::Kunci`] and a few stateless
-//! functions. Every call is blocking (shells call from a background dispatcher), takes `&self`,
-//! and returns `KunciError` instead of panicking. Foreign traits are never called with a lock held
-//! (the vault and the clock take care of that).
+//! functions. Every call is synchronous, takes `&self`, and returns `KunciError` instead of
+//! panicking. The long ones (Argon2id in create/open/unlock/passphrase changes and encrypted
+//! import/export, the network in sync) say "Blocking" in their docs; each shell wraps them once
+//! on a background dispatcher (Kotlin `KunciVault`, Swift `KunciVault`), whose suites test that.
+//! Foreign traits are never called with a lock held (the vault and the clock take care of that).
 
 mod authenticator;
 mod functions;
 mod platform;
 mod records;
 
-pub use authenticator::{Authenticator, AuthenticatorOptions};
+pub use authenticator::{default_options, Authenticator, AuthenticatorOptions};
 pub use functions::*;
-pub use platform::{BootClock, HttpsDate, KeyWrapper};
+pub use platform::{BootClock, HttpsDate, KeyWrapper, PlatformError};
 pub use records::*;

@@ -2,19 +2,41 @@
 //!
 //! The core's own traits are infallible where the platform's call is (a boot clock read); the
 //! foreign versions return `Result` so a throwing implementation becomes a value here, never a
-//! panic across the boundary.
+//! panic across the boundary. They throw [`PlatformError`] (Kotlin `PlatformException`), not
+//! `KunciError`: the latter is a flat error whose sentence cannot travel back into Rust.
 
-use crate::error::KunciError;
-use crate::time::{self, PlatformError};
+use crate::time;
 use crate::vault::{self, KeyWrapperError};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
+/// What a platform implementation (Kotlin / Swift) throws from a foreign trait method.
+/// `reason` is shown to the user when the failure ends the operation, so word it for a person
+/// ("This device's key was invalidated; open the vault with your passphrase.").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum PlatformError {
+    /// The platform key store cannot give the key (locked, invalidated, gone).
+    #[error("{reason}")]
+    KeyUnavailable { reason: String },
+    /// Anything else: no network, no boot clock, an unexpected platform exception.
+    #[error("{reason}")]
+    Failed { reason: String },
+}
+
+/// A foreign implementation that throws something other than `PlatformError`.
+impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        PlatformError::Failed {
+            reason: format!("the platform failed: {}", e.reason),
+        }
+    }
+}
+
 /// Wraps the vault key with a key that never leaves the device (Android Keystore, iOS Keychain).
 #[uniffi::export(with_foreign)]
 pub trait KeyWrapper: Send + Sync {
-    fn wrap(&self, key: Vec<u8>) -> Result<Vec<u8>, KunciError>;
-    fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KunciError>;
+    fn wrap(&self, key: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+    fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
 }
 
 /// The platform's boot clock: Android `elapsedRealtime()` + boot count, iOS
@@ -23,14 +45,15 @@ pub trait KeyWrapper: Send + Sync {
 #[uniffi::export(with_foreign)]
 pub trait BootClock: Send + Sync {
     /// Differs after every reboot.
-    fn boot_id(&self) -> Result<String, KunciError>;
-    fn elapsed_ms(&self) -> Result<u64, KunciError>;
+    fn boot_id(&self) -> Result<String, PlatformError>;
+    /// Milliseconds since boot (a `Long` in Kotlin, `Int64` in Swift); never negative.
+    fn elapsed_ms(&self) -> Result<i64, PlatformError>;
 }
 
 /// The `Date` header of an HTTPS response (OkHttp / URLSession), a time source besides NTP.
 #[uniffi::export(with_foreign)]
 pub trait HttpsDate: Send + Sync {
-    fn fetch_date(&self, url: String) -> Result<String, KunciError>;
+    fn fetch_date(&self, url: String) -> Result<String, PlatformError>;
     /// Whether the response was over verified TLS (an authenticated source).
     fn is_authenticated(&self, url: String) -> bool;
 }
@@ -47,12 +70,10 @@ impl vault::KeyWrapper for ForeignKeyWrapper {
     }
 }
 
-fn key_wrapper_error(e: KunciError) -> KeyWrapperError {
+fn key_wrapper_error(e: PlatformError) -> KeyWrapperError {
     match e {
-        KunciError::KeyUnavailable { detail } => KeyWrapperError::Unavailable { reason: detail },
-        other => KeyWrapperError::Failed {
-            reason: other.detail(),
-        },
+        PlatformError::KeyUnavailable { reason } => KeyWrapperError::Unavailable { reason },
+        PlatformError::Failed { reason } => KeyWrapperError::Failed { reason },
     }
 }
 
@@ -90,20 +111,26 @@ impl time::BootClock for ForeignBootClock {
     }
 
     fn elapsed_ms(&self) -> u64 {
-        self.inner.elapsed_ms().unwrap_or_else(|_| {
-            self.failed.store(true, Ordering::Relaxed);
-            0
-        })
+        // A negative reading is as untrustworthy as a failed one.
+        match self.inner.elapsed_ms().map(u64::try_from) {
+            Ok(Ok(ms)) => ms,
+            _ => {
+                self.failed.store(true, Ordering::Relaxed);
+                0
+            }
+        }
     }
 }
 
 pub(crate) struct ForeignHttpsDate(pub Arc<dyn HttpsDate>);
 
 impl time::HttpsDate for ForeignHttpsDate {
-    fn fetch_date(&self, url: String) -> Result<String, PlatformError> {
+    fn fetch_date(&self, url: String) -> Result<String, time::PlatformError> {
         self.0
             .fetch_date(url)
-            .map_err(|e| PlatformError::Failed { reason: e.detail() })
+            .map_err(|e| time::PlatformError::Failed {
+                reason: e.to_string(),
+            })
     }
 
     fn is_authenticated(&self, url: String) -> bool {
@@ -112,31 +139,5 @@ impl time::HttpsDate for ForeignHttpsDate {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::time::BootClock as _;
-
-    struct Throwing;
-
-    impl BootClock for Throwing {
-        fn boot_id(&self) -> Result<String, KunciError> {
-            Ok("boot-1".into())
-        }
-        fn elapsed_ms(&self) -> Result<u64, KunciError> {
-            Err(KunciError::Internal {
-                detail: "no clock".into(),
-            })
-        }
-    }
-
-    #[test]
-    fn a_failing_boot_clock_never_matches_an_anchor() {
-        let clock = ForeignBootClock::new(Arc::new(Throwing));
-        assert_eq!(clock.boot_id(), "boot-1");
-        assert_eq!(clock.elapsed_ms(), 0);
-        // From now on every reading is a boot of its own: no anchor can carry time on it.
-        let (a, b) = (clock.boot_id(), clock.boot_id());
-        assert_ne!(a, b);
-        assert_ne!(a, "boot-1");
-    }
-}
+#[path = "platform_tests.rs"]
+mod tests;

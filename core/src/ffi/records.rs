@@ -5,7 +5,9 @@ use crate::backup::{self, ImportOutcome, ReportStatus};
 use crate::enroll::qr::QrPayload;
 use crate::enroll::Enrollment;
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
-use crate::time::{SyncReport, SyncStatus, TimeEstimate, TimeStatus};
+use crate::time::{
+    SourceSummary, SyncReport, SyncStatus, TimeDiagnostics, TimeEstimate, TimeStatus,
+};
 use crate::vault::Account;
 
 /// An account as a list shows it; the secret stays in the core.
@@ -86,9 +88,10 @@ pub struct CodeInfo {
     pub code: String,
     pub previous: Option<String>,
     pub next: String,
-    /// Unix seconds the code is valid from / until (exclusive); HOTP: 0 and u64::MAX.
-    pub valid_from: u64,
-    pub valid_until: u64,
+    /// Unix seconds the code is valid from; `None` for HOTP (valid until used).
+    pub valid_from: Option<i64>,
+    /// Unix seconds it stops being valid (exclusive); `None` for HOTP.
+    pub valid_until: Option<i64>,
     pub period: u32,
     pub counter: u64,
 }
@@ -101,6 +104,7 @@ impl CodeInfo {
         p: &OtpParams,
         v: crate::otp::CodeView,
     ) -> Self {
+        let timed = p.kind.is_time_based();
         CodeInfo {
             account_id,
             issuer: issuer.to_string(),
@@ -109,8 +113,8 @@ impl CodeInfo {
             code: v.code,
             previous: v.previous,
             next: v.next,
-            valid_from: v.valid_from,
-            valid_until: v.valid_until,
+            valid_from: timed.then(|| signed(v.valid_from)),
+            valid_until: timed.then(|| signed(v.valid_until)),
             period: p.period,
             counter: v.counter,
         }
@@ -129,11 +133,17 @@ impl From<AccountCode> for CodeInfo {
     }
 }
 
+/// A time or duration as a signed 64-bit number (Kotlin `Long`, Swift `Int64`). The core's
+/// values are far below `i64::MAX`; one beyond it saturates instead of wrapping negative.
+pub(crate) fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// The time codes are computed at, and how far it can be trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct TimeInfo {
     pub utc_ms: i64,
-    pub uncertainty_ms: u64,
+    pub uncertainty_ms: i64,
     pub status: TimeStatus,
     /// Corrected time minus the device's wall clock.
     pub offset_ms: i64,
@@ -143,7 +153,7 @@ impl From<TimeEstimate> for TimeInfo {
     fn from(t: TimeEstimate) -> Self {
         TimeInfo {
             utc_ms: t.utc_ms,
-            uncertainty_ms: t.uncertainty_ms,
+            uncertainty_ms: signed(t.uncertainty_ms),
             status: t.status,
             offset_ms: t.offset_ms,
         }
@@ -297,7 +307,7 @@ pub struct RejectedSource {
 pub struct SyncResult {
     pub status: SyncStatus,
     pub offset_ms: i64,
-    pub uncertainty_ms: u64,
+    pub uncertainty_ms: i64,
     pub agreeing: u32,
     pub responded: u32,
     pub rejected: Vec<RejectedSource>,
@@ -309,7 +319,7 @@ impl From<SyncReport> for SyncResult {
         SyncResult {
             status: r.status,
             offset_ms: r.offset_ms,
-            uncertainty_ms: r.uncertainty_ms,
+            uncertainty_ms: signed(r.uncertainty_ms),
             agreeing: u32::try_from(r.agreeing).unwrap_or(u32::MAX),
             responded: u32::try_from(r.responded).unwrap_or(u32::MAX),
             rejected: r
@@ -337,6 +347,70 @@ impl From<QrPayload> for QrCode {
         QrCode {
             bytes: p.bytes,
             text: p.text,
+        }
+    }
+}
+
+/// One time source's part in the last sync.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SourceReport {
+    pub source: String,
+    /// "agreed", "outlier", or why it was rejected.
+    pub result: String,
+    /// Its offset from the agreed time, when it answered.
+    pub offset_from_consensus_ms: Option<i64>,
+    pub rtt_ms: Option<i64>,
+}
+
+/// What a helpdesk needs to see about time: no secrets, no account names. `json` is the same as
+/// one JSON object, to attach to a ticket.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Diagnostics {
+    pub status: TimeStatus,
+    pub offset_ms: i64,
+    pub uncertainty_ms: i64,
+    pub utc_ms: i64,
+    /// The last accepted sync, unix milliseconds and RFC 3339 UTC.
+    pub last_sync_unix_ms: Option<i64>,
+    pub last_sync: Option<String>,
+    pub time_zone: String,
+    pub utc_offset_seconds: i32,
+    pub drift_ppm: Option<f64>,
+    /// The last sync disagreed with the carried time and waits for confirmation.
+    pub quarantined: bool,
+    pub sources: Vec<SourceReport>,
+    pub core_version: String,
+    pub json: String,
+}
+
+impl From<TimeDiagnostics> for Diagnostics {
+    fn from(d: TimeDiagnostics) -> Self {
+        let json = serde_json::to_string(&d).unwrap_or_default();
+        Diagnostics {
+            status: d.status,
+            offset_ms: d.offset_ms,
+            uncertainty_ms: signed(d.uncertainty_ms),
+            utc_ms: d.utc_ms,
+            last_sync_unix_ms: d.last_sync_unix_ms,
+            last_sync: d.last_sync,
+            time_zone: d.time_zone,
+            utc_offset_seconds: d.utc_offset_seconds,
+            drift_ppm: d.drift_ppm,
+            quarantined: d.quarantined,
+            sources: d.sources.into_iter().map(SourceReport::from).collect(),
+            core_version: env!("CARGO_PKG_VERSION").into(),
+            json,
+        }
+    }
+}
+
+impl From<SourceSummary> for SourceReport {
+    fn from(s: SourceSummary) -> Self {
+        SourceReport {
+            source: s.source,
+            result: s.result,
+            offset_from_consensus_ms: s.offset_from_consensus_ms,
+            rtt_ms: s.rtt_ms.map(signed),
         }
     }
 }

@@ -29,10 +29,10 @@ public struct Countdown: Equatable, Sendable {
 }
 
 public enum CodeTicker {
-    /// nil for codes that do not expire (HOTP: valid until UInt64.max).
-    public static func countdown(validUntil: UInt64, period: UInt32, nowMs: Int64) -> Countdown? {
-        guard period > 0, validUntil != UInt64.max, validUntil <= UInt64(Int64.max / 1000) else { return nil }
-        let untilMs = Int64(validUntil) * 1000
+    /// nil for codes that do not expire (HOTP: `validUntil` is nil).
+    public static func countdown(validUntil: Int64?, period: UInt32, nowMs: Int64) -> Countdown? {
+        guard period > 0, let validUntil, validUntil >= 0, validUntil <= Int64.max / 1000 else { return nil }
+        let untilMs = validUntil * 1000
         let periodMs = Int64(period) * 1000
         let leftMs = min(max(untilMs - nowMs, 0), periodMs)
         let seconds = Int((leftMs + 999) / 1000)
@@ -47,8 +47,9 @@ public enum CodeTicker {
     /// (nil when nothing expires, e.g. only HOTP accounts).
     public static func nextRefreshMs(for codes: [CodeInfo], nowMs: Int64) -> Int64? {
         codes.lazy
-            .filter { $0.validUntil != UInt64.max && $0.validUntil <= UInt64(Int64.max / 1000) }
-            .map { Int64($0.validUntil) * 1000 }
+            .compactMap { $0.validUntil }
+            .filter { $0 <= Int64.max / 1000 }
+            .map { $0 * 1000 }
             .filter { $0 > nowMs }
             .min()
     }

@@ -21,7 +21,7 @@ public final class URLSessionHttpsDate: HttpsDate {
 
     public func fetchDate(url: String) throws -> String {
         guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
-            throw KunciError.InvalidInput(detail: "not an http(s) URL: \(url)")
+            throw PlatformError.Failed(reason: "not an http(s) URL: \(url)")
         }
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: timeout)
         request.httpMethod = "HEAD"
@@ -29,18 +29,18 @@ public final class URLSessionHttpsDate: HttpsDate {
         let box = ResultBox()
         let task = session.dataTask(with: request) { _, response, error in
             if let error {
-                box.set(.failure(KunciError.TimeSyncFailed(detail: "\(target.host ?? url): \(error.localizedDescription)")))
+                box.set(.failure(PlatformError.Failed(reason: "\(target.host ?? url): \(error.localizedDescription)")))
             } else if let date = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Date") {
                 box.set(.success(date))
             } else {
-                box.set(.failure(KunciError.TimeSyncFailed(detail: "\(target.host ?? url): no Date header")))
+                box.set(.failure(PlatformError.Failed(reason: "\(target.host ?? url): no Date header")))
             }
             done.signal()
         }
         task.resume()
         if done.wait(timeout: .now() + timeout + 1) == .timedOut {
             task.cancel()
-            throw KunciError.TimeSyncFailed(detail: "\(target.host ?? url): no answer in \(Int(timeout)) s")
+            throw PlatformError.Failed(reason: "\(target.host ?? url): no answer in \(Int(timeout)) s")
         }
         return try box.get()
     }
@@ -57,7 +57,7 @@ public final class URLSessionHttpsDate: HttpsDate {
 
 private final class ResultBox: @unchecked Sendable { // guarded by `lock`
     private let lock = NSLock()
-    private var result: Result<String, Error> = .failure(KunciError.Internal(detail: "no result"))
+    private var result: Result<String, Error> = .failure(PlatformError.Failed(reason: "no result"))
     func set(_ r: Result<String, Error>) { lock.lock(); result = r; lock.unlock() }
     func get() throws -> String { lock.lock(); defer { lock.unlock() }; return try result.get() }
 }

@@ -20,24 +20,24 @@ public final class KeychainKeyWrapper: KeyWrapper {
         let wrappingKey = try loadKey() ?? createKey()
         do {
             guard let sealed = try AES.GCM.seal(key, using: wrappingKey).combined else {
-                throw KunciError.Internal(detail: "AES-GCM returned no combined box")
+                throw PlatformError.Failed(reason: "AES-GCM returned no combined box")
             }
             return sealed
-        } catch let error as KunciError {
+        } catch let error as PlatformError {
             throw error
         } catch {
-            throw KunciError.KeyUnavailable(detail: "cannot seal with the Keychain key: \(error.localizedDescription)")
+            throw PlatformError.KeyUnavailable(reason: "cannot seal with the Keychain key: \(error.localizedDescription)")
         }
     }
 
     public func unwrapKey(wrapped: Data) throws -> Data {
         guard let wrappingKey = try loadKey() else {
-            throw KunciError.KeyUnavailable(detail: "the Keychain key is gone (restored to another device?)")
+            throw PlatformError.KeyUnavailable(reason: "the Keychain key is gone (restored to another device?)")
         }
         do {
             return try AES.GCM.open(AES.GCM.SealedBox(combined: wrapped), using: wrappingKey)
         } catch {
-            throw KunciError.KeyUnavailable(detail: "the Keychain key does not open this vault")
+            throw PlatformError.KeyUnavailable(reason: "the Keychain key does not open this vault")
         }
     }
 
@@ -56,13 +56,13 @@ public final class KeychainKeyWrapper: KeyWrapper {
         switch status {
         case errSecSuccess:
             guard let data = item as? Data, data.count == 32 else {
-                throw KunciError.KeyUnavailable(detail: "the Keychain item is not a 256-bit key")
+                throw PlatformError.KeyUnavailable(reason: "the Keychain item is not a 256-bit key")
             }
             return SymmetricKey(data: data)
         case errSecItemNotFound:
             return nil
         default:
-            throw KunciError.KeyUnavailable(detail: "Keychain read failed (\(status)); is the device locked?")
+            throw PlatformError.KeyUnavailable(reason: "Keychain read failed (\(status)); is the device locked?")
         }
     }
 
@@ -78,11 +78,11 @@ public final class KeychainKeyWrapper: KeyWrapper {
         case errSecDuplicateItem:
             // Another thread created it first: use theirs.
             guard let existing = try loadKey() else {
-                throw KunciError.KeyUnavailable(detail: "Keychain key vanished while being created")
+                throw PlatformError.KeyUnavailable(reason: "Keychain key vanished while being created")
             }
             return existing
         default:
-            throw KunciError.KeyUnavailable(detail: "Keychain write failed (\(status))")
+            throw PlatformError.KeyUnavailable(reason: "Keychain write failed (\(status))")
         }
     }
 }

@@ -1,6 +1,8 @@
-// The app's handle on the vault: async wrappers that run the core's blocking calls (Argon2id,
-// SQLite with full sync, NTP with timeouts) on a background queue, never on the main actor or the
-// Swift concurrency pool.
+// The app's handle on the vault: async wrappers that run the core's blocking calls (Argon2id in
+// open / unlock / passphrase changes / encrypted import-export, SQLite with full sync, NTP with
+// timeouts) on a background queue, never on the main actor or the Swift concurrency pool. This is
+// the one place the bindings' blocking calls are wrapped; errors are KunciError, whose
+// localizedDescription is the user sentence.
 import Foundation
 import Kunci
 
@@ -65,7 +67,8 @@ public final class KunciVault: @unchecked Sendable { // only immutable, thread-s
         try await run { try $0.syncTimeWith(ntpServers: ntpServers, quorum: quorum) }
     }
 
-    public func diagnostics(timeZone: TimeZone = .current, at date: Date = Date()) async throws -> String {
+    /// Time facts for a helpdesk ticket (`json` holds them as one JSON object).
+    public func diagnostics(timeZone: TimeZone = .current, at date: Date = Date()) async throws -> Diagnostics {
         try await run { $0.diagnostics(timeZone: timeZone.identifier, utcOffsetSeconds: Int32(timeZone.secondsFromGMT(for: date))) }
     }
 
@@ -103,4 +106,22 @@ public final class KunciVault: @unchecked Sendable { // only immutable, thread-s
     }
 
     public func lock() { authenticator.lock() }
+
+    /// Argon2id: about a second on a phone.
+    public func unlock(passphrase: String) async throws {
+        try await run { try $0.unlockWithPassphrase(passphrase: passphrase) }
+    }
+
+    public func unlock(keyWrapper: KeyWrapper) async throws {
+        try await run { try $0.unlockWithKeyWrapper(keyWrapper: keyWrapper) }
+    }
+
+    /// Adds a recovery passphrase beside the platform key (Argon2id).
+    public func addPassphrase(_ passphrase: String) async throws {
+        try await run { try $0.addPassphrase(passphrase: passphrase) }
+    }
+
+    public func changePassphrase(old: String, new: String) async throws {
+        try await run { try $0.changePassphrase(old: old, new: new) }
+    }
 }

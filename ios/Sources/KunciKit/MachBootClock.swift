@@ -16,11 +16,11 @@ public final class MachBootClock: BootClock {
         denom = UInt64(max(info.denom, 1))
     }
 
-    public func elapsedMs() throws -> UInt64 {
+    public func elapsedMs() throws -> Int64 {
         let ticks = mach_continuous_time()
         // ticks * numer / denom is nanoseconds; split to avoid overflow on long uptimes.
         let nanos = (ticks / denom) * numer + (ticks % denom) * numer / denom
-        return nanos / 1_000_000
+        return Int64(clamping: nanos / 1_000_000)
     }
 
     public func bootId() throws -> String {
@@ -28,7 +28,7 @@ public final class MachBootClock: BootClock {
         var boottime = timeval()
         var size = MemoryLayout<timeval>.size
         guard sysctlbyname("kern.boottime", &boottime, &size, nil, 0) == 0 else {
-            throw KunciError.Internal(detail: "cannot read the boot time (errno \(errno))")
+            throw PlatformError.Failed(reason: "cannot read the boot time (errno \(errno))")
         }
         return "boottime-\(boottime.tv_sec).\(boottime.tv_usec)"
     }

@@ -12,12 +12,12 @@ object CodeTicker {
     fun trustedNowMs(time: TimeInfo, wallNowMs: Long): Long = wallNowMs + time.offsetMs
 
     /** Whether the code has a countdown at all (HOTP codes are valid until used). */
-    fun isTimed(code: CodeInfo): Boolean = code.kind != OtpKind.HOTP && code.validUntil != ULong.MAX_VALUE
+    fun isTimed(code: CodeInfo): Boolean = code.validUntil != null
 
     /** Milliseconds until the code changes (0 once expired); `null` for HOTP. */
     fun millisLeft(code: CodeInfo, trustedNowMs: Long): Long? {
-        if (!isTimed(code)) return null
-        return (untilMs(code) - trustedNowMs).coerceAtLeast(0)
+        val until = untilMs(code) ?: return null
+        return (until - trustedNowMs).coerceAtLeast(0)
     }
 
     /** Whole seconds left as a countdown shows them (29.2 s left shows "30"); `null` for HOTP. */
@@ -27,20 +27,22 @@ object CodeTicker {
     /** Fraction of the step still left, 1.0 at its start down to 0.0 at its end; `null` for HOTP. */
     fun progress(code: CodeInfo, trustedNowMs: Long): Float? {
         val left = millisLeft(code, trustedNowMs) ?: return null
-        val stepMs = (untilMs(code) - fromMs(code)).takeIf { it > 0 } ?: return 0f
+        val from = code.validFrom ?: return null
+        val until = code.validUntil ?: return null
+        val stepMs = ((until - from) * 1000).takeIf { it > 0 } ?: return 0f
         return (left.toFloat() / stepMs).coerceIn(0f, 1f)
     }
 
     /** True once the list should be fetched again: some timed code has expired. */
     fun needsRefresh(list: CodeList, trustedNowMs: Long): Boolean =
-        list.codes.any { isTimed(it) && trustedNowMs >= untilMs(it) }
+        list.codes.any { code -> untilMs(code)?.let { trustedNowMs >= it } ?: false }
 
     /**
      * The trusted time at which to call `codes()` next: the earliest end of a timed code, or
      * `null` when nothing changes by itself (no accounts, or only HOTP).
      */
     fun nextRefreshAtMs(list: CodeList): Long? =
-        list.codes.filter { isTimed(it) }.minOfOrNull { untilMs(it) }
+        list.codes.mapNotNull { untilMs(it) }.minOrNull()
 
     /** The code to show: the next one in the last [lookaheadMs] of a step, when the UI wants it. */
     fun codeToShow(code: CodeInfo, trustedNowMs: Long, lookaheadMs: Long = 0): String {
@@ -48,8 +50,8 @@ object CodeTicker {
         return if (lookaheadMs > 0 && left <= lookaheadMs) code.next else code.code
     }
 
-    private fun untilMs(code: CodeInfo): Long = code.validUntil.toLong() * 1000
-    private fun fromMs(code: CodeInfo): Long = code.validFrom.toLong() * 1000
+    /** The end of a timed code in ms; `null` for HOTP, whose `validUntil` is `null`. */
+    private fun untilMs(code: CodeInfo): Long? = code.validUntil?.let { it * 1000 }
 }
 
 /** What the time banner above the code list says. */

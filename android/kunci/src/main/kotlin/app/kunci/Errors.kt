@@ -1,33 +1,11 @@
 package app.kunci
 
 /**
- * The sentence to show the user. Every [KunciException] carries it as `detail` (the generated
- * `message` is a debug string, "detail=..."); the sealed hierarchy has no common property, so
- * this `when` is exhaustive and a new core variant fails to compile here until it is handled.
+ * The sentence to show the user: a [KunciException]'s `message` is the core's sentence (the
+ * core's error is flat across the FFI), so this is `message`, never null. Kept for callers that
+ * want a `String` rather than a `String?`.
  */
-fun KunciException.userMessage(): String = when (this) {
-    is KunciException.InvalidInput -> detail
-    is KunciException.NotAQrCode -> detail
-    is KunciException.UnreadableImage -> detail
-    is KunciException.DuplicateAccount -> detail
-    is KunciException.WrongPassphrase -> detail
-    is KunciException.PasswordRequired -> detail
-    is KunciException.WrongPassword -> detail
-    is KunciException.VaultDamaged -> detail
-    is KunciException.TamperedAccount -> detail
-    is KunciException.NewerVault -> detail
-    is KunciException.NotFound -> detail
-    is KunciException.VaultMissing -> detail
-    is KunciException.VaultExists -> detail
-    is KunciException.Locked -> detail
-    is KunciException.Busy -> detail
-    is KunciException.KeyUnavailable -> detail
-    is KunciException.TimeSyncFailed -> detail
-    is KunciException.UnsupportedFile -> detail
-    is KunciException.NotExportable -> detail
-    is KunciException.Io -> detail
-    is KunciException.Internal -> detail
-}
+fun KunciException.userMessage(): String = message ?: ""
 
 /** What the screen can offer besides the message. */
 enum class ErrorAction {

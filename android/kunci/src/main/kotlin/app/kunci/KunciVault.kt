@@ -4,9 +4,11 @@ import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.withContext
 
 /**
- * The app's view of one open vault: every core call is blocking (SQLite, Argon2, NTP), so each
- * runs on [dispatcher] (Android: `Dispatchers.IO`; tests: any). Failures are [KunciException]s;
- * show [userMessage] and act on [action].
+ * The app's view of one open vault: every core call is blocking (SQLite, Argon2id in open /
+ * unlock / passphrase changes / encrypted import-export, the network in sync), so each runs on
+ * [dispatcher] (Android: `Dispatchers.IO`; tests: any). This is the one place the bindings'
+ * blocking calls are wrapped; call the [Authenticator] directly only off the main thread.
+ * Failures are [KunciException]s: show `e.message` (the core's sentence) and act on [action].
  *
  * Owns the [Authenticator]: [close] releases it (later calls throw `IllegalStateException`).
  */
@@ -49,11 +51,21 @@ class KunciVault(
     /** `URIS` and `AEGIS` without a password are not encrypted: warn the user first. */
     suspend fun exportFile(format: ExportFormat, password: String? = null): ByteArray = io { exportFile(format, password) }
 
-    suspend fun diagnostics(timeZone: String, utcOffsetSeconds: Int): String =
+    /** Time facts for a helpdesk ticket (`json` holds them as one JSON object). */
+    suspend fun diagnostics(timeZone: String, utcOffsetSeconds: Int): Diagnostics =
         io { diagnostics(timeZone, utcOffsetSeconds) }
 
-    /** Forgets the key; calls fail with `Locked` until the vault is opened again. */
+    /** Forgets the key; calls fail with `Locked` until [unlockWithPassphrase] or [unlockWithKeyWrapper]. */
     suspend fun lock() = io { lock() }
+
+    /** Argon2id: about a second on a phone. */
+    suspend fun unlockWithPassphrase(passphrase: String) = io { unlockWithPassphrase(passphrase) }
+    suspend fun unlockWithKeyWrapper(keyWrapper: KeyWrapper) = io { unlockWithKeyWrapper(keyWrapper) }
+
+    /** Adds a recovery passphrase beside the platform key (Argon2id). */
+    suspend fun addPassphrase(passphrase: String) = io { addPassphrase(passphrase) }
+    suspend fun changePassphrase(old: String, new: String) = io { changePassphrase(old, new) }
+    suspend fun addPlatformKey(keyWrapper: KeyWrapper) = io { addPlatformKey(keyWrapper) }
 
     override fun close() = authenticator.close()
 
@@ -64,8 +76,8 @@ class KunciVault(
             passphrase: String?,
             keyWrapper: KeyWrapper?,
             bootClock: BootClock,
-            https: HttpsDate?,
-            options: AuthenticatorOptions,
+            https: HttpsDate? = null,
+            options: AuthenticatorOptions = AuthenticatorOptions(),
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
             KunciVault(Authenticator.create(path, passphrase, keyWrapper, bootClock, https, options), dispatcher)
@@ -75,8 +87,8 @@ class KunciVault(
             path: String,
             keyWrapper: KeyWrapper,
             bootClock: BootClock,
-            https: HttpsDate?,
-            options: AuthenticatorOptions,
+            https: HttpsDate? = null,
+            options: AuthenticatorOptions = AuthenticatorOptions(),
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
             KunciVault(Authenticator.openWithKeyWrapper(path, keyWrapper, bootClock, https, options), dispatcher)
@@ -86,8 +98,8 @@ class KunciVault(
             path: String,
             passphrase: String,
             bootClock: BootClock,
-            https: HttpsDate?,
-            options: AuthenticatorOptions,
+            https: HttpsDate? = null,
+            options: AuthenticatorOptions = AuthenticatorOptions(),
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
             KunciVault(Authenticator.openWithPassphrase(path, passphrase, bootClock, https, options), dispatcher)

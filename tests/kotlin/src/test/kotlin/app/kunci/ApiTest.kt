@@ -21,21 +21,21 @@ class ApiTest {
 
     private fun totp(from: Long, period: UInt = 30u) = CodeInfo(
         accountId = 1, issuer = "I", name = "n", kind = OtpKind.TOTP, code = "111111", previous = "000000",
-        next = "222222", validFrom = from.toULong(), validUntil = (from + period.toLong()).toULong(), period = period, counter = 0u,
+        next = "222222", validFrom = from, validUntil = from + period.toLong(), period = period, counter = 0u,
     )
 
     private val hotp = CodeInfo(
         accountId = 2, issuer = "I", name = "h", kind = OtpKind.HOTP, code = "333333", previous = null,
-        next = "444444", validFrom = 0u, validUntil = ULong.MAX_VALUE, period = 0u, counter = 3u,
+        next = "444444", validFrom = null, validUntil = null, period = 0u, counter = 3u,
     )
 
     private fun time(status: TimeStatus = TimeStatus.SYNCED, offsetMs: Long = 0) =
-        TimeInfo(utcMs = 0, uncertaintyMs = 10u, status = status, offsetMs = offsetMs)
+        TimeInfo(utcMs = 0, uncertaintyMs = 10, status = status, offsetMs = offsetMs)
 
     @Test
     fun codeTickerCountsDownFromTheCoreTimesAndTheOffset() {
         val code = totp(from = 1_000_020L * 30)
-        val start = code.validFrom.toLong() * 1000
+        val start = code.validFrom!! * 1000
         assertEquals(30, CodeTicker.secondsLeft(code, start))
         assertEquals(1f, CodeTicker.progress(code, start))
         assertEquals(21, CodeTicker.secondsLeft(code, start + 9_200), "29.2 s... 20.8 s left shows 21")
@@ -50,7 +50,7 @@ class ApiTest {
         val behind = time(offsetMs = 90_000)
         assertEquals(start + 5_000, CodeTicker.trustedNowMs(behind, start + 5_000 - 90_000))
 
-        val list = CodeList(time(), listOf(code, hotp, totp(from = code.validFrom.toLong() - 15, period = 60u)), emptyList(), false)
+        val list = CodeList(time(), listOf(code, hotp, totp(from = code.validFrom!! - 15, period = 60u)), emptyList(), false)
         assertEquals(start + 30_000, CodeTicker.nextRefreshAtMs(list))
         assertFalse(CodeTicker.needsRefresh(list, start + 29_999))
         assertTrue(CodeTicker.needsRefresh(list, start + 30_000))
@@ -72,7 +72,7 @@ class ApiTest {
 
         val policy = ClipboardPolicy(maxKeepMs = 30_000)
         val code = totp(from = 60_000L)
-        val start = code.validFrom.toLong() * 1000
+        val start = code.validFrom!! * 1000
         // Copied with 28 s left: kept the full 30 s (still accepted one step after expiry).
         assertEquals(30_000, policy.clearDelayMs(code, start + 2_000))
         // A policy without the grace step clears when the code expires.
@@ -86,14 +86,45 @@ class ApiTest {
     }
 
     @Test
-    fun errorHelpersGiveTheDetailSentence() {
-        val dup = KunciException.DuplicateAccount(existingId = 4, detail = "GitHub (jo) is already here.")
+    fun errorHelpersGiveTheSentence() {
+        val dup = KunciException.DuplicateAccount("GitHub (jo) is already here.")
+        assertEquals("GitHub (jo) is already here.", dup.message)
         assertEquals("GitHub (jo) is already here.", dup.userMessage())
         assertEquals(ErrorAction.RESOLVE_DUPLICATE, dup.action())
-        assertEquals(ErrorAction.UPDATE_APP, KunciException.NewerVault(found = 9u, supported = 2u, detail = "x").action())
+        assertEquals(ErrorAction.UPDATE_APP, KunciException.NewerVault("x").action())
         assertEquals(ErrorAction.NONE, KunciException.Internal("bug").action())
         assertEquals("fallback", IllegalStateException("boom").userMessage("fallback"))
         assertEquals("busy", (KunciException.Busy("busy") as Throwable).userMessage("fallback"))
+    }
+
+    /** A core error thrown through the bindings: `message` is the sentence, nothing else. */
+    @Test
+    fun coreErrorsCarryTheUserSentenceAsMessage() {
+        val e = assertThrows<KunciException.InvalidInput> { previewUri("https://example.com/") }
+        val message = e.message!!
+        assertFalse(message.contains("detail=") || message.contains("message="), message)
+        assertTrue(message.contains("otpauth"), message)
+        assertEquals(message, e.localizedMessage)
+        assertEquals(message, (e as Throwable).userMessage("fallback"))
+    }
+
+    /** `AuthenticatorOptions()` is the core's real defaults, not zeros meaning "default". */
+    @Test
+    fun optionsDefaultsAreTheCoreDefaults() {
+        val defaults = AuthenticatorOptions()
+        assertEquals(defaultOptions(), defaults)
+        assertEquals(65_536u, defaults.kdfMemoryKib)
+        assertEquals(3u, defaults.kdfIterations)
+        assertEquals(3u, defaults.quorum)
+        assertNull(defaults.ntpServers, "null means the built-in public servers")
+        assertTrue(defaults.httpsUrls.isEmpty())
+        // A quorum of 0 cannot be met: refused before any file is written.
+        val zero = assertThrows<KunciException.InvalidInput> {
+            Authenticator.create(Fixtures.vaultPath(dir, "q0.kunci"), "pw", null, MonotonicBootClock(), null,
+                Fixtures.fastOptions().copy(quorum = 0u))
+        }
+        assertTrue(zero.message!!.contains("quorum"), zero.message)
+        assertFalse(java.io.File(Fixtures.vaultPath(dir, "q0.kunci")).exists())
     }
 
     @Test
@@ -104,7 +135,7 @@ class ApiTest {
         val seenThreads = java.util.concurrent.ConcurrentHashMap.newKeySet<String>()
         val clock = object : BootClock {
             override fun bootId() = "b".also { seenThreads += Thread.currentThread().name.substringBefore(" @coroutine") }
-            override fun elapsedMs() = (System.nanoTime() / 1_000_000).toULong()
+            override fun elapsedMs() = System.nanoTime() / 1_000_000
         }
         try {
             val path = Fixtures.vaultPath(dir)
@@ -125,6 +156,8 @@ class ApiTest {
                     assertEquals(listOf("Vault"), vault.accounts().map { it.issuer })
                     vault.lock()
                     assertThrows<KunciException.Locked> { runBlocking { vault.codes() } }
+                    vault.unlockWithKeyWrapper(wrapper)
+                    assertEquals(1, vault.codes().codes.size, "unlocked through the wrapper")
                 }
             }
             assertEquals(setOf("kunci-io"), seenThreads.toSet(), "the core was called only on the dispatcher")

@@ -45,12 +45,12 @@ class CodesTest {
                     assertEquals(expected[i], mine, "the Kotlin reference itself, $algo at $t")
                     val code = list.codes[i]
                     assertEquals(expected[i], code.code, "codesAt $algo at $t")
-                    assertEquals((t / 30 * 30).toULong(), code.validFrom)
-                    assertEquals((t / 30 * 30 + 30).toULong(), code.validUntil)
+                    assertEquals(t / 30 * 30, code.validFrom)
+                    assertEquals(t / 30 * 30 + 30, code.validUntil)
                     assertEquals(Fixtures.referenceTotp(seeds.getValue(algo), t + 30, 8, mac), code.next)
                     assertEquals(Fixtures.referenceTotp(seeds.getValue(algo), t - 30, 8, mac), code.previous)
 
-                    val single = codeForUri(uri(algo), t.toULong())
+                    val single = codeForUri(uri(algo), t)
                     assertEquals(code.copy(accountId = 0), single, "codeForUri $algo at $t")
                 }
             }
@@ -62,23 +62,26 @@ class CodesTest {
         val secret = Fixtures.randomSecret()
         val b32 = Fixtures.base32(secret)
         val t = 1_750_000_123L
-        val sixty = codeForUri("otpauth://totp/X:y?secret=$b32&period=60&digits=7", t.toULong())
+        val sixty = codeForUri("otpauth://totp/X:y?secret=$b32&period=60&digits=7", t)
         assertEquals(Fixtures.referenceTotp(secret, t, 7, period = 60), sixty.code)
         assertEquals(60u, sixty.period)
-        assertEquals((t / 60 * 60 + 60).toULong(), sixty.validUntil)
+        assertEquals(t / 60 * 60 + 60, sixty.validUntil)
 
-        val steam = codeForUri("otpauth://steam/Steam:gamer?secret=$b32", t.toULong())
+        val steam = codeForUri("otpauth://steam/Steam:gamer?secret=$b32", t)
         assertEquals(OtpKind.STEAM, steam.kind)
         assertEquals(5, steam.code.length)
         assertEquals(true, steam.code.all { it in "23456789BCDFGHJKMNPQRTVWXY" }, steam.code)
 
         // Lower case, spaces and padding in the secret are forgiven (with a warning in preview).
         val messy = b32.lowercase().chunked(4).joinToString("%20") + "===="
-        assertEquals(Fixtures.referenceTotp(secret, t), codeForUri("otpauth://totp/X:y?secret=$messy", t.toULong()).code)
+        assertEquals(Fixtures.referenceTotp(secret, t), codeForUri("otpauth://totp/X:y?secret=$messy", t).code)
         assertEquals(true, previewUri("otpauth://totp/X:y?secret=$messy").single().warnings.isNotEmpty())
 
-        val hotp = codeForUri("otpauth://hotp/X:y?secret=$b32&counter=5", t.toULong())
+        val hotp = codeForUri("otpauth://hotp/X:y?secret=$b32&counter=5", t)
         assertEquals(Fixtures.referenceOtp(secret, 5), hotp.code)
+        // HOTP codes are valid until used: no validity window at all, not a sentinel value.
+        assertNull(hotp.validFrom)
+        assertNull(hotp.validUntil)
         assertNull(CodeTicker.secondsLeft(hotp, t * 1000))
     }
 }

@@ -29,9 +29,9 @@ object Fixtures {
 
     /** Argon2id at 8 MiB × 1 pass: a real passphrase slot, fast enough for tests. */
     fun fastOptions(
-        ntpServers: List<String> = emptyList(),
+        ntpServers: List<String>? = null,
         httpsUrls: List<String> = emptyList(),
-        quorum: UInt = 0u,
+        quorum: UInt = 3u,
     ) = AuthenticatorOptions(
         kdfMemoryKib = 8u,
         kdfIterations = 1u,
@@ -98,7 +98,7 @@ object Fixtures {
 class MonotonicBootClock(private val bootId: String = "jvm-boot-1") : BootClock {
     val calls = AtomicInteger()
     override fun bootId(): String = bootId.also { calls.incrementAndGet() }
-    override fun elapsedMs(): ULong = (System.nanoTime() / 1_000_000).toULong().also { calls.incrementAndGet() }
+    override fun elapsedMs(): Long = (System.nanoTime() / 1_000_000).also { calls.incrementAndGet() }
 }
 
 /** A boot clock whose platform calls fail (a broken sysfs, a SecurityException). */
@@ -109,7 +109,7 @@ class ThrowingBootClock : BootClock {
         throw IllegalStateException("boot id unavailable")
     }
 
-    override fun elapsedMs(): ULong {
+    override fun elapsedMs(): Long {
         calls.incrementAndGet()
         throw IllegalStateException("elapsedRealtime unavailable")
     }
@@ -130,13 +130,13 @@ class AesGcmKeyWrapper(private val key: SecretKey = KeyGenerator.getInstance("AE
 
     override fun unwrapKey(wrapped: ByteArray): ByteArray {
         unwraps.incrementAndGet()
-        if (wrapped.size < 12 + 16) throw KunciException.KeyUnavailable("wrapped key too short")
+        if (wrapped.size < 12 + 16) throw PlatformException.KeyUnavailable("wrapped key too short")
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
         cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, wrapped, 0, 12))
         return try {
             cipher.doFinal(wrapped, 12, wrapped.size - 12)
         } catch (e: javax.crypto.AEADBadTagException) {
-            throw KunciException.KeyUnavailable("the platform key cannot open this vault")
+            throw PlatformException.KeyUnavailable("the platform key cannot open this vault")
         }
     }
 }

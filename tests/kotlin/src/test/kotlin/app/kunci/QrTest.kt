@@ -85,7 +85,7 @@ class QrTest {
         // Too few bytes for the shape is a typed error.
         val short = ByteBuffer.allocateDirect(luma.size / 2).put(luma, 0, luma.size / 2).also { it.flip() }
         val e = assertThrows<KunciException.InvalidInput> { decodeQrFrame(w.toUInt(), h.toUInt(), w.toUInt(), short, false) }
-        assertTrue(e.detail.isNotBlank())
+        assertTrue(e.message!!.isNotBlank())
     }
 
     @Test

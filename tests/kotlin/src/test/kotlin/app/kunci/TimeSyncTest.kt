@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -99,12 +100,12 @@ class TimeSyncTest {
             assertEquals(1u, result.responded)
             // A Date header has whole seconds: the interval is about a second wide.
             assertNear(skewMs, result.offsetMs, 1_500, "https date")
-            assertTrue(result.uncertaintyMs in 400uL..1_500uL, "uncertainty ${result.uncertaintyMs}")
+            assertTrue(result.uncertaintyMs in 400L..1_500L, "uncertainty ${result.uncertaintyMs}")
         }
 
         // An HttpsDate that throws is a rejected source with a reason, not a crash.
         val failing = object : HttpsDate {
-            override fun fetchDate(url: String): String = throw KunciException.Io("offline")
+            override fun fetchDate(url: String): String = throw PlatformException.Failed("offline")
             override fun isAuthenticated(url: String): Boolean = true
         }
         Fixtures.newVault(dir, name = "offline.kunci", https = failing, options = options).use { auth ->
@@ -149,24 +150,34 @@ class TimeSyncTest {
     }
 
     @Test
-    fun diagnosticsJsonHasTimeFieldsAndNoAccountNames() {
+    fun diagnosticsIsARecordWithTimeFieldsAndNoAccountNames() {
         FakeSntpServer(skewMs).use { server ->
             Fixtures.newVault(dir).use { auth ->
                 auth.enrollUri(Fixtures.uri("SecretIssuer", "hidden.person"), OnConflict.REJECT)
                 val before = auth.diagnostics("Asia/Jakarta", 7 * 3600)
-                assertTrue(Regex("\"last_sync\":null").containsMatchIn(before), before)
+                assertNull(before.lastSync)
+                assertNull(before.lastSyncUnixMs)
+                assertEquals(TimeStatus.UNVERIFIED, before.status)
+                assertTrue(Regex("\"last_sync\":null").containsMatchIn(before.json), before.json)
 
                 auth.syncTimeWith(listOf(server.address), 1u)
-                val json = auth.diagnostics("Asia/Jakarta", 7 * 3600)
+                val d = auth.diagnostics("Asia/Jakarta", 7 * 3600)
+                assertEquals(TimeStatus.SYNCED, d.status)
+                assertNear(skewMs, d.offsetMs, 500, "diagnostics offset")
+                assertTrue(d.uncertaintyMs >= 0, "uncertainty ${d.uncertaintyMs}")
+                assertTrue(d.lastSync!!.startsWith("20"), d.lastSync)
+                assertNotNull(d.lastSyncUnixMs)
+                assertEquals("Asia/Jakarta", d.timeZone)
+                assertEquals(7 * 3600, d.utcOffsetSeconds)
+                assertEquals(listOf(server.address), d.sources.map { it.source })
+                assertEquals(kunciVersion(), d.coreVersion)
+                // The JSON for a ticket says the same.
                 for (key in listOf("status", "offset_ms", "uncertainty_ms", "last_sync")) {
-                    assertTrue(json.contains("\"$key\":"), "$key in $json")
+                    assertTrue(d.json.contains("\"$key\":"), "$key in ${d.json}")
                 }
-                val offset = Regex("\"offset_ms\":(-?\\d+)").find(json)?.groupValues?.get(1)?.toLong()
-                assertNotNull(offset, json)
-                assertNear(skewMs, offset!!, 500, "diagnostics offset")
-                assertTrue(Regex("\"last_sync\":\"20\\d\\d-").containsMatchIn(json), json)
-                assertTrue(json.contains("Asia/Jakarta"), json)
-                assertFalse(json.contains("SecretIssuer") || json.contains("hidden.person"), json)
+                assertTrue(d.json.contains("\"offset_ms\":${d.offsetMs}"), d.json)
+                assertFalse(d.json.contains("SecretIssuer") || d.json.contains("hidden.person"), d.json)
+                assertFalse(d.toString().contains("SecretIssuer") || d.toString().contains("hidden.person"), d.toString())
             }
         }
     }
@@ -180,7 +191,7 @@ class TimeSyncTest {
         val code = list.codes.single()
         assertEquals(Fixtures.referenceTotp(secret, list.time.utcMs / 1000), code.code)
         assertEquals(auth.codesAt(list.time.utcMs).codes.single().code, code.code)
-        assertTrue(code.validFrom.toLong() * 1000 > wallAfter + 30_000, "the code is from a step 60-90 s ahead")
+        assertTrue(code.validFrom!! * 1000 > wallAfter + 30_000, "the code is from a step 60-90 s ahead")
         assertEquals(TimeBanner.NONE, TimeBanner.of(list))
     }
 

@@ -49,10 +49,10 @@ class VaultTest {
         val e = assertThrows<KunciException.WrongPassphrase> {
             Authenticator.openWithPassphrase(path, "wrong horse", MonotonicBootClock(), null, Fixtures.fastOptions())
         }
-        assertTrue(e.detail.isNotBlank())
-        assertEquals(e.detail, e.userMessage())
+        assertTrue(e.message!!.isNotBlank())
+        assertEquals(e.message!!, e.userMessage())
         assertEquals(ErrorAction.ASK_PASSWORD, e.action())
-        assertTrue(!e.detail.contains("horse"), "the passphrase must not appear in the error")
+        assertTrue(!e.message!!.contains("horse"), "the passphrase must not appear in the error")
 
         Authenticator.openWithPassphrase(path, "correct horse", MonotonicBootClock(), null, Fixtures.fastOptions()).use {
             assertEquals(listOf("Bank"), it.accounts().map { a -> a.issuer })
@@ -76,8 +76,9 @@ class VaultTest {
             val reset = Fixtures.uri("HR-Portal", "nip-1987", newSecret)
 
             val dup = assertThrows<KunciException.DuplicateAccount> { auth.enrollUri(reset, OnConflict.REJECT) }
-            assertEquals(id, dup.existingId)
-            assertTrue(dup.detail.isNotBlank())
+            // The existing account is the one with that issuer and name (ids stay on the Rust side).
+            assertEquals(listOf(id), auth.accounts().filter { it.issuer == "HR-Portal" && it.name == "nip-1987" }.map { it.id })
+            assertTrue(dup.message!!.contains("id $id"), dup.message)
             assertEquals(ErrorAction.RESOLVE_DUPLICATE, dup.action())
             assertEquals(1, auth.accounts().size)
 
@@ -169,7 +170,7 @@ class VaultTest {
             val backup = src.exportFile(ExportFormat.KUNCI, "backup pw")
             Fixtures.newVault(dir, name = "dest-pw.kunci").use { dst ->
                 val missing = assertThrows<KunciException.PasswordRequired> { dst.importFile(backup, null, null) }
-                assertTrue(missing.detail.isNotBlank())
+                assertTrue(missing.message!!.isNotBlank())
                 assertEquals(ErrorAction.ASK_PASSWORD, missing.action())
                 assertThrows<KunciException.WrongPassword> { dst.importFile(backup, ImportFormat.KUNCI, "nope") }
                 assertTrue(dst.accounts().isEmpty())
@@ -211,7 +212,7 @@ class VaultTest {
         auth.enrollUri(Fixtures.uri("A", "b"), OnConflict.REJECT)
         auth.lock()
         val locked = assertThrows<KunciException.Locked> { auth.accounts() }
-        assertTrue(locked.detail.isNotBlank())
+        assertTrue(locked.message!!.isNotBlank())
         assertThrows<KunciException.WrongPassphrase> { auth.unlockWithPassphrase("not it") }
         auth.unlockWithPassphrase("correct horse")
         assertEquals(1, auth.accounts().size, "unlocked again without reopening")

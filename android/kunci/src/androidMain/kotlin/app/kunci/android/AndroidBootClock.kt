@@ -23,5 +23,5 @@ class AndroidBootClock(private val resolver: ContentResolver) : BootClock {
         return "boot-start-$bootStartMinute"
     }
 
-    override fun elapsedMs(): ULong = SystemClock.elapsedRealtime().toULong()
+    override fun elapsedMs(): Long = SystemClock.elapsedRealtime()
 }

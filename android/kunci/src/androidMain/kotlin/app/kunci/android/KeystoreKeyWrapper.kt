@@ -4,7 +4,7 @@ import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
 import app.kunci.KeyWrapper
-import app.kunci.KunciException
+import app.kunci.PlatformException
 import java.security.GeneralSecurityException
 import java.security.KeyStore
 import javax.crypto.Cipher
@@ -27,7 +27,7 @@ class KeystoreKeyWrapper(private val alias: String = "kunci.vault.wrap") : KeyWr
 
     override fun unwrapKey(wrapped: ByteArray): ByteArray = guarded {
         if (wrapped.size < IV_BYTES + TAG_BITS / 8) {
-            throw KunciException.KeyUnavailable("The device key data is damaged.")
+            throw PlatformException.KeyUnavailable("The device key data is damaged.")
         }
         val cipher = Cipher.getInstance(TRANSFORMATION)
         cipher.init(Cipher.DECRYPT_MODE, secretKey(create = false), GCMParameterSpec(TAG_BITS, wrapped, 0, IV_BYTES))
@@ -37,7 +37,7 @@ class KeystoreKeyWrapper(private val alias: String = "kunci.vault.wrap") : KeyWr
     private fun secretKey(create: Boolean): SecretKey {
         val store = KeyStore.getInstance(ANDROID_KEYSTORE).apply { load(null) }
         (store.getKey(alias, null) as? SecretKey)?.let { return it }
-        if (!create) throw KunciException.KeyUnavailable("This device's key for the vault is gone; open it with your passphrase.")
+        if (!create) throw PlatformException.KeyUnavailable("This device's key for the vault is gone; open it with your passphrase.")
         val spec = KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
             .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
             .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
@@ -52,12 +52,12 @@ class KeystoreKeyWrapper(private val alias: String = "kunci.vault.wrap") : KeyWr
 
     private inline fun <T> guarded(block: () -> T): T = try {
         block()
-    } catch (e: KunciException) {
+    } catch (e: PlatformException) {
         throw e
     } catch (e: KeyPermanentlyInvalidatedException) {
-        throw KunciException.KeyUnavailable("This device's key was invalidated; open the vault with your passphrase.")
+        throw PlatformException.KeyUnavailable("This device's key was invalidated; open the vault with your passphrase.")
     } catch (e: GeneralSecurityException) {
-        throw KunciException.KeyUnavailable("The device key store failed (${e.javaClass.simpleName}).")
+        throw PlatformException.KeyUnavailable("The device key store failed (${e.javaClass.simpleName}).")
     }
 
     private companion object {

@@ -1,7 +1,7 @@
 package app.kunci.android
 
 import app.kunci.HttpsDate
-import app.kunci.KunciException
+import app.kunci.PlatformException
 import java.io.IOException
 import java.net.HttpURLConnection
 import java.net.URL
@@ -16,9 +16,9 @@ class UrlConnectionHttpsDate(private val timeoutMs: Int = 3_000) : HttpsDate {
         val connection = try {
             URL(url).openConnection() as HttpURLConnection
         } catch (e: IOException) {
-            throw KunciException.Io("Cannot reach $url.")
+            throw PlatformException.Failed("Cannot reach $url.")
         } catch (e: ClassCastException) {
-            throw KunciException.InvalidInput("$url is not an http(s) URL.")
+            throw PlatformException.Failed("$url is not an http(s) URL.")
         }
         try {
             connection.requestMethod = "HEAD"
@@ -28,9 +28,9 @@ class UrlConnectionHttpsDate(private val timeoutMs: Int = 3_000) : HttpsDate {
             connection.useCaches = false
             connection.connect()
             connection.responseCode
-            return connection.getHeaderField("Date") ?: throw KunciException.TimeSyncFailed("$url sent no Date header.")
+            return connection.getHeaderField("Date") ?: throw PlatformException.Failed("$url sent no Date header.")
         } catch (e: IOException) {
-            throw KunciException.Io("Cannot reach $url (${e.javaClass.simpleName}).")
+            throw PlatformException.Failed("Cannot reach $url (${e.javaClass.simpleName}).")
         } finally {
             connection.disconnect()
         }
