@@ -16,6 +16,7 @@ final class AppLogicTests: XCTestCase {
         ("testLockAfterTimeInBackgroundOnTheMonotonicClock", asyncTest(testLockAfterTimeInBackgroundOnTheMonotonicClock)),
         ("testPrivacyCoverInTheAppSwitcher", asyncTest(testPrivacyCoverInTheAppSwitcher)),
         ("testBackgroundSyncSyncsAndSchedulesTheNext", asyncTest(testBackgroundSyncSyncsAndSchedulesTheNext)),
+        ("testSettingsLockChoiceAndPassphraseChange", asyncTest(testSettingsLockChoiceAndPassphraseChange)),
     ]
 
     @MainActor
@@ -191,5 +192,37 @@ final class AppLogicTests: XCTestCase {
         app.lock()
         let whileLocked = await app.backgroundSync()
         XCTAssertFalse(whileLocked, "a locked app does not sync in the background")
+    }
+
+    @MainActor
+    func testSettingsLockChoiceAndPassphraseChange() async throws {
+        let rig = try await Rig.ready(self, language: "id")
+        let settings = rig.app.makeSettings()
+        XCTAssertEqual(settings.lockChoices.map(\.seconds), [0, 60, 300, -1])
+        XCTAssertEqual(settings.lockChoices.map(\.label), ["Langsung", "Setelah 1 menit", "Setelah 5 menit", "Tidak pernah"])
+        let before = settings.changes
+        settings.lockAfter = 300
+        XCTAssertGreaterThan(settings.changes, before, "the screen is told to re-render")
+        XCTAssertEqual(rig.settings.integer("lock.afterSeconds"), 300, "kept in the settings store")
+        XCTAssertEqual(rig.app.lockAfterSeconds, 300)
+
+        let new = "kata sandi baru yang panjang"
+        await settings.changePassphrase(old: "bukan yang lama", new: new, confirm: new)
+        XCTAssertEqual(settings.problem?.key, "error.wrongPassphrase")
+        XCTAssertFalse(settings.passphraseChanged)
+        await settings.changePassphrase(old: Rig.passphrase, new: "pendek", confirm: "pendek")
+        XCTAssertEqual(settings.problem?.message, "Pakai paling sedikit 10 karakter; beberapa kata lebih mudah diingat.")
+        await settings.changePassphrase(old: Rig.passphrase, new: new, confirm: new)
+        XCTAssertNil(settings.problem)
+        XCTAssertTrue(settings.passphraseChanged)
+        let path = try rig.storage.vaultPath()
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: Rig.passphrase, bootClock: SystemBootClock(),
+                                                                  https: nil, options: fastOptions))
+        XCTAssertNoThrow(try Authenticator.openWithPassphrase(path: path, passphrase: new, bootClock: SystemBootClock(),
+                                                              https: nil, options: fastOptions))
+        // The device key still opens it too.
+        let again = try Rig(dir: URL(fileURLWithPath: path).deletingLastPathComponent(), keyWrapper: rig.keyWrapper)
+        await again.app.start()
+        XCTAssertEqual(again.app.screen, .ready)
     }
 }

@@ -15,7 +15,7 @@ struct CodeListView: View {
     @State private var helpFor: Int64?
     @State private var sheet: Sheet?
 
-    enum Sheet: String, Identifiable { case backup, diagnostics, guide; var id: String { rawValue } }
+    enum Sheet: String, Identifiable { case backup, diagnostics, guide, settings; var id: String { rawValue } }
 
     private let ticker = Timer.publish(every: 1, on: .main, in: .common).autoconnect()
     private var l: Localizer { model.l }
@@ -55,6 +55,7 @@ struct CodeListView: View {
                 ToolbarItem(placement: .primaryAction) { Button { adding = true } label: { Image(systemName: "plus") } }
                 ToolbarItem(placement: .secondaryAction) { Button(l["backup.title"]) { sheet = .backup } }
                 ToolbarItem(placement: .secondaryAction) { Button(l["diag.title"]) { sheet = .diagnostics } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["settings.title"]) { sheet = .settings } }
                 ToolbarItem(placement: .secondaryAction) { EditButton() }
             }
             .sheet(isPresented: $adding) { EnrollView(enroll: enroll, l: l) }
@@ -62,6 +63,7 @@ struct CodeListView: View {
                 switch which {
                 case .backup: if let vm = model.makeBackup() { BackupView(backup: vm, l: l) }
                 case .diagnostics: if let vm = model.makeDiagnostics(appVersion: appVersion) { DiagnosticsView(diagnostics: vm, l: l) }
+                case .settings: SettingsView(settings: model.makeSettings(), l: l)
                 case .guide: GuidedEnrollmentView(guide: GuidedEnrollment(localizer: l), enroll: enroll, codes: codes, l: l)
                 }
             }

@@ -245,6 +245,8 @@ public final class AppModel: ViewModel {
         core.map { DiagnosticsViewModel(core: $0, localizer: l, appVersion: appVersion) }
     }
 
+    public func makeSettings() -> SettingsViewModel { SettingsViewModel(app: self) }
+
     public func makeHelp() -> HelpViewModel? { core.map { HelpViewModel(core: $0, localizer: l) } }
 
     /// The guided first enrollment is offered while the vault has no account.
