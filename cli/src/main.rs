@@ -6,6 +6,7 @@
 
 mod clock;
 mod demo;
+mod files;
 mod output;
 mod session;
 mod stateless;
@@ -57,6 +58,9 @@ enum Command {
         /// Pixels per QR module.
         #[arg(long, default_value_t = 8)]
         scale: u32,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// The whole flow on a throwaway vault, offline.
     Demo,
@@ -113,6 +117,9 @@ enum Command {
         /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
         #[arg(long)]
         encrypt: bool,
+        /// Replace the output file(s) if they exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
@@ -207,9 +214,14 @@ fn main() -> ExitCode {
             uri,
             out: path,
             scale,
-        } => stateless::qr(&out, &read_arg(uri), &path, scale),
+            force,
+        } => stateless::qr(&out, &read_arg(uri), &path, scale, force),
         Command::Demo => demo::run(&out),
-        Command::Init => vault_cmd::init(&out, &session::vault_path(cli.vault.as_deref())),
+        Command::Init => vault_cmd::init(
+            &out,
+            &session::vault_path(cli.vault.as_deref()),
+            cli.vault.is_none(),
+        ),
         Command::Time {
             command:
                 TimeCommand::Serve {
@@ -272,7 +284,8 @@ fn with_vault(
             format,
             out: path,
             encrypt,
-        } => vault_cmd::export(out, &app, &format, &path, encrypt),
+            force,
+        } => vault_cmd::export(out, &app, &format, &path, encrypt, force),
         Command::Time {
             command: TimeCommand::Sync { .. },
         } => time_cmd::sync(out, &app),
