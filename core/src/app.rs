@@ -160,6 +160,26 @@ impl Kunci {
         })
     }
 
+    /// The account an enrollment of `text` (an otpauth URI, or the first account of a Google
+    /// export) would conflict with: same issuer and name, ignoring case and outer spaces. What
+    /// the apps show beside "replace or keep both?".
+    pub fn existing_account(&self, text: &str) -> Result<Option<Account>, KunciError> {
+        let first = match parse_payload(text)? {
+            Payload::Single(e) => Some(e),
+            Payload::Migration(m) => m.accounts.into_iter().next(),
+        };
+        let Some(e) = first else { return Ok(None) };
+        let key =
+            |issuer: &str, name: &str| (issuer.trim().to_lowercase(), name.trim().to_lowercase());
+        let wanted = key(&e.issuer, &e.name);
+        Ok(self
+            .vault
+            .list()?
+            .accounts
+            .into_iter()
+            .find(|a| key(&a.issuer, &a.name) == wanted))
+    }
+
     /// Enrolls from decoded QR payloads: the first one that is an authenticator code wins
     /// (a screenshot may also show unrelated codes).
     pub fn enroll_payloads(
@@ -225,10 +245,19 @@ impl Kunci {
         format: Option<Format>,
         password: Option<&str>,
     ) -> Result<ImportOutcome, KunciError> {
-        let batch = match format {
-            Some(f) => backup::import(bytes, f, password)?,
-            None => backup::import_auto(bytes, password)?,
-        };
+        let options = backup::ImportOptions::with_password(password);
+        Ok(self.import_files(&[bytes], format, &options)?.1)
+    }
+
+    /// Imports one or several files (several QR pictures of one Google export are read
+    /// together); returns the formats found, for the user to see.
+    pub fn import_files(
+        &self,
+        files: &[&[u8]],
+        format: Option<Format>,
+        options: &backup::ImportOptions<'_>,
+    ) -> Result<(Vec<Format>, ImportOutcome), KunciError> {
+        let (formats, batch) = backup::import_files(files, format, options)?;
         let existing = self.vault.list()?.accounts;
         let outcome = batch.split(|issuer, name, secret| {
             existing.iter().any(|a| {
@@ -252,7 +281,7 @@ impl Kunci {
         // Same issuer and name but another secret: a second account, not a silent replace.
         self.vault
             .add_all(drafts, OnConflict::KeepBoth, self.stamp())?;
-        Ok(outcome)
+        Ok((formats, outcome))
     }
 
     /// The vault's accounts in the neutral backup model, in list order.
@@ -284,6 +313,12 @@ impl Kunci {
         password: Option<&str>,
         kdf: &backup::KdfParams,
     ) -> Result<Zeroizing<Vec<u8>>, KunciError> {
+        // An empty password encrypts with a key anyone can derive (issue 17, finding 3).
+        if password.is_some_and(str::is_empty) {
+            return Err(KunciError::InvalidInput {
+                detail: "The export password must not be empty.".into(),
+            });
+        }
         let accounts = self.backup_accounts()?;
         let need_password = || {
             password.ok_or_else(|| KunciError::PasswordRequired {

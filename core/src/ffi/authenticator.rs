@@ -215,6 +215,16 @@ impl Authenticator {
         Ok(self.app.enroll_text(&uri, on_conflict)?.into())
     }
 
+    /// The account enrolling `uri` would conflict with (same issuer and name), for the
+    /// "replace or keep both?" question after a `DuplicateAccount` error; None if there is none.
+    pub fn existing_account(&self, uri: String) -> Result<Option<AccountInfo>, KunciError> {
+        Ok(self
+            .app
+            .existing_account(&uri)?
+            .as_ref()
+            .map(AccountInfo::from))
+    }
+
     /// Enrolls from a camera frame's luma plane (zero-copy). `NotAQrCode` means "keep scanning".
     pub fn enroll_frame(
         &self,
@@ -345,6 +355,38 @@ impl Authenticator {
                 password.as_deref().map(String::as_str),
             )?
             .into())
+    }
+
+    /// Imports one or several files (the QR pictures of one Google export together). `format` is
+    /// a name from `import_formats()` (None detects it); `allow_costly_kdf` after the user
+    /// confirmed a `ConfirmationRequired` error; `cancel` stops a long key derivation.
+    pub fn import_files(
+        &self,
+        files: Vec<Vec<u8>>,
+        format: Option<String>,
+        password: Option<String>,
+        allow_costly_kdf: bool,
+        cancel: Option<Arc<super::records::ImportCancel>>,
+    ) -> Result<ImportReport, KunciError> {
+        let format = match format {
+            Some(name) => Some(crate::backup::Format::from_name(&name).ok_or_else(|| {
+                KunciError::InvalidInput {
+                    detail: format!("unknown import format {name:?}"),
+                }
+            })?),
+            None => None,
+        };
+        let password = password.map(zeroize::Zeroizing::new);
+        let options = crate::backup::ImportOptions {
+            password: password.as_deref().map(String::as_str),
+            allow_costly_kdf,
+            cancel: cancel.map(|c| Arc::clone(&c.inner)),
+        };
+        let files: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let (formats, outcome) = self.app.import_files(&files, format, &options)?;
+        let mut report = ImportReport::from(outcome);
+        report.formats = formats.iter().map(|f| f.as_str().to_string()).collect();
+        Ok(report)
     }
 
     /// Writes an export. `Uris` and unencrypted `Aegis` are NOT encrypted: warn the user.

@@ -15,7 +15,8 @@ extension KunciError: LocalizedError, CustomStringConvertible {
              let .NewerVault(message), let .NotFound(message), let .VaultMissing(message),
              let .VaultExists(message), let .Locked(message), let .Busy(message),
              let .KeyUnavailable(message), let .TimeSyncFailed(message), let .UnsupportedFile(message),
-             let .NotExportable(message), let .Io(message), let .Internal(message):
+             let .NotExportable(message), let .Io(message), let .Internal(message),
+             let .ConfirmationRequired(message), let .Cancelled(message):
             return message
         }
     }

@@ -2,6 +2,7 @@ package app.kunci
 
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -79,6 +80,9 @@ class VaultTest {
             // The existing account is the one with that issuer and name (ids stay on the Rust side).
             assertEquals(listOf(id), auth.accounts().filter { it.issuer == "HR-Portal" && it.name == "nip-1987" }.map { it.id })
             assertTrue(dup.message!!.contains("id $id"), dup.message)
+            // The app asks which account it would replace, for its "replace or keep both?" dialog.
+            assertEquals(id, auth.existingAccount(reset)?.id)
+            assertNull(auth.existingAccount(Fixtures.uri("Other", "someone")))
             assertEquals(ErrorAction.RESOLVE_DUPLICATE, dup.action())
             assertEquals(1, auth.accounts().size)
 
