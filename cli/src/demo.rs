@@ -6,7 +6,7 @@
 
 use crate::output::Output;
 use crate::{CliError, Outcome};
-use kunci::app::{ExportFormat, Kunci};
+use kunci::app::{ExportFormat, Kunci, SyncSources};
 use kunci::enroll::{encode_migration, qr};
 use kunci::otp::OtpParams;
 use kunci::time::{
@@ -110,12 +110,13 @@ fn steps(
         })
         .collect::<Result<_, _>>()
         .map_err(|e| fail("starting local time servers", &e))?;
-    let config = SyncConfig {
-        ntp_servers: servers.iter().map(FakeNtpServer::name).collect(),
-        ..SyncConfig::default()
+    // The three local servers, all of which must agree (the CLI's rule for chosen sources).
+    let sources = SyncSources {
+        ntp_servers: Some(servers.iter().map(FakeNtpServer::name).collect()),
+        ..SyncSources::default()
     };
     let report = app
-        .sync_time(Some(&config))
+        .sync_time(Some(&sources))
         .map_err(|e| fail("syncing time", &e))?;
     println!(
         "   {}: offset {:+.3} s ± {:.3} s, {} of {} sources agree",

@@ -13,7 +13,7 @@ mod stateless;
 mod time_cmd;
 mod vault_cmd;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,13 +38,17 @@ struct Cli {
 enum Command {
     /// The code for one otpauth URI ("-" reads the URI from standard input).
     Code {
+        /// An otpauth:// URI, or "-" to read it from standard input.
         uri: String,
         /// Unix time in seconds to compute the code at (default: now).
-        #[arg(long)]
-        at: Option<u64>,
+        #[arg(long, allow_negative_numbers = true)]
+        at: Option<i64>,
     },
     /// Show what an otpauth or otpauth-migration URI contains (secrets hidden).
-    Inspect { uri: String },
+    Inspect {
+        /// An otpauth:// or otpauth-migration:// URI, or "-" for standard input.
+        uri: String,
+    },
     /// Read every QR code in PNG, JPEG or WebP images.
     Scan {
         #[arg(required = true)]
@@ -52,7 +56,9 @@ enum Command {
     },
     /// Write an enrollment QR code image for a URI (for a screen or a virtual camera).
     Qr {
+        /// The otpauth:// or otpauth-migration:// URI to encode, or "-" for standard input.
         uri: String,
+        /// The PNG file to write.
         #[arg(long)]
         out: PathBuf,
         /// Pixels per QR module.
@@ -86,25 +92,34 @@ enum Command {
     /// Every account's code at the trusted time.
     Codes {
         /// Unix time in seconds instead of the trusted time.
-        #[arg(long)]
-        at: Option<u64>,
+        #[arg(long, allow_negative_numbers = true)]
+        at: Option<i64>,
     },
     /// Advance an HOTP account's counter and show the new code.
-    Next { id: i64 },
+    Next {
+        /// The account's number, as `kunci list` shows it.
+        id: i64,
+    },
     /// Delete an account.
-    Remove { id: i64 },
+    Remove {
+        /// The account's number, as `kunci list` shows it.
+        id: i64,
+    },
     /// Change an account's issuer and/or name.
     Rename {
+        /// The account's number, as `kunci list` shows it.
         id: i64,
+        /// The new issuer (the service, e.g. "ASN Digital").
         #[arg(long)]
         issuer: Option<String>,
+        /// The new account name (e.g. your e-mail or NIP).
         #[arg(long)]
         name: Option<String>,
     },
     /// Import another app's export or a Kunci backup (password from KUNCI_IMPORT_PASSWORD or a prompt).
     Import {
-        /// auto, or a name from --list-formats.
-        #[arg(long, default_value = "auto")]
+        /// The file's format, or auto to detect it (see --list-formats).
+        #[arg(long, default_value = "auto", ignore_case = true, value_parser = vault_cmd::import_format_names())]
         format: String,
         /// Print every format Kunci reads, with what it keeps and cannot, and exit.
         #[arg(long)]
@@ -118,8 +133,10 @@ enum Command {
     },
     /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
     Export {
-        #[arg(long)]
-        format: String,
+        /// What to write.
+        #[arg(long, value_enum)]
+        format: vault_cmd::ExportChoice,
+        /// The file to write (google-qr: numbered PNG files beside it when there are several).
         #[arg(long)]
         out: PathBuf,
         /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
@@ -129,6 +146,13 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output, e.g. `kunci man > kunci.1`.
+    Man,
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
         #[command(subcommand)]
@@ -182,6 +206,14 @@ pub struct CliError {
     pub message: String,
 }
 
+/// The one conversion from the core's error: its sentence, exit status 2 (the user must fix
+/// something). Commands use `?` on core calls; none maps errors by hand.
+impl From<kunci::KunciError> for CliError {
+    fn from(e: kunci::KunciError) -> Self {
+        CliError::bad_input(e.detail())
+    }
+}
+
 impl CliError {
     pub fn bad_input(message: impl std::fmt::Display) -> Self {
         CliError {
@@ -202,6 +234,11 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // Bare `kunci` (or `kunci time`): the contract's one error line, not a help page.
+                eprintln!("error: a command is needed (see kunci --help)");
+                return ExitCode::from(2);
+            }
             // clap explains at length; the contract is one line.
             let rendered = e.render().to_string();
             let first: Vec<&str> = rendered
@@ -215,7 +252,15 @@ fn main() -> ExitCode {
     };
     let out = output::Output::new(cli.json);
     let result = match cli.command {
-        Command::Code { uri, at } => stateless::code(&out, &read_arg(uri), at),
+        Command::Code { uri, at } => match unix_at(at) {
+            Ok(at) => stateless::code(&out, &read_arg(uri), at),
+            Err(e) => Err(e),
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "kunci", &mut std::io::stdout());
+            Ok(Outcome::Done)
+        }
+        Command::Man => man_page(),
         Command::Inspect { uri } => stateless::inspect(&out, &read_arg(uri)),
         Command::Scan { images } => stateless::scan(&out, &images),
         Command::Qr {
@@ -261,11 +306,12 @@ fn with_vault(
     vault: Option<&std::path::Path>,
     command: Command,
 ) -> Result<Outcome, CliError> {
+    check_before_unlock(&command)?;
     let path = session::vault_path(vault);
     let config = match &command {
         Command::Time {
             command: TimeCommand::Sync { ntp, https, quorum },
-        } => time_cmd::sync_config(ntp, https, *quorum),
+        } => time_cmd::sync_config(ntp, https, *quorum)?,
         _ => kunci::time::SyncConfig::default(),
     };
     let app = session::open(&path, config)?;
@@ -284,7 +330,7 @@ fn with_vault(
             keep_both,
         ),
         Command::List => vault_cmd::list(out, &app),
-        Command::Codes { at } => vault_cmd::codes(out, &app, at),
+        Command::Codes { at } => vault_cmd::codes(out, &app, unix_at(at)?),
         Command::Next { id } => vault_cmd::next(out, &app, id),
         Command::Remove { id } => vault_cmd::remove(out, &app, id),
         Command::Rename { id, issuer, name } => vault_cmd::rename(out, &app, id, issuer, name),
@@ -305,7 +351,7 @@ fn with_vault(
             out: path,
             encrypt,
             force,
-        } => vault_cmd::export(out, &app, &format, &path, encrypt, force),
+        } => vault_cmd::export(out, &app, format, &path, encrypt, force),
         Command::Time {
             command: TimeCommand::Sync { .. },
         } => time_cmd::sync(out, &app),
@@ -314,6 +360,58 @@ fn with_vault(
         } => time_cmd::status(out, &app),
         _ => Err(CliError::bad_input("this command does not use the vault")),
     }
+}
+
+/// Argument mistakes found before the passphrase prompt and the slow unlock, not after.
+fn check_before_unlock(command: &Command) -> Result<(), CliError> {
+    match command {
+        Command::Add {
+            image: Some(path), ..
+        } if !path.is_file() => Err(CliError::bad_input(format!(
+            "cannot read {}: no such file",
+            path.display()
+        ))),
+        Command::Import { files, .. } => match files.iter().find(|f| !f.is_file()) {
+            Some(f) => Err(CliError::bad_input(format!(
+                "cannot read {}: no such file",
+                f.display()
+            ))),
+            None => Ok(()),
+        },
+        Command::Export {
+            format, encrypt, ..
+        } => vault_cmd::check_export(*format, *encrypt),
+        Command::Rename {
+            issuer: None,
+            name: None,
+            ..
+        } => Err(CliError::bad_input(
+            "nothing to change: give --issuer and/or --name",
+        )),
+        Command::Codes { at } => unix_at(*at).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+/// `--at`: Unix seconds, refused before 1970 with a sentence (not as an unknown argument).
+fn unix_at(at: Option<i64>) -> Result<Option<u64>, CliError> {
+    at.map(|t| {
+        u64::try_from(t).map_err(|_| {
+            CliError::bad_input("--at must be a Unix time in seconds, 0 (1970) or later")
+        })
+    })
+    .transpose()
+}
+
+/// `kunci man`: the manual page from the same definitions as --help (clap_mangen).
+fn man_page() -> Result<Outcome, CliError> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| CliError::bad_input(format!("cannot render the manual: {e}")))?;
+    std::io::Write::write_all(&mut std::io::stdout(), &page)
+        .map_err(|e| CliError::bad_input(format!("cannot write the manual: {e}")))?;
+    Ok(Outcome::Done)
 }
 
 /// "-" means standard input, so a secret URI need not appear in the process list.

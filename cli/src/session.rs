@@ -54,7 +54,7 @@ pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
         )));
     }
     let pass = passphrase("Vault passphrase: ")?;
-    let vault = Vault::open_with_passphrase(path, &pass).map_err(|e| fail(e.into()))?;
+    let vault = Vault::open_with_passphrase(path, &pass).map_err(KunciError::from)?;
     Ok(Kunci::new(
         vault,
         Arc::new(SystemBootClock::new()),
@@ -62,9 +62,4 @@ pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
         config,
         Some(Arc::new(PlainHttpDate::default())),
     ))
-}
-
-/// Maps a core error to the exit status contract: 2 for anything the user must fix.
-pub fn fail(e: KunciError) -> CliError {
-    CliError::bad_input(e.detail())
 }

@@ -18,6 +18,14 @@ struct CodeJson {
 }
 
 pub fn code(out: &Output, uri: &str, at: Option<u64>) -> Result<Outcome, CliError> {
+    if let Ok(Payload::Migration(m)) = parse_payload(uri) {
+        // A Google export holds several accounts, so it has no single code.
+        return Err(CliError::bad_input(format!(
+            "this is a Google Authenticator export holding {} account(s), not a single code; \
+             see them with `kunci inspect` or enroll them with `kunci add`",
+            m.accounts.len() + m.refused.len()
+        )));
+    }
     let e = parse_uri(uri).map_err(CliError::bad_input)?;
     let unix = at.unwrap_or_else(clock::unix_now);
     let view = e.params.view_at(unix).map_err(CliError::bad_input)?;
@@ -188,7 +196,7 @@ struct ScanJson {
 pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
     // The worst result decides the exit status: unreadable file (2) > no code (1) > found (0).
     let mut status = 0u8;
-    let mut last_error = None;
+    let mut unreadable = Vec::new();
     for path in images {
         let result =
             crate::files::read_limited(path, crate::files::MAX_IMAGE_FILE_BYTES, "a picture")
@@ -199,6 +207,7 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
                         _ => (2, e.to_string()),
                     })
                 });
+        let unreadable_file = matches!(result, Err((2, _)));
         let line = match result {
             Ok(payloads) => ScanJson {
                 file: path.clone(),
@@ -208,7 +217,9 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
             },
             Err((code, msg)) => {
                 status = status.max(code);
-                last_error = Some(format!("{}: {msg}", path.display()));
+                if code == 2 {
+                    unreadable.push(format!("{}: {msg}", path.display()));
+                }
                 ScanJson {
                     file: path.clone(),
                     texts: vec![],
@@ -220,6 +231,8 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
         out.emit(&line, || {
             let name = line.file.display();
             match &line.error {
+                // A file that cannot be read is reported once, on the error line below.
+                Some(_) if unreadable_file => String::new(),
                 Some(e) => format!("{name}: {e}"),
                 None => line
                     .texts
@@ -234,10 +247,12 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
             }
         });
     }
-    match (status, last_error) {
-        (0, _) => Ok(Outcome::Done),
-        (1, _) => Ok(Outcome::NothingFound),
-        (_, msg) => Err(CliError::bad_input(msg.unwrap_or_default())),
+    // Files that cannot be read are named once, on the one error line (text mode prints no
+    // line of their own for them; --json keeps its per-file objects).
+    match status {
+        0 => Ok(Outcome::Done),
+        1 => Ok(Outcome::NothingFound),
+        _ => Err(CliError::bad_input(unreadable.join("; "))),
     }
 }
 

@@ -1,34 +1,35 @@
 //! `kunci time sync | status | serve`.
 
 use crate::output::Output;
-use crate::session::fail;
 use crate::{clock, CliError, Outcome};
-use kunci::app::Kunci;
+use kunci::app::{Kunci, SyncSources};
 use kunci::time::{serve, Misbehaviour, ServeOptions, SyncConfig, SyncStatus, SystemWallClock};
 use kunci::KunciError;
 use serde::Serialize;
 use std::net::UdpSocket;
 use std::time::Duration;
 
-/// The sync configuration for `--ntp` / `--https` / `--quorum` (defaults when none are given).
-pub fn sync_config(ntp: &[String], https: &[String], quorum: Option<usize>) -> SyncConfig {
-    let mut c = SyncConfig::default();
-    if !ntp.is_empty() || !https.is_empty() {
-        c.ntp_servers = ntp.to_vec();
-        c.https_urls = https.to_vec();
-        // Sources chosen by hand: by default all of them must agree, up to the usual quorum.
-        c.quorum = quorum.unwrap_or_else(|| (ntp.len() + https.len()).min(c.quorum));
-    } else if let Some(q) = quorum {
-        c.quorum = q;
-    }
-    c.quorum = c.quorum.max(1);
-    c
+/// The sync configuration for `--ntp` / `--https` / `--quorum` (defaults when none are given),
+/// by the core's one rule (sources chosen by hand must all agree, up to the usual quorum);
+/// `--quorum 0` is refused before the vault is unlocked.
+pub fn sync_config(
+    ntp: &[String],
+    https: &[String],
+    quorum: Option<usize>,
+) -> Result<SyncConfig, CliError> {
+    let by_hand = !ntp.is_empty() || !https.is_empty();
+    let sources = SyncSources {
+        ntp_servers: by_hand.then(|| ntp.to_vec()),
+        https_urls: https.to_vec(),
+        quorum,
+    };
+    Ok(sources.config()?)
 }
 
 pub fn sync(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
     out.note(format!(
         "asking {} time source(s)...",
-        app.clock().config().ntp_servers.len() + app.clock().config().https_urls.len()
+        app.configured_sources()
     ));
     let report = match app.sync_time(None) {
         Ok(r) => r,
@@ -37,7 +38,7 @@ pub fn sync(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
             eprintln!("error: {}", e.detail());
             return Ok(Outcome::NothingFound);
         }
-        Err(e) => return Err(fail(e)),
+        Err(e) => return Err(e.into()),
     };
     out.emit(&report, || {
         let mut lines = vec![format!(
@@ -67,7 +68,7 @@ pub fn sync(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
 pub fn status(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
     // The core does not read the time zone; the CLI passes what the process has.
     let tz = std::env::var("TZ").unwrap_or_else(|_| "UTC".into());
-    let d = app.clock().diagnostics(&tz, 0);
+    let d = app.diagnostics(&tz, 0);
     out.emit(&d, || {
         let mut lines = vec![
             format!("status:      {}", d.status.as_str()),
@@ -153,7 +154,7 @@ pub fn serve_cmd(
             None => format!("{} (no answer)", line.peer),
         });
     })
-    .map_err(|e| fail(e.into()))?;
+    .map_err(KunciError::from)?;
     out.note(format!("stopped after {} request(s)", stats.requests));
     Ok(Outcome::Done)
 }

@@ -1,13 +1,13 @@
 //! Commands over the vault: init, add, list, codes, next, remove, rename, import, export.
 
 use crate::output::Output;
-use crate::session::{self, fail};
+use crate::session;
 use crate::stateless::AccountJson;
 use crate::{clock, files, CliError, Outcome};
-use kunci::app::{ExportFormat, Kunci};
+use kunci::app::{fixed_time, ExportFormat, Kunci};
 use kunci::backup::{Format, ReportStatus, EXPORT_WARNING, MAX_FILE_BYTES};
 use kunci::enroll::qr;
-use kunci::time::{TimeEstimate, TimeStatus};
+use kunci::time::TimeStatus;
 use kunci::vault::{Account, OnConflict, Vault};
 use kunci::KunciError;
 use serde::Serialize;
@@ -51,7 +51,7 @@ pub fn init(out: &Output, path: &Path, is_default: bool) -> Result<Outcome, CliE
         }
     }
     let now = i64::try_from(clock::unix_now()).unwrap_or(0);
-    Vault::create(path, &pass, session::kdf(), now).map_err(|e| fail(e.into()))?;
+    Vault::create(path, &pass, session::kdf(), now).map_err(KunciError::from)?;
     #[derive(Serialize)]
     struct InitJson<'a> {
         vault: &'a Path,
@@ -81,13 +81,18 @@ pub fn add(
         (_, true) => OnConflict::KeepBoth,
         _ => OnConflict::Reject,
     };
+    // With --replace, an id that was already there was replaced, not added: say so.
+    let before: Vec<i64> = if on_conflict == OnConflict::Replace {
+        app.accounts()?.accounts.iter().map(|a| a.id).collect()
+    } else {
+        Vec::new()
+    };
     let outcome = match (uri, image) {
         (Some(uri), None) => app.enroll_text(uri, on_conflict),
         (None, Some(path)) => {
             let bytes = files::read_limited(path, files::MAX_IMAGE_FILE_BYTES, "a picture")
                 .map_err(CliError::bad_input)?;
-            let payloads = qr::decode_image(&bytes).map_err(|e| fail(e.into()))?;
-            app.enroll_payloads(&payloads, on_conflict)
+            app.enroll_image(&bytes, on_conflict)
         }
         _ => return Err(CliError::bad_input("give either a URI or --image FILE")),
     };
@@ -96,7 +101,7 @@ pub fn add(
             "an account with this issuer and name already exists (id {existing_id}); \
              use --replace if the site issued a new secret, or --keep-both"
         )),
-        other => fail(other),
+        other => other.into(),
     })?;
     #[derive(Serialize)]
     struct AddJson {
@@ -113,7 +118,14 @@ pub fn add(
         let mut lines: Vec<String> = outcome
             .added
             .iter()
-            .map(|a| format!("added #{}: {}", a.id, label(a)))
+            .map(|a| {
+                let verb = if before.contains(&a.id) {
+                    "replaced"
+                } else {
+                    "added"
+                };
+                format!("{verb} #{}: {}", a.id, label(a))
+            })
             .collect();
         lines.extend(outcome.warnings.iter().map(|w| format!("  warning: {w}")));
         lines.extend(
@@ -143,7 +155,7 @@ fn label(a: &Account) -> String {
 }
 
 pub fn list(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
-    let list = app.vault().list().map_err(|e| fail(e.into()))?;
+    let list = app.accounts()?;
     let rows: Vec<AccountJson> = list.accounts.iter().map(list_json).collect();
     out.emit(&rows, || {
         let mut lines: Vec<String> = list
@@ -203,18 +215,15 @@ struct CodesJson {
 
 pub fn codes(out: &Output, app: &Kunci, at: Option<u64>) -> Result<Outcome, CliError> {
     let at = match at {
-        Some(t) => Some(TimeEstimate {
-            utc_ms: i64::try_from(t)
+        Some(t) => Some(fixed_time(
+            i64::try_from(t)
                 .ok()
                 .and_then(|s| s.checked_mul(1000))
                 .ok_or_else(|| CliError::bad_input("--at is out of range"))?,
-            uncertainty_ms: 0,
-            status: TimeStatus::Synced,
-            offset_ms: 0,
-        }),
+        )),
         None => None,
     };
-    let sheet = app.codes(at).map_err(fail)?;
+    let sheet = app.codes(at)?;
     let json = CodesJson {
         time: TimeJson {
             status: sheet.time.status,
@@ -281,7 +290,7 @@ pub fn codes(out: &Output, app: &Kunci, at: Option<u64>) -> Result<Outcome, CliE
 }
 
 pub fn next(out: &Output, app: &Kunci, id: i64) -> Result<Outcome, CliError> {
-    let code = app.next_hotp(id).map_err(fail)?;
+    let code = app.next_hotp(id)?;
     #[derive(Serialize)]
     struct NextJson<'a> {
         id: i64,
@@ -292,7 +301,7 @@ pub fn next(out: &Output, app: &Kunci, id: i64) -> Result<Outcome, CliError> {
 }
 
 pub fn remove(out: &Output, app: &Kunci, id: i64) -> Result<Outcome, CliError> {
-    app.vault().remove(id).map_err(|e| fail(e.into()))?;
+    app.remove(id)?;
     #[derive(Serialize)]
     struct RemoveJson {
         removed: i64,
@@ -308,14 +317,12 @@ pub fn rename(
     issuer: Option<String>,
     name: Option<String>,
 ) -> Result<Outcome, CliError> {
-    let current = app.vault().get(id).map_err(|e| fail(e.into()))?;
-    let issuer = issuer.unwrap_or(current.issuer);
-    let name = name.unwrap_or(current.name);
-    let now = app.now().unix_seconds();
-    let a = app
-        .vault()
-        .rename(id, &issuer, &name, now)
-        .map_err(|e| fail(e.into()))?;
+    if issuer.is_none() && name.is_none() {
+        return Err(CliError::bad_input(
+            "nothing to change: give --issuer and/or --name",
+        ));
+    }
+    let a = app.rename(id, issuer.as_deref(), name.as_deref())?;
     out.emit(&list_json(&a), || format!("#{}: {}", a.id, label(&a)));
     Ok(Outcome::Done)
 }
@@ -407,7 +414,7 @@ pub fn import(
         KunciError::ConfirmationRequired { detail } => {
             CliError::bad_input(format!("{detail} (run again with --allow-slow-kdf)"))
         }
-        other => fail(other),
+        other => other.into(),
     })?;
     let names: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
     out.note(format!("format: {}", names.join(", ")));
@@ -470,10 +477,44 @@ pub fn import(
     })
 }
 
+/// `export --format`: the choices `--help` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportChoice {
+    /// Kunci's encrypted backup.
+    Kunci,
+    /// otpauth URIs, one per line (NOT encrypted).
+    Uris,
+    /// Aegis JSON (encrypted with --encrypt).
+    Aegis,
+    /// Google Authenticator export QR codes as PNG pictures (NOT encrypted).
+    GoogleQr,
+}
+
+/// `--encrypt` only means something for Aegis (a Kunci backup is always encrypted); with a
+/// plain format it would promise what the file does not do.
+pub fn check_export(format: ExportChoice, encrypt: bool) -> Result<(), CliError> {
+    match (format, encrypt) {
+        (ExportChoice::Uris | ExportChoice::GoogleQr, true) => Err(CliError::bad_input(
+            "--encrypt does not apply to this format, which is plain text by nature; \
+             use --format kunci or --format aegis --encrypt for an encrypted export",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `import --format` choices: auto and every registry name (aliases accepted too).
+pub fn import_format_names() -> clap::builder::PossibleValuesParser {
+    let mut values = vec![clap::builder::PossibleValue::new("auto")];
+    for f in kunci::backup::formats() {
+        values.push(clap::builder::PossibleValue::new(f.name).aliases(f.aliases.iter().copied()));
+    }
+    clap::builder::PossibleValuesParser::new(values)
+}
+
 pub fn export(
     out: &Output,
     app: &Kunci,
-    format: &str,
+    format: ExportChoice,
     path: &Path,
     encrypt: bool,
     force: bool,
@@ -496,37 +537,32 @@ pub fn export(
     };
     let kdf = session::kdf();
     let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
-    match format.to_ascii_lowercase().as_str() {
-        "kunci" => {
+    check_export(format, encrypt)?;
+    match format {
+        ExportChoice::Kunci => {
             let pw = export_password()?;
-            let bytes = app
-                .export(ExportFormat::Kunci, Some(pw.as_str()), &kdf)
-                .map_err(fail)?;
+            let bytes = app.export(ExportFormat::Kunci, Some(pw.as_str()), &kdf)?;
             outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
-        "aegis" => {
+        ExportChoice::Aegis => {
             let pw = if encrypt {
                 Some(export_password()?)
             } else {
                 None
             };
-            let bytes = app
-                .export(ExportFormat::Aegis, pw.as_ref().map(|p| p.as_str()), &kdf)
-                .map_err(fail)?;
+            let bytes = app.export(ExportFormat::Aegis, pw.as_ref().map(|p| p.as_str()), &kdf)?;
             if pw.is_none() {
                 out.note(EXPORT_WARNING);
             }
             outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
-        "uris" => {
-            let bytes = app.export(ExportFormat::Uris, None, &kdf).map_err(fail)?;
+        ExportChoice::Uris => {
+            let bytes = app.export(ExportFormat::Uris, None, &kdf)?;
             out.note(EXPORT_WARNING);
             outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
-        "google-qr" => {
-            let text = app
-                .export(ExportFormat::GoogleUris, None, &kdf)
-                .map_err(fail)?;
+        ExportChoice::GoogleQr => {
+            let text = app.export(ExportFormat::GoogleUris, None, &kdf)?;
             let uris: Vec<&str> = std::str::from_utf8(&text)
                 .map_err(|e| CliError::bad_input(e.to_string()))?
                 .lines()
@@ -534,7 +570,7 @@ pub fn export(
                 .collect();
             let many = uris.len() > 1;
             for (i, uri) in uris.iter().enumerate() {
-                let png = qr::render_png(uri, 6).map_err(|e| fail(e.into()))?;
+                let png = qr::render_png(uri, 6).map_err(KunciError::from)?;
                 let target = if many {
                     numbered(path, i + 1)
                 } else {
@@ -543,11 +579,6 @@ pub fn export(
                 outputs.push((target, png));
             }
             out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
-        }
-        other => {
-            return Err(CliError::bad_input(format!(
-                "unknown export format {other:?} (use kunci, uris, aegis or google-qr)"
-            )))
         }
     }
     // Refuse before writing any, so a numbered set is never half replaced.

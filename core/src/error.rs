@@ -177,7 +177,14 @@ impl From<BackupError> for KunciError {
             }
             BackupError::CostlyKdf { .. } => KunciError::ConfirmationRequired { detail },
             BackupError::Cancelled => KunciError::Cancelled { detail },
-            _ => KunciError::UnsupportedFile { detail },
+            // Listed one by one: a new backup error must be placed here on purpose.
+            BackupError::TooLarge { .. }
+            | BackupError::NotRecognized
+            | BackupError::NoAccounts
+            | BackupError::Damaged { .. }
+            | BackupError::UnsupportedVersion { .. }
+            | BackupError::UnsafeParameters { .. }
+            | BackupError::Unsupported { .. } => KunciError::UnsupportedFile { detail },
         }
     }
 }
@@ -190,7 +197,9 @@ impl From<TimeError> for KunciError {
             TimeError::Store { .. } | TimeError::CorruptState { .. } => {
                 KunciError::Internal { detail }
             }
-            _ => KunciError::TimeSyncFailed { detail },
+            TimeError::Offline { .. } | TimeError::NoSources | TimeError::Network { .. } => {
+                KunciError::TimeSyncFailed { detail }
+            }
         }
     }
 }

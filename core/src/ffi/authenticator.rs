@@ -4,11 +4,11 @@ use super::platform::{
     BootClock, ForeignBootClock, ForeignHttpsDate, ForeignKeyWrapper, HttpsDate, KeyWrapper,
 };
 use super::records::*;
-use crate::app::{ExportFormat, Kunci};
-use crate::enroll::qr::{self, LumaFrame, ScanEffort};
+use crate::app::{fixed_time, ExportFormat, Kunci, SyncSources};
+use crate::enroll::qr::LumaFrame;
 use crate::error::KunciError;
 use crate::secret::Secret;
-use crate::time::{SyncConfig, SystemWallClock, TimeEstimate};
+use crate::time::{SyncConfig, SystemWallClock};
 use crate::vault::{KdfParams, OnConflict, Vault};
 use std::sync::Arc;
 
@@ -61,24 +61,17 @@ impl AuthenticatorOptions {
         }
     }
 
-    fn sync_config(&self) -> SyncConfig {
-        let mut c = SyncConfig::default();
-        if let Some(servers) = &self.ntp_servers {
-            c.ntp_servers = servers.clone();
+    fn sync_sources(&self) -> SyncSources {
+        SyncSources {
+            ntp_servers: self.ntp_servers.clone(),
+            https_urls: self.https_urls.clone(),
+            quorum: Some(self.quorum as usize),
         }
-        c.https_urls = self.https_urls.clone();
-        c.quorum = self.quorum as usize;
-        c
     }
 
-    /// Refuses what would make a vault or a sync that cannot work, before anything is written.
-    fn check(&self) -> Result<(), KunciError> {
-        if self.quorum == 0 {
-            return Err(KunciError::invalid(
-                "The quorum must be at least 1 agreeing time source.",
-            ));
-        }
-        Ok(())
+    /// The sync configuration; refuses a quorum of 0 before anything is written.
+    fn sync_config(&self) -> Result<SyncConfig, KunciError> {
+        self.sync_sources().config()
     }
 }
 
@@ -91,6 +84,7 @@ pub struct Authenticator {
 impl Authenticator {
     fn wrap(
         vault: Vault,
+        config: SyncConfig,
         boot_clock: Arc<dyn BootClock>,
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
@@ -100,14 +94,10 @@ impl Authenticator {
             vault,
             Arc::new(ForeignBootClock::new(boot_clock)),
             Arc::new(SystemWallClock),
-            options.sync_config(),
+            config,
             https,
         );
         Arc::new(Authenticator { app, options })
-    }
-
-    fn stamp(&self) -> i64 {
-        self.app.now().unix_seconds()
     }
 }
 
@@ -129,7 +119,7 @@ impl Authenticator {
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
         crate::install_quiet_panic_hook();
-        options.check()?;
+        let config = options.sync_config()?;
         // Creation time only labels the slots; the wall clock is good enough for that.
         let now = crate::time::WallClock::now_ms(&SystemWallClock).div_euclid(1000);
         let vault = match (passphrase, key_wrapper.as_ref()) {
@@ -149,7 +139,7 @@ impl Authenticator {
                 ))
             }
         };
-        Ok(Self::wrap(vault, boot_clock, https, options))
+        Ok(Self::wrap(vault, config, boot_clock, https, options))
     }
 
     /// Opens with the passphrase. Blocking (Argon2id): call off the main thread; `KunciVault` does.
@@ -162,9 +152,9 @@ impl Authenticator {
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
         crate::install_quiet_panic_hook();
-        options.check()?;
+        let config = options.sync_config()?;
         let vault = Vault::open_with_passphrase(&path, &secret_of(passphrase))?;
-        Ok(Self::wrap(vault, boot_clock, https, options))
+        Ok(Self::wrap(vault, config, boot_clock, https, options))
     }
 
     /// Opens with the platform key (Keystore / Keychain). Blocking: call off the main thread.
@@ -177,20 +167,19 @@ impl Authenticator {
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
         crate::install_quiet_panic_hook();
-        options.check()?;
+        let config = options.sync_config()?;
         let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper))?;
-        Ok(Self::wrap(vault, boot_clock, https, options))
+        Ok(Self::wrap(vault, config, boot_clock, https, options))
     }
 
     /// Accounts in list order (rows that cannot be opened are in `codes().unreadable`).
     pub fn accounts(&self) -> Result<Vec<AccountInfo>, KunciError> {
         Ok(self
             .app
-            .vault()
-            .list()?
+            .accounts()?
             .accounts
             .iter()
-            .map(AccountInfo::from)
+            .map(Into::into)
             .collect())
     }
 
@@ -198,11 +187,10 @@ impl Authenticator {
     pub fn search(&self, query: String) -> Result<Vec<AccountInfo>, KunciError> {
         Ok(self
             .app
-            .vault()
             .search(&query)?
             .accounts
             .iter()
-            .map(AccountInfo::from)
+            .map(Into::into)
             .collect())
     }
 
@@ -240,8 +228,7 @@ impl Authenticator {
             row_stride,
             bytes: frame,
         };
-        let payloads = qr::decode_luma(&luma, ScanEffort::Frame)?;
-        Ok(self.app.enroll_payloads(&payloads, on_conflict)?.into())
+        Ok(self.app.enroll_frame(&luma, on_conflict)?.into())
     }
 
     /// Enrolls from a screenshot or photo (PNG, JPEG, WebP).
@@ -250,8 +237,7 @@ impl Authenticator {
         image: Vec<u8>,
         on_conflict: OnConflict,
     ) -> Result<EnrollReport, KunciError> {
-        let payloads = qr::decode_image(&image)?;
-        Ok(self.app.enroll_payloads(&payloads, on_conflict)?.into())
+        Ok(self.app.enroll_image(&image, on_conflict)?.into())
     }
 
     /// Every code at the trusted time.
@@ -261,13 +247,7 @@ impl Authenticator {
 
     /// Every code at a given time (QA, tests); the time is taken as verified.
     pub fn codes_at(&self, unix_ms: i64) -> Result<CodeList, KunciError> {
-        let at = TimeEstimate {
-            utc_ms: unix_ms,
-            uncertainty_ms: 0,
-            status: crate::time::TimeStatus::Synced,
-            offset_ms: 0,
-        };
-        Ok(self.app.codes(Some(at))?.into())
+        Ok(self.app.codes(Some(fixed_time(unix_ms)))?.into())
     }
 
     /// HOTP: advances the counter (saved first) and returns the new code.
@@ -276,28 +256,24 @@ impl Authenticator {
     }
 
     pub fn rename(&self, id: i64, issuer: String, name: String) -> Result<AccountInfo, KunciError> {
-        Ok((&self.app.vault().rename(id, &issuer, &name, self.stamp())?).into())
+        Ok((&self.app.rename(id, Some(&issuer), Some(&name))?).into())
     }
 
     pub fn set_notes(&self, id: i64, notes: String) -> Result<AccountInfo, KunciError> {
-        Ok((&self.app.vault().set_notes(id, &notes, self.stamp())?).into())
+        Ok((&self.app.set_notes(id, &notes)?).into())
     }
 
     pub fn set_group(&self, id: i64, group: Option<String>) -> Result<AccountInfo, KunciError> {
-        Ok((&self
-            .app
-            .vault()
-            .set_group(id, group.as_deref(), self.stamp())?)
-            .into())
+        Ok((&self.app.set_group(id, group.as_deref())?).into())
     }
 
     /// Moves an account to `position` (0 = first).
     pub fn move_account(&self, id: i64, position: i64) -> Result<(), KunciError> {
-        Ok(self.app.vault().reorder(id, position)?)
+        self.app.move_account(id, position)
     }
 
     pub fn remove(&self, id: i64) -> Result<(), KunciError> {
-        Ok(self.app.vault().remove(id)?)
+        self.app.remove(id)
     }
 
     /// The trusted time now.
@@ -320,22 +296,18 @@ impl Authenticator {
     ) -> Result<SyncResult, KunciError> {
         // These NTP servers replace the configured ones; configured HTTPS sources still count
         // (an empty list makes an HTTPS-only sync).
-        let options = AuthenticatorOptions {
+        let sources = SyncSources {
             ntp_servers: Some(ntp_servers),
-            quorum,
-            ..self.options.clone()
+            quorum: Some(quorum as usize),
+            ..self.options.sync_sources()
         };
-        options.check()?;
-        Ok(self.app.sync_time(Some(&options.sync_config()))?.into())
+        Ok(self.app.sync_time(Some(&sources))?.into())
     }
 
     /// What a helpdesk needs about time: status, offset, uncertainty, last sync, sources, time
     /// zone (no secrets, no account names); `json` holds the same for a ticket.
     pub fn diagnostics(&self, time_zone: String, utc_offset_seconds: i32) -> Diagnostics {
-        self.app
-            .clock()
-            .diagnostics(&time_zone, utc_offset_seconds)
-            .into()
+        self.app.diagnostics(&time_zone, utc_offset_seconds).into()
     }
 
     /// Imports another app's export or a Kunci backup; `format` None detects it. Blocking when
@@ -390,7 +362,7 @@ impl Authenticator {
     }
 
     /// Writes an export. `Uris` and unencrypted `Aegis` are NOT encrypted: warn the user.
-    /// Blocking with a password (Argon2id / scrypt).
+    /// Blocking with a password (Argon2id / scrypt). `Uris` with a password is refused.
     pub fn export_file(
         &self,
         format: ExportFormat,
@@ -408,51 +380,36 @@ impl Authenticator {
     /// Adds a passphrase slot (e.g. a recovery passphrase beside the platform key). Blocking
     /// (Argon2id).
     pub fn add_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
-        self.app.vault().add_passphrase_slot(
-            &secret_of(passphrase),
-            self.options.kdf(),
-            self.stamp(),
-        )?;
-        Ok(())
+        self.app
+            .add_passphrase(&secret_of(passphrase), self.options.kdf())
     }
 
     /// Blocking (Argon2id twice).
     pub fn change_passphrase(&self, old: String, new: String) -> Result<(), KunciError> {
-        Ok(self.app.vault().change_passphrase(
-            &secret_of(old),
-            &secret_of(new),
-            self.options.kdf(),
-        )?)
+        self.app
+            .change_passphrase(&secret_of(old), &secret_of(new), self.options.kdf())
     }
 
     /// Adds a platform key slot, so the app can open without the passphrase.
     pub fn add_platform_key(&self, key_wrapper: Arc<dyn KeyWrapper>) -> Result<(), KunciError> {
-        self.app
-            .vault()
-            .add_platform_slot(&ForeignKeyWrapper(key_wrapper), self.stamp())?;
-        Ok(())
+        self.app.add_platform_key(&ForeignKeyWrapper(key_wrapper))
     }
 
     /// Forgets the vault key; every call fails with `Locked` until an unlock.
     pub fn lock(&self) {
-        self.app.vault().lock();
+        self.app.lock();
     }
 
     /// Blocking (Argon2id, about a second): call off the main thread; `KunciVault` does.
     pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
-        Ok(self
-            .app
-            .vault()
-            .unlock_with_passphrase(&secret_of(passphrase))?)
+        self.app.unlock_with_passphrase(&secret_of(passphrase))
     }
 
     pub fn unlock_with_key_wrapper(
         &self,
         key_wrapper: Arc<dyn KeyWrapper>,
     ) -> Result<(), KunciError> {
-        Ok(self
-            .app
-            .vault()
-            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper))?)
+        self.app
+            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper))
     }
 }

@@ -1,0 +1,77 @@
+//! `Kunci`: the product's use cases over one open vault and its trusted clock — the one way in.
+//!
+//! The CLI calls this directly; the UniFFI `Authenticator` is a thin wrapper that converts its
+//! results into records. Nothing outside reaches the vault or the clock behind it. Split by use
+//! case: [`accounts`] (list, edit, codes), [`enroll`] (URI, frame, picture), [`transfer`] (import,
+//! export), [`time`] (now, sync, diagnostics), [`slots`] (lock, unlock, key slots). Time comes
+//! from the `TrustedClock` (or a caller-given estimate); nothing here reads a clock.
+
+mod accounts;
+mod enroll;
+mod slots;
+mod time;
+mod transfer;
+
+pub use accounts::{AccountCode, CodeSheet};
+pub use enroll::EnrollOutcome;
+pub use time::{fixed_time, SyncSources};
+pub use transfer::ExportFormat;
+
+use crate::time::{
+    BootClock, HttpsDate, PlatformError, SyncConfig, TimeEstimate, TimeState, TimeStore,
+    TrustedClock, WallClock,
+};
+use crate::vault::Vault;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// Where the trusted-time state lives inside the vault (sealed like every setting).
+pub const TIME_STATE_KEY: &str = "time.state";
+
+/// The trusted-time state stored in the vault, so the anchor survives restarts and is sealed.
+struct VaultTimeStore {
+    vault: Arc<Vault>,
+}
+
+impl TimeStore for VaultTimeStore {
+    fn load(&self) -> Option<TimeState> {
+        let bytes = self.vault.get_blob(TIME_STATE_KEY).ok()??;
+        TimeState::from_bytes(&bytes).ok()
+    }
+
+    fn save(&self, state: &TimeState) -> Result<(), PlatformError> {
+        let bytes = Zeroizing::new(state.to_bytes());
+        self.vault
+            .put_blob(TIME_STATE_KEY, &bytes)
+            .map_err(|e| PlatformError::Failed {
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// One open vault and its trusted clock. `Send + Sync`; every method takes `&self`.
+pub struct Kunci {
+    vault: Arc<Vault>,
+    clock: TrustedClock,
+}
+
+impl Kunci {
+    /// `config` is what `sync_time(None)` uses (see [`SyncSources::config`] to build one).
+    pub fn new(
+        vault: Vault,
+        boot: Arc<dyn BootClock>,
+        wall: Arc<dyn WallClock>,
+        config: SyncConfig,
+        https: Option<Arc<dyn HttpsDate>>,
+    ) -> Self {
+        let vault = Arc::new(vault);
+        let store = Arc::new(VaultTimeStore {
+            vault: vault.clone(),
+        });
+        let mut clock = TrustedClock::new(boot, wall, store, config);
+        if let Some(https) = https {
+            clock = clock.with_https(https);
+        }
+        Kunci { vault, clock }
+    }
+}

@@ -1,0 +1,43 @@
+//! Locking and the vault's key slots: passphrase (Argon2id) and platform key (`KeyWrapper`).
+
+use super::Kunci;
+use crate::error::KunciError;
+use crate::secret::Secret;
+use crate::vault::{KdfParams, KeyWrapper};
+
+impl Kunci {
+    /// Forgets the vault key; every call fails with `Locked` until an unlock.
+    pub fn lock(&self) {
+        self.vault.lock();
+    }
+
+    pub fn unlock_with_passphrase(&self, passphrase: &Secret) -> Result<(), KunciError> {
+        Ok(self.vault.unlock_with_passphrase(passphrase)?)
+    }
+
+    pub fn unlock_with_key_wrapper(&self, wrapper: &dyn KeyWrapper) -> Result<(), KunciError> {
+        Ok(self.vault.unlock_with_key_wrapper(wrapper)?)
+    }
+
+    /// Adds a passphrase slot (e.g. a recovery passphrase beside the platform key).
+    pub fn add_passphrase(&self, passphrase: &Secret, kdf: KdfParams) -> Result<(), KunciError> {
+        self.vault
+            .add_passphrase_slot(passphrase, kdf, self.stamp())?;
+        Ok(())
+    }
+
+    pub fn change_passphrase(
+        &self,
+        old: &Secret,
+        new: &Secret,
+        kdf: KdfParams,
+    ) -> Result<(), KunciError> {
+        Ok(self.vault.change_passphrase(old, new, kdf)?)
+    }
+
+    /// Adds a platform key slot, so the app can open without the passphrase.
+    pub fn add_platform_key(&self, wrapper: &dyn KeyWrapper) -> Result<(), KunciError> {
+        self.vault.add_platform_slot(wrapper, self.stamp())?;
+        Ok(())
+    }
+}
