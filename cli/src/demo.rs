@@ -46,26 +46,49 @@ fn open_app(vault: Vault) -> Kunci {
     )
 }
 
-fn steps(
-    dir: &std::path::Path,
-    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> CliError,
-) -> Result<(), CliError> {
-    let wall = SystemWallClock;
+/// How a step reports a failure: what it was doing, and why it failed.
+type Fail<'a> = &'a dyn Fn(&str, &dyn std::fmt::Display) -> CliError;
+
+/// The demo, one named step after another.
+fn steps(dir: &std::path::Path, fail: Fail) -> Result<(), CliError> {
     let passphrase = Secret::from_slice(b"correct horse battery staple");
+    let now = SystemWallClock.now_ms().div_euclid(1000);
 
     println!("1. A fresh encrypted vault (Argon2id key slot, sealed rows):");
     let path = dir.join("demo.kunci");
-    let now = wall.now_ms().div_euclid(1000);
     let vault = Vault::create(&path, &passphrase, KdfParams::DEFAULT, now)
         .map_err(|e| fail("creating the vault", &e))?;
     println!("   {}", path.display());
     let app = open_app(vault);
 
+    enroll_from_qr_and_export(&app, fail)?;
+
+    println!("4. Codes by the phone's own clock (not verified yet):");
+    show_codes(&app, fail)?;
+
+    sync_with_local_servers(&app, fail)?;
+
+    println!(
+        "6. Corrected codes: what the portal expects (this fixes \"Invalid Authenticator Code\"):"
+    );
+    show_codes(&app, fail)?;
+
+    let second = Vault::create(
+        dir.join("restored.kunci"),
+        &passphrase,
+        KdfParams::DEFAULT,
+        now,
+    )
+    .map_err(|e| fail("creating the second vault", &e))?;
+    backup_and_restore(&app, open_app(second), fail)
+}
+
+/// Steps 2 and 3: the portal's QR code through the camera path, then a Google export.
+fn enroll_from_qr_and_export(app: &Kunci, fail: Fail) -> Result<(), CliError> {
     println!("2. The SSO portal shows an enrollment QR code; the camera reads it:");
     let png = qr::render_png(DEMO_URI, 6).map_err(|e| fail("rendering the QR code", &e))?;
-    let payloads = qr::decode_image(&png).map_err(|e| fail("scanning", &e))?;
     let added = app
-        .enroll_payloads(&payloads, OnConflict::Reject)
+        .enroll_image(&png, OnConflict::Reject)
         .map_err(|e| fail("enrolling", &e))?;
     for a in &added.added {
         println!(
@@ -95,10 +118,11 @@ fn steps(
             added.added.len()
         );
     }
+    Ok(())
+}
 
-    println!("4. Codes by the phone's own clock (not verified yet):");
-    show_codes(&app, fail)?;
-
+/// Step 5: three local NTP servers that agree the phone is SKEW_SECONDS behind.
+fn sync_with_local_servers(app: &Kunci, fail: Fail) -> Result<(), CliError> {
     println!("5. The phone clock is {SKEW_SECONDS} s behind; three time servers agree on that:");
     let servers: Vec<FakeNtpServer> = (0..3)
         .map(|_| {
@@ -130,23 +154,19 @@ fn steps(
         report.agreeing,
         report.responded
     );
-    drop(servers);
+    Ok(())
+}
 
-    println!(
-        "6. Corrected codes: what the portal expects (this fixes \"Invalid Authenticator Code\"):"
-    );
-    show_codes(&app, fail)?;
-
+/// Step 7: an encrypted backup restored into a second vault gives the same codes.
+fn backup_and_restore(app: &Kunci, restored: Kunci, fail: Fail) -> Result<(), CliError> {
     println!("7. An encrypted backup, restored into a second vault:");
-    let kdf = KdfParams::DEFAULT;
     let backup = app
-        .export(ExportFormat::Kunci, Some("backup password"), &kdf)
+        .export(
+            ExportFormat::Kunci,
+            Some("backup password"),
+            &KdfParams::DEFAULT,
+        )
         .map_err(|e| fail("writing the backup", &e))?;
-    let second = dir.join("restored.kunci");
-    let restored = open_app(
-        Vault::create(&second, &passphrase, KdfParams::DEFAULT, now)
-            .map_err(|e| fail("creating the second vault", &e))?,
-    );
     let outcome = restored
         .import(&backup, None, Some("backup password"))
         .map_err(|e| fail("restoring the backup", &e))?;
@@ -157,20 +177,17 @@ fn steps(
     let after = restored
         .codes(Some(at))
         .map_err(|e| fail("computing codes", &e))?;
-    let same = before
-        .codes
-        .iter()
-        .zip(&after.codes)
-        .all(|(a, b)| a.view.code == b.view.code);
+    let same = before.codes.len() == after.codes.len()
+        && before
+            .codes
+            .iter()
+            .zip(&after.codes)
+            .all(|(a, b)| a.view.code == b.view.code);
     println!(
         "   {} bytes, {} account(s) restored, codes identical: {}",
         backup.len(),
         outcome.added.len(),
-        if same && before.codes.len() == after.codes.len() {
-            "yes"
-        } else {
-            "NO"
-        }
+        if same { "yes" } else { "NO" }
     );
     if !same {
         return Err(fail(
@@ -181,10 +198,7 @@ fn steps(
     Ok(())
 }
 
-fn show_codes(
-    app: &Kunci,
-    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> CliError,
-) -> Result<(), CliError> {
+fn show_codes(app: &Kunci, fail: Fail) -> Result<(), CliError> {
     let sheet = app.codes(None).map_err(|e| fail("computing codes", &e))?;
     println!(
         "   time {} (offset {:+.1} s, ± {:.1} s){}",

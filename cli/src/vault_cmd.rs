@@ -5,7 +5,7 @@ use crate::session;
 use crate::stateless::AccountJson;
 use crate::{clock, files, CliError, Outcome};
 use kunci::app::{fixed_time, ExportFormat, Kunci};
-use kunci::backup::{Format, ReportStatus, EXPORT_WARNING, MAX_FILE_BYTES};
+use kunci::backup::{Format, ReportLine, ReportStatus, EXPORT_WARNING, MAX_FILE_BYTES};
 use kunci::enroll::qr;
 use kunci::time::TimeStatus;
 use kunci::vault::{Account, OnConflict, Vault};
@@ -374,6 +374,27 @@ pub fn list_formats(out: &Output) -> Result<Outcome, CliError> {
     Ok(Outcome::Done)
 }
 
+/// One entry of an import, as `--json` shows it.
+#[derive(Serialize)]
+struct Line {
+    label: String,
+    status: &'static str,
+    reason: Option<String>,
+}
+
+fn entry_json(l: &ReportLine) -> Line {
+    let (status, reason) = match &l.status {
+        ReportStatus::Added => ("added", None),
+        ReportStatus::Duplicate => ("duplicate", None),
+        ReportStatus::Refused { reason } => ("refused", Some(reason.clone())),
+    };
+    Line {
+        label: l.label.clone(),
+        status,
+        reason,
+    }
+}
+
 pub fn import(
     out: &Output,
     app: &Kunci,
@@ -419,12 +440,6 @@ pub fn import(
     let names: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
     out.note(format!("format: {}", names.join(", ")));
     #[derive(Serialize)]
-    struct Line {
-        label: String,
-        status: &'static str,
-        reason: Option<String>,
-    }
-    #[derive(Serialize)]
     struct ImportJson {
         formats: Vec<&'static str>,
         added: usize,
@@ -439,26 +454,7 @@ pub fn import(
         added: outcome.added.len(),
         duplicates: outcome.duplicates.len(),
         refused: outcome.refused.len(),
-        entries: report
-            .iter()
-            .map(|l| match &l.status {
-                ReportStatus::Added => Line {
-                    label: l.label.clone(),
-                    status: "added",
-                    reason: None,
-                },
-                ReportStatus::Duplicate => Line {
-                    label: l.label.clone(),
-                    status: "duplicate",
-                    reason: None,
-                },
-                ReportStatus::Refused { reason } => Line {
-                    label: l.label.clone(),
-                    status: "refused",
-                    reason: Some(reason.clone()),
-                },
-            })
-            .collect(),
+        entries: report.iter().map(entry_json).collect(),
         warnings: outcome.warnings.iter().map(|w| w.to_string()).collect(),
     };
     out.emit(&json, || {

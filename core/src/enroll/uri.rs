@@ -52,16 +52,7 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
     // A fragment is not part of the key format; drop it rather than read it into a value.
     let query = query.split_once('#').map_or(query, |(q, _)| q);
 
-    let mut kind = match kind_text.to_ascii_lowercase().as_str() {
-        "totp" => OtpKind::Totp,
-        "hotp" => OtpKind::Hotp,
-        "steam" => OtpKind::Steam,
-        _ => {
-            return Err(EnrollError::UnknownType {
-                kind: kind_text.chars().take(32).collect(),
-            })
-        }
-    };
+    let mut kind = kind_of(kind_text)?;
 
     let mut warnings = Vec::new();
     let params = Params::collect(query, &mut warnings);
@@ -73,31 +64,7 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
     }
 
     let (label_issuer, name) = split_label(label_text)?;
-    // The same rule as for the label: an issuer with control characters would be stored, shown
-    // and exported as given, and its URI refused on re-import.
-    if params
-        .get("issuer")
-        .is_some_and(|p| p.chars().any(char::is_control))
-    {
-        return Err(EnrollError::BadLabel {
-            reason: "the issuer parameter contains control characters".into(),
-        });
-    }
-    let issuer = match (label_issuer, params.get("issuer")) {
-        (Some(label), Some(param)) => {
-            let param = param.trim().to_string();
-            if label != param {
-                warnings.push(Warning::IssuerMismatch {
-                    label,
-                    parameter: param.clone(),
-                });
-            }
-            param
-        }
-        (Some(label), None) => label,
-        (None, Some(param)) => param.trim().to_string(),
-        (None, None) => String::new(),
-    };
+    let issuer = issuer_of(label_issuer, params.get("issuer"), &mut warnings)?;
 
     let secret_text = params.get("secret").ok_or(EnrollError::MissingSecret)?;
     let secret = decode_base32_secret(secret_text, &mut warnings)?;
@@ -113,36 +80,8 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
         })?,
     };
 
-    let digits = match params.get("digits") {
-        None if kind == OtpKind::Steam => STEAM_DIGITS,
-        None => 6,
-        Some(v) => {
-            let d = number("digits", v, u64::from(MIN_DIGITS), u64::from(MAX_DIGITS))?;
-            // number() bounded it to MIN_DIGITS..=MAX_DIGITS, which fits a u8.
-            let d = u8::try_from(d).unwrap_or(MAX_DIGITS);
-            if kind == OtpKind::Steam && d != STEAM_DIGITS {
-                warnings.push(Warning::SteamDigitsIgnored { given: d.into() });
-                STEAM_DIGITS
-            } else {
-                d
-            }
-        }
-    };
-
-    let period = match params.get("period") {
-        None => DEFAULT_PERIOD_SECONDS,
-        Some(v) if v.trim() == "0" || v.trim().is_empty() => {
-            warnings.push(Warning::PeriodDefaulted {
-                given: v.chars().take(16).collect(),
-            });
-            DEFAULT_PERIOD_SECONDS
-        }
-        Some(v) => {
-            let p = number("period", v, 1, u64::from(MAX_PERIOD_SECONDS))?;
-            u32::try_from(p).unwrap_or(DEFAULT_PERIOD_SECONDS)
-        }
-    };
-
+    let digits = digits_of(kind, params.get("digits"), &mut warnings)?;
+    let period = period_of(params.get("period"), &mut warnings)?;
     let counter = match (kind, params.get("counter")) {
         (OtpKind::Hotp, None) => {
             warnings.push(Warning::CounterDefaulted);
@@ -176,6 +115,88 @@ pub fn parse_uri(text: &str) -> Result<Enrollment, EnrollError> {
         name,
         params,
         warnings,
+    })
+}
+
+/// The `otpauth://TYPE/` part.
+fn kind_of(kind_text: &str) -> Result<OtpKind, EnrollError> {
+    match kind_text.to_ascii_lowercase().as_str() {
+        "totp" => Ok(OtpKind::Totp),
+        "hotp" => Ok(OtpKind::Hotp),
+        "steam" => Ok(OtpKind::Steam),
+        _ => Err(EnrollError::UnknownType {
+            kind: kind_text.chars().take(32).collect(),
+        }),
+    }
+}
+
+/// The issuer: the parameter wins over the label's prefix (with a warning when they differ).
+fn issuer_of(
+    label_issuer: Option<String>,
+    param: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Result<String, EnrollError> {
+    // The same rule as for the label: an issuer with control characters would be stored, shown
+    // and exported as given, and its URI refused on re-import.
+    if param.is_some_and(|p| p.chars().any(char::is_control)) {
+        return Err(EnrollError::BadLabel {
+            reason: "the issuer parameter contains control characters".into(),
+        });
+    }
+    Ok(match (label_issuer, param) {
+        (Some(label), Some(param)) => {
+            let param = param.trim().to_string();
+            if label != param {
+                warnings.push(Warning::IssuerMismatch {
+                    label,
+                    parameter: param.clone(),
+                });
+            }
+            param
+        }
+        (Some(label), None) => label,
+        (None, Some(param)) => param.trim().to_string(),
+        (None, None) => String::new(),
+    })
+}
+
+/// `digits`: 6 by default, 5 (and nothing else) for Steam.
+fn digits_of(
+    kind: OtpKind,
+    param: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Result<u8, EnrollError> {
+    Ok(match param {
+        None if kind == OtpKind::Steam => STEAM_DIGITS,
+        None => 6,
+        Some(v) => {
+            let d = number("digits", v, u64::from(MIN_DIGITS), u64::from(MAX_DIGITS))?;
+            // number() bounded it to MIN_DIGITS..=MAX_DIGITS, which fits a u8.
+            let d = u8::try_from(d).unwrap_or(MAX_DIGITS);
+            if kind == OtpKind::Steam && d != STEAM_DIGITS {
+                warnings.push(Warning::SteamDigitsIgnored { given: d.into() });
+                STEAM_DIGITS
+            } else {
+                d
+            }
+        }
+    })
+}
+
+/// `period`: 30 s by default; an empty or zero period is forgiven (with a warning).
+fn period_of(param: Option<&str>, warnings: &mut Vec<Warning>) -> Result<u32, EnrollError> {
+    Ok(match param {
+        None => DEFAULT_PERIOD_SECONDS,
+        Some(v) if v.trim() == "0" || v.trim().is_empty() => {
+            warnings.push(Warning::PeriodDefaulted {
+                given: v.chars().take(16).collect(),
+            });
+            DEFAULT_PERIOD_SECONDS
+        }
+        Some(v) => {
+            let p = number("period", v, 1, u64::from(MAX_PERIOD_SECONDS))?;
+            u32::try_from(p).unwrap_or(DEFAULT_PERIOD_SECONDS)
+        }
     })
 }
 
