@@ -103,10 +103,18 @@ enum Command {
     },
     /// Import another app's export or a Kunci backup (password from KUNCI_IMPORT_PASSWORD or a prompt).
     Import {
-        /// auto, kunci, aegis, 2fas, google, ente, uris, freeotp+ or bitwarden.
+        /// auto, or a name from --list-formats.
         #[arg(long, default_value = "auto")]
         format: String,
-        file: PathBuf,
+        /// Print every format Kunci reads, with what it keeps and cannot, and exit.
+        #[arg(long)]
+        list_formats: bool,
+        /// Allow a key derivation above the usual bound (Ente's "sensitive" setting, 1 GiB).
+        #[arg(long)]
+        allow_slow_kdf: bool,
+        /// One file, or several QR pictures of one Google Authenticator export.
+        #[arg(required_unless_present = "list_formats")]
+        files: Vec<PathBuf>,
     },
     /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
     Export {
@@ -217,6 +225,9 @@ fn main() -> ExitCode {
             force,
         } => stateless::qr(&out, &read_arg(uri), &path, scale, force),
         Command::Demo => demo::run(&out),
+        Command::Import {
+            list_formats: true, ..
+        } => vault_cmd::list_formats(&out),
         Command::Init => vault_cmd::init(
             &out,
             &session::vault_path(cli.vault.as_deref()),
@@ -277,9 +288,18 @@ fn with_vault(
         Command::Next { id } => vault_cmd::next(out, &app, id),
         Command::Remove { id } => vault_cmd::remove(out, &app, id),
         Command::Rename { id, issuer, name } => vault_cmd::rename(out, &app, id, issuer, name),
-        Command::Import { format, file } => {
-            vault_cmd::import(out, &app, vault_cmd::parse_import_format(&format)?, &file)
-        }
+        Command::Import {
+            format,
+            files,
+            allow_slow_kdf,
+            ..
+        } => vault_cmd::import(
+            out,
+            &app,
+            vault_cmd::parse_import_format(&format)?,
+            &files,
+            allow_slow_kdf,
+        ),
         Command::Export {
             format,
             out: path,

@@ -11,7 +11,7 @@ use kunci::time::{TimeEstimate, TimeStatus};
 use kunci::vault::{Account, OnConflict, Vault};
 use kunci::KunciError;
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `init`: the default data folder is created (0700); a folder the user named must exist, so a
 /// typo in `--vault` does not silently grow a folder tree.
@@ -325,22 +325,73 @@ pub fn parse_import_format(name: &str) -> Result<Option<Format>, CliError> {
         return Ok(None);
     }
     Format::from_name(name).map(Some).ok_or_else(|| {
+        let names: Vec<&str> = kunci::backup::formats().iter().map(|f| f.name).collect();
         CliError::bad_input(format!(
-            "unknown format {name:?} (use auto, kunci, aegis, 2fas, google, ente, uris, freeotp+, bitwarden)"
+            "unknown format {name:?} (use auto, {}; see --list-formats)",
+            names.join(", ")
         ))
     })
+}
+
+/// `kunci import --list-formats`: the registry table, as the FFI's `import_formats` gives it.
+pub fn list_formats(out: &Output) -> Result<Outcome, CliError> {
+    #[derive(Serialize)]
+    struct Row {
+        name: &'static str,
+        aliases: &'static [&'static str],
+        title: &'static str,
+        keeps: &'static str,
+        cannot: &'static str,
+    }
+    let rows: Vec<Row> = kunci::backup::formats()
+        .into_iter()
+        .map(|f| Row {
+            name: f.name,
+            aliases: f.aliases,
+            title: f.title,
+            keeps: f.keeps,
+            cannot: f.cannot,
+        })
+        .collect();
+    out.emit(&rows, || {
+        let mut text = String::new();
+        for r in &rows {
+            text.push_str(&format!("{:<14}{}\n", r.name, r.title));
+            text.push_str(&format!("{:<14}keeps: {}\n", "", r.keeps));
+            if !r.cannot.is_empty() {
+                text.push_str(&format!("{:<14}cannot: {}\n", "", r.cannot));
+            }
+        }
+        text.trim_end().to_string()
+    });
+    Ok(Outcome::Done)
 }
 
 pub fn import(
     out: &Output,
     app: &Kunci,
     format: Option<Format>,
-    file: &Path,
+    files: &[PathBuf],
+    allow_slow_kdf: bool,
 ) -> Result<Outcome, CliError> {
-    let bytes = files::read_limited(file, MAX_FILE_BYTES as u64, "an authenticator backup")
-        .map_err(CliError::bad_input)?;
+    let mut contents = Vec::with_capacity(files.len());
+    for file in files {
+        contents.push(
+            files::read_limited(file, MAX_FILE_BYTES as u64, "an authenticator backup")
+                .map_err(CliError::bad_input)?,
+        );
+    }
+    let slices: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
     let env_password = std::env::var("KUNCI_IMPORT_PASSWORD").ok();
-    let outcome = match app.import(&bytes, format, env_password.as_deref()) {
+    let run = |password: Option<&str>| {
+        let options = kunci::backup::ImportOptions {
+            password,
+            allow_costly_kdf: allow_slow_kdf,
+            cancel: None,
+        };
+        app.import_files(&slices, format, &options)
+    };
+    let (formats, outcome) = match run(env_password.as_deref()) {
         Err(KunciError::PasswordRequired { .. }) if env_password.is_none() => {
             let pw = session::secret_from_env_or_prompt(
                 "KUNCI_IMPORT_PASSWORD",
@@ -348,11 +399,18 @@ pub fn import(
             )?;
             let pw = String::from_utf8_lossy(pw.expose()).into_owned();
             let pw = zeroize::Zeroizing::new(pw);
-            app.import(&bytes, format, Some(pw.as_str()))
+            run(Some(pw.as_str()))
         }
         other => other,
     }
-    .map_err(fail)?;
+    .map_err(|e| match e {
+        KunciError::ConfirmationRequired { detail } => {
+            CliError::bad_input(format!("{detail} (run again with --allow-slow-kdf)"))
+        }
+        other => fail(other),
+    })?;
+    let names: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
+    out.note(format!("format: {}", names.join(", ")));
     #[derive(Serialize)]
     struct Line {
         label: String,
@@ -361,6 +419,7 @@ pub fn import(
     }
     #[derive(Serialize)]
     struct ImportJson {
+        formats: Vec<&'static str>,
         added: usize,
         duplicates: usize,
         refused: usize,
@@ -369,6 +428,7 @@ pub fn import(
     }
     let report = outcome.report();
     let json = ImportJson {
+        formats: formats.iter().map(|f| f.as_str()).collect(),
         added: outcome.added.len(),
         duplicates: outcome.duplicates.len(),
         refused: outcome.refused.len(),
