@@ -323,6 +323,60 @@ fn google_qr_export_scans_back() {
         assert_eq!(inspect["batch"]["size"], 2);
     }
     assert_eq!(accounts, 12);
+
+    // `import` takes the pictures back (issue 15 point 5), in any order, and names the format.
+    let w = s.vault("w.kunci");
+    ok(&w, &["init"]);
+    let mut args = vec!["import"];
+    args.extend(files.iter().rev().map(String::as_str));
+    let report = json(&w, &args);
+    assert_eq!(report["added"], 12);
+    assert_eq!(report["formats"], serde_json::json!(["qr-image"]));
+    // (Each 80-bit test secret has its own "short secret" warning; none is missing.)
+    let warnings = report["warnings"].to_string();
+    assert!(!warnings.contains("missing"), "{warnings}");
+    let codes = |v: &Path| json(v, &["codes", "--at", "1700000000"])["codes"].clone();
+    assert_eq!(codes(&w), codes(&v));
+    // One picture of the two: its accounts, and a warning naming the missing code.
+    let x = s.vault("x.kunci");
+    ok(&x, &["init"]);
+    let report = json(&x, &["import", &files[0]]);
+    assert_eq!(report["added"], 10);
+    assert!(report["warnings"].to_string().contains("missing"));
+}
+
+#[test]
+fn import_lists_every_format_without_a_vault() {
+    let s = Scratch::new("formats");
+    let o = run(
+        &s.vault("none.kunci"),
+        &["--json", "import", "--list-formats"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "kunci",
+        "aegis",
+        "2fas",
+        "andotp",
+        "bitwarden-csv",
+        "stratum",
+        "google-db",
+        "qr-image",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| !r["keeps"].as_str().unwrap().is_empty()));
 }
 
 /// `kunci time serve` children, killed when dropped.

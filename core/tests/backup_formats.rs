@@ -93,14 +93,12 @@ mod backup {
         format!("\"{}\"", s.replace('"', "\"\""))
     }
 
-    #[test]
-    fn bitwarden_csv_imports_every_kind() {
-        let expect = bare(true, true);
+    fn bitwarden_csv(expect: &[BackupAccount]) -> Vec<u8> {
         let mut text = String::from(
             "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n",
         );
         text.push_str("Work,,login,Just a password,,,0,https://x.example,me,hunter2,\n");
-        for a in &expect {
+        for a in expect {
             let totp = match a.params.kind {
                 OtpKind::Steam => format!("steam://{}", a.params.secret.to_base32()),
                 _ => uri(a),
@@ -114,8 +112,14 @@ mod backup {
                 csv_field(&totp)
             ));
         }
+        text.into_bytes()
+    }
+
+    #[test]
+    fn bitwarden_csv_imports_every_kind() {
+        let expect = bare(true, true);
         // The Steam line's issuer and name come from the item, as Bitwarden shows them.
-        check(text.as_bytes(), Format::BitwardenCsv, None, &expect);
+        check(&bitwarden_csv(&expect), Format::BitwardenCsv, None, &expect);
     }
 
     // ---------- andOTP ----------
@@ -147,34 +151,51 @@ mod backup {
         serde_json::to_vec(&items).unwrap()
     }
 
-    #[test]
-    fn andotp_plain_new_and_old_encrypted() {
-        let expect = bare(false, true);
-        let plain = andotp_json(&expect);
-        check(&plain, Format::AndOtp, None, &expect);
-
-        // New format: iterations (u32 BE) | salt 12 | nonce 12 | AES-GCM, PBKDF2-HMAC-SHA1.
+    /// New format: iterations (u32 BE) | salt 12 | nonce 12 | AES-GCM, PBKDF2-HMAC-SHA1.
+    fn andotp_new(plain: &[u8], pw: &str) -> Vec<u8> {
         let (salt, nonce, iterations) = ([3u8; 12], [4u8; 12], 1000u32);
         let mut key = [0u8; 32];
-        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"andotp pw", &salt, iterations, &mut key);
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(pw.as_bytes(), &salt, iterations, &mut key);
         let sealed = aes_gcm::Aes256Gcm::new((&key).into())
-            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain)
             .unwrap();
         let mut file = iterations.to_be_bytes().to_vec();
         file.extend_from_slice(&salt);
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&sealed);
-        check(&file, Format::AndOtp, Some("andotp pw"), &expect);
+        file
+    }
 
-        // Old format: nonce 12 | AES-GCM, the key SHA-256 of the password.
+    /// Old format: nonce 12 | AES-GCM, the key SHA-256 of the password.
+    fn andotp_old(plain: &[u8], pw: &str) -> Vec<u8> {
         use sha2::Digest;
-        let key: [u8; 32] = sha2::Sha256::digest(b"old pw").into();
+        let key: [u8; 32] = sha2::Sha256::digest(pw.as_bytes()).into();
+        let nonce = [4u8; 12];
         let sealed = aes_gcm::Aes256Gcm::new((&key).into())
-            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain)
             .unwrap();
         let mut file = nonce.to_vec();
         file.extend_from_slice(&sealed);
-        check(&file, Format::AndOtp, Some("old pw"), &expect);
+        file
+    }
+
+    #[test]
+    fn andotp_plain_new_and_old_encrypted() {
+        let expect = bare(false, true);
+        let plain = andotp_json(&expect);
+        check(&plain, Format::AndOtp, None, &expect);
+        check(
+            &andotp_new(&plain, "andotp pw"),
+            Format::AndOtp,
+            Some("andotp pw"),
+            &expect,
+        );
+        check(
+            &andotp_old(&plain, "old pw"),
+            Format::AndOtp,
+            Some("old pw"),
+            &expect,
+        );
     }
 
     // ---------- FreeOTP 1 / FreeOTP+ tokens.xml ----------
@@ -284,41 +305,53 @@ mod backup {
         .unwrap()
     }
 
-    #[test]
-    fn stratum_plain_encrypted_and_legacy() {
-        let expect = bare(false, true);
-        let plain = stratum_json(&expect);
-        check(&plain, Format::Stratum, None, &expect);
-
-        // AUTHENTICATORPRO | salt 16 | nonce 12 | AES-GCM, Argon2id 64 MiB × 3, 4 lanes.
+    /// AUTHENTICATORPRO | salt 16 | nonce 12 | AES-GCM, Argon2id 64 MiB × 3, 4 lanes.
+    fn stratum_encrypted(plain: &[u8], pw: &str) -> Vec<u8> {
         let (salt, nonce) = ([5u8; 16], [6u8; 12]);
         let params = argon2::Params::new(64 * 1024, 3, 4, Some(32)).unwrap();
         let mut key = [0u8; 32];
         argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-            .hash_password_into(b"stratum pw", &salt, &mut key)
+            .hash_password_into(pw.as_bytes(), &salt, &mut key)
             .unwrap();
         let sealed = aes_gcm::Aes256Gcm::new((&key).into())
-            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain)
             .unwrap();
         let mut file = b"AUTHENTICATORPRO".to_vec();
         file.extend_from_slice(&salt);
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&sealed);
-        check(&file, Format::Stratum, Some("stratum pw"), &expect);
+        file
+    }
 
-        // AuthenticatorPro | salt 20 | IV 16 | AES-CBC PKCS#7, PBKDF2-HMAC-SHA1 × 64 000.
+    /// AuthenticatorPro | salt 20 | IV 16 | AES-CBC PKCS#7, PBKDF2-HMAC-SHA1 × 64 000.
+    fn stratum_legacy(plain: &[u8], pw: &str) -> Vec<u8> {
         use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
         let (salt, iv) = ([7u8; 20], [8u8; 16]);
         let mut key = [0u8; 32];
-        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"legacy pw", &salt, 64_000, &mut key);
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(pw.as_bytes(), &salt, 64_000, &mut key);
         let sealed = cbc::Encryptor::<aes::Aes256>::new_from_slices(&key, &iv)
             .unwrap()
-            .encrypt_padded_vec_mut::<Pkcs7>(&plain);
+            .encrypt_padded_vec_mut::<Pkcs7>(plain);
         let mut file = b"AuthenticatorPro".to_vec();
         file.extend_from_slice(&salt);
         file.extend_from_slice(&iv);
         file.extend_from_slice(&sealed);
-        check(&file, Format::Stratum, Some("legacy pw"), &expect);
+        file
+    }
+
+    #[test]
+    fn stratum_plain_encrypted_and_legacy() {
+        let expect = bare(false, true);
+        let plain = stratum_json(&expect);
+        check(&plain, Format::Stratum, None, &expect);
+        let enc = stratum_encrypted(&plain, "stratum pw");
+        check(&enc, Format::Stratum, Some("stratum pw"), &expect);
+        check(
+            &stratum_legacy(&plain, "legacy pw"),
+            Format::Stratum,
+            Some("legacy pw"),
+            &expect,
+        );
     }
 
     // ---------- Steam maFile, Duo, WinAuth ----------
@@ -525,11 +558,8 @@ mod backup {
         let (formats, batch) = import_files(&reversed, None, &ImportOptions::default()).unwrap();
         assert_eq!(formats, vec![Format::QrImage]);
         assert!(batch.warnings.is_empty(), "{:?}", batch.warnings);
-        let mut got = batch.accounts.clone();
-        got.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut want = ok.clone();
-        want.sort_by(|a, b| a.name.cmp(&b.name));
-        assert_imported_exactly(&want, &got);
+        // Back in the list's order although the pictures came in reverse.
+        assert_imported_exactly(&ok, &batch.accounts);
 
         // One picture alone: its accounts, and a warning naming the missing code.
         let (_, one) = import_files(&reversed[..1], None, &ImportOptions::default()).unwrap();
@@ -542,5 +572,100 @@ mod backup {
             .unwrap()
             .accounts
             .is_empty());
+    }
+
+    // ---------- Fuzz seeds for `import_other` ----------
+
+    /// One seed per new reader: the first byte picks the format (its index in `Format::all()`),
+    /// the rest is a small valid file; encrypted ones use the password "fuzz".
+    fn fuzz_seeds() -> Vec<(String, Vec<u8>)> {
+        let few: Vec<BackupAccount> = bare(false, true).into_iter().take(6).collect();
+        let uri0 = uri(&few[0]);
+        let steam = json!({"shared_secret": B64.encode([7u8; 10]), "account_name": "gabe"});
+        let duo =
+            json!([{"name": "d", "otpGenerator": {"otpSecret": "JBSWY3DPEHPK3PXP", "counter": 3}}]);
+        let proton = json!({"version": 1, "entries": [{"id": "1", "content": {"uri": uri0, "entry_type": "Totp", "name": "n"}, "note": ""}]});
+        let xml = format!(
+            "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n<string name=\"A:b\">{}</string>\n<string name=\"tokenOrder\">[&quot;A:b&quot;]</string>\n</map>\n",
+            xml_escape(&json!({"algo": "SHA256", "digits": 7, "issuerExt": "A", "label": "b", "period": 20, "secret": [1, -2, 3, 4, 5, 6, 7, 8, 9, 10], "type": "TOTP", "counter": 0}).to_string())
+        );
+        let google_db = sqlite_bytes(
+            "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT);\n             INSERT INTO accounts (email, secret, counter, type, issuer) VALUES ('a@b', 'JBSWY3DPEHPK3PXP', 0, 0, 'G'), ('c', 'JBSWY3DPEHPK3PXQ', 5, 1, '');",
+            |_| {},
+        );
+        let png = kunci::enroll::qr::render_png(&uri0, 1).unwrap();
+        let files: Vec<(&str, Format, Vec<u8>)> = vec![
+            ("bitwarden.csv", Format::BitwardenCsv, bitwarden_csv(&few)),
+            ("andotp.json", Format::AndOtp, andotp_json(&few)),
+            (
+                "andotp-new.aes",
+                Format::AndOtp,
+                andotp_new(&andotp_json(&few), "fuzz"),
+            ),
+            (
+                "andotp-old.aes",
+                Format::AndOtp,
+                andotp_old(&andotp_json(&few), "fuzz"),
+            ),
+            ("stratum.json", Format::Stratum, stratum_json(&few)),
+            (
+                "stratum-legacy.bin",
+                Format::Stratum,
+                stratum_legacy(&stratum_json(&few), "fuzz"),
+            ),
+            (
+                "proton.json",
+                Format::Proton,
+                serde_json::to_vec(&proton).unwrap(),
+            ),
+            (
+                "steam.mafile",
+                Format::SteamMaFile,
+                serde_json::to_vec(&steam).unwrap(),
+            ),
+            ("duo.json", Format::Duo, serde_json::to_vec(&duo).unwrap()),
+            ("tokens.xml", Format::FreeOtpXml, xml.into_bytes()),
+            ("google.db", Format::GoogleDb, google_db),
+            ("code.png", Format::QrImage, png),
+        ];
+        let all = Format::all();
+        files
+            .into_iter()
+            .map(|(name, f, bytes)| {
+                let pick = all.iter().position(|x| *x == f).unwrap() as u8;
+                let mut seed = vec![pick];
+                seed.extend(bytes);
+                (name.to_string(), seed)
+            })
+            .collect()
+    }
+
+    fn seeds_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/import_other")
+    }
+
+    #[test]
+    #[ignore = "writes fuzz/seeds/import_other; run by hand when a format changes"]
+    fn write_import_other_seeds() {
+        std::fs::create_dir_all(seeds_dir()).unwrap();
+        for (name, bytes) in fuzz_seeds() {
+            std::fs::write(seeds_dir().join(name), bytes).unwrap();
+        }
+    }
+
+    #[test]
+    fn committed_import_other_seeds_import() {
+        let all = Format::all();
+        let mut n = 0;
+        for e in std::fs::read_dir(seeds_dir()).unwrap() {
+            let e = e.unwrap();
+            let b = std::fs::read(e.path()).unwrap();
+            let format = all[usize::from(b[0]) % all.len()];
+            let batch = import(&b[1..], format, Some("fuzz"))
+                .unwrap_or_else(|err| panic!("{:?}: {err}", e.file_name()));
+            assert!(!batch.accounts.is_empty(), "{:?}", e.file_name());
+            n += 1;
+        }
+        assert!(n >= 10, "only {n} seeds");
     }
 }
