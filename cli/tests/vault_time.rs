@@ -230,7 +230,61 @@ fn export_and_import_round_trip_every_cli_format() {
         ],
     );
 
-    for (file, password) in [(&backup, Some("export pw")), (&uris, None), (&aegis, None)] {
+    let twofas = s.dir.join("backup.2fas");
+    ok(
+        &a,
+        &[
+            "export",
+            "--format",
+            "2fas",
+            "--out",
+            twofas.to_str().unwrap(),
+        ],
+    );
+    let twofas_enc = s.dir.join("encrypted.2fas");
+    let o = cmd(&a)
+        .env("KUNCI_EXPORT_PASSWORD", "export pw")
+        .args([
+            "export",
+            "--format",
+            "2fas",
+            "--encrypt",
+            "--out",
+            twofas_enc.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // One QR picture per account, scanned back by `import` (issue 15 point 4).
+    let qr = s.dir.join("account.png");
+    let files = json(
+        &a,
+        &["export", "--format", "qr", "--out", qr.to_str().unwrap()],
+    );
+    let pngs: Vec<String> = files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(pngs.len(), 3, "one picture per account");
+    let q = s.vault("q.kunci");
+    ok(&q, &["init"]);
+    let mut args = vec!["import"];
+    args.extend(pngs.iter().map(String::as_str));
+    assert_eq!(json(&q, &args)["added"], 3);
+    assert_eq!(
+        json(&q, &["codes", "--at", "1700000000"])["codes"],
+        before["codes"]
+    );
+
+    for (file, password) in [
+        (&backup, Some("export pw")),
+        (&uris, None),
+        (&aegis, None),
+        (&twofas, None),
+        (&twofas_enc, Some("export pw")),
+    ] {
         let b = s.vault(&format!(
             "b-{}.kunci",
             file.file_name().unwrap().to_string_lossy()

@@ -574,6 +574,20 @@ mod backup {
             .is_empty());
     }
 
+    // ---------- 2FAS export (issue 15 point 4) ----------
+
+    #[test]
+    fn twofas_export_plain_and_encrypted_comes_back() {
+        let expect = bare(false, true);
+        for password in [None, Some("2fas pw")] {
+            let file = kunci::backup::export_2fas(&accounts(), password).unwrap();
+            let v: Value = serde_json::from_slice(&file).unwrap();
+            assert_eq!(v["schemaVersion"], 4);
+            assert_eq!(v.get("servicesEncrypted").is_some(), password.is_some());
+            check(&file, Format::TwoFas, password, &expect);
+        }
+    }
+
     // ---------- Fuzz seeds for `import_other` ----------
 
     /// One seed per new reader: the first byte picks the format (its index in `Format::all()`),

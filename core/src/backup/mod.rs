@@ -49,7 +49,7 @@ pub use kdf::Cancel;
 pub use kunci::{import_kunci, read_backup, write_backup, KdfParams};
 pub use registry::{formats, FormatInfo, ImportOptions};
 pub use report::{ImportOutcome, ReportLine, ReportStatus};
-pub use twofas::import_2fas;
+pub use twofas::{export_2fas, import_2fas};
 pub use uris::{export_uris, import_uris, EXPORT_WARNING};
 
 /// Largest file any importer reads. Real exports of hundreds of accounts with icons are a few MiB.
