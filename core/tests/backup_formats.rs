@@ -574,6 +574,202 @@ mod backup {
             .is_empty());
     }
 
+    // ---------- Authy, Battle.net, TOTP Authenticator ----------
+
+    /// AES-256-CBC with PKCS#7 padding, as the Android apps' `Cipher` writes it.
+    fn cbc_seal(key: &[u8; 32], iv: &[u8; 16], plain: &[u8]) -> Vec<u8> {
+        use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+        cbc::Encryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .unwrap()
+            .encrypt_padded_vec_mut::<Pkcs7>(plain)
+    }
+
+    fn prefs_xml(entries: &[(&str, String)]) -> Vec<u8> {
+        let mut xml =
+            String::from("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n");
+        for (k, v) in entries {
+            xml.push_str(&format!(
+                "    <string name=\"{}\">{}</string>\n",
+                xml_escape(k),
+                xml_escape(v)
+            ));
+        }
+        xml.push_str("    <boolean name=\"unrelated\" value=\"true\" />\n</map>\n");
+        xml.into_bytes()
+    }
+
+    /// Authy's third-party tokens: TOTP, SHA1, 30 s, 6 to 8 digits.
+    fn authy_set() -> Vec<BackupAccount> {
+        bare(false, false)
+            .into_iter()
+            .filter(|a| {
+                a.params.kind == OtpKind::Totp
+                    && a.params.algorithm == HashAlgorithm::Sha1
+                    && a.params.period == 30
+                    && !a.issuer.is_empty()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn authy_plain_and_with_a_backups_password() {
+        let expect = authy_set();
+        assert!(expect.len() >= 2);
+        let plain: Vec<Value> = expect
+            .iter()
+            .map(|a| {
+                json!({"accountType": "authenticator", "digits": a.params.digits,
+                       "decryptedSecret": a.params.secret.to_base32(),
+                       "originalName": format!("{}:{}", a.issuer, a.name),
+                       "name": format!("{}: {}", a.issuer, a.name), "timestamp": 1_700_000_000u64})
+            })
+            .collect();
+        let file = prefs_xml(&[(
+            "com.authy.storage.tokens.authenticator.key",
+            Value::Array(plain).to_string(),
+        )]);
+        let batch = import(&file, Format::Authy, None).unwrap();
+        assert_eq!(detect(&file), Some(Format::Authy));
+        let mut want = expect.clone();
+        for a in &mut want {
+            a.name = format!(" {}", a.name).trim().to_string();
+        }
+        assert_imported_exactly(&want, &batch.accounts);
+
+        // Encrypted: PBKDF2-HMAC-SHA1 of the backups password over the salt text, AES-CBC;
+        // the first token with the old zero IV and 1000 iterations, the next with unique_iv.
+        let salt = "RaNdOmSaLt";
+        let enc: Vec<Value> = expect
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (iters, iv) = if i == 0 {
+                    (1000u32, [0u8; 16])
+                } else {
+                    (100_000, [i as u8; 16])
+                };
+                let mut key = [0u8; 32];
+                pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"authy pw", salt.as_bytes(), iters, &mut key);
+                let sealed = cbc_seal(&key, &iv, a.params.secret.to_base32().as_bytes());
+                let mut t = json!({"accountType": "authenticator", "digits": a.params.digits,
+                       "encryptedSecret": B64.encode(sealed), "salt": salt,
+                       "originalName": format!("{}:{}", a.issuer, a.name), "name": a.name});
+                if i > 0 {
+                    t["key_derivation_iterations"] = json!(iters);
+                    t["unique_iv"] =
+                        json!(iv.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                }
+                t
+            })
+            .collect();
+        let file = prefs_xml(&[(
+            "com.authy.storage.tokens.authenticator.key",
+            Value::Array(enc).to_string(),
+        )]);
+        assert_eq!(
+            import(&file, Format::Authy, None),
+            Err(BackupError::PasswordRequired)
+        );
+        assert_eq!(
+            import(&file, Format::Authy, Some("nope")),
+            Err(BackupError::WrongPassword)
+        );
+        let batch = import(&file, Format::Authy, Some("authy pw")).unwrap();
+        assert_imported_exactly(&expect, &batch.accounts);
+    }
+
+    #[test]
+    fn battlenet_preferences() {
+        const MASK: &str = "398e27fc50276a656065b0e525f4c06c04c61075286b8e7aeda59da9813b5dd6c80d2fb38068773fa59ba47c17ca6c6479015c1d5b8b8f6b9a";
+        let mask: Vec<u8> = (0..MASK.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&MASK[i..i + 2], 16).unwrap())
+            .collect();
+        let masked = |clear: &[u8]| -> String {
+            clear
+                .iter()
+                .zip(&mask)
+                .map(|(c, m)| format!("{:02x}", c ^ m))
+                .collect()
+        };
+        let mut account = bare(false, false)[7].clone(); // SHA1, 8 digits, 30 s
+        account.issuer = "Battle.net".into();
+        account.name = "US-1234-5678-9012".into();
+        account.position = 0;
+        let secret_hex: String = account
+            .params
+            .secret
+            .expose()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let file = prefs_xml(&[
+            (
+                "com.blizzard.messenger.AUTHENTICATOR_SERIAL",
+                masked(account.name.as_bytes()),
+            ),
+            (
+                "com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET",
+                masked(secret_hex.as_bytes()),
+            ),
+        ]);
+        check(&file, Format::BattleNet, None, &[account]);
+    }
+
+    #[test]
+    fn totp_authenticator_backup_and_preferences() {
+        let expect: Vec<BackupAccount> = authy_set()
+            .into_iter()
+            .filter(|a| a.params.digits == 6)
+            .collect();
+        let list: Vec<String> = expect
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (base, key) = match i % 3 {
+                    0 => (32, a.params.secret.to_base32()),
+                    1 => (
+                        16,
+                        a.params
+                            .secret
+                            .expose()
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect(),
+                    ),
+                    _ => (64, B64.encode(a.params.secret.expose())),
+                };
+                json!({"name": a.name, "issuer": a.issuer, "key": key, "base": base}).to_string()
+            })
+            .collect();
+        let list = serde_json::to_string(&list).unwrap();
+        // The internal preferences.
+        let xml = prefs_xml(&[("STATIC_TOTP_CODES_LIST", list.clone())]);
+        check(&xml, Format::TotpAuthenticator, None, &expect);
+        // The backup: base64 of AES-CBC (IV zero) under SHA-256 of the password.
+        use sha2::Digest;
+        let seal = |pw: &str| {
+            let key: [u8; 32] = sha2::Sha256::digest(pw.as_bytes()).into();
+            let body = serde_json::to_vec(&json!({ list.clone(): "x" })).unwrap();
+            B64.encode(cbc_seal(&key, &[0u8; 16], &body)).into_bytes()
+        };
+        // No password chosen in the app: its default opens it without asking.
+        let default = seal("TotpAuthenticator");
+        assert_eq!(detect(&default), Some(Format::TotpAuthenticator));
+        assert_imported_exactly(
+            &expect,
+            &import(&default, Format::TotpAuthenticator, None)
+                .unwrap()
+                .accounts,
+        );
+        check(
+            &seal("totp pw"),
+            Format::TotpAuthenticator,
+            Some("totp pw"),
+            &expect,
+        );
+    }
+
     // ---------- 2FAS export (issue 15 point 4) ----------
 
     #[test]

@@ -15,6 +15,8 @@
 
 pub mod aegis;
 pub mod andotp;
+pub mod authy;
+pub mod battlenet;
 pub mod bitwarden;
 pub mod duo;
 pub mod ente;
@@ -28,6 +30,7 @@ pub mod registry;
 pub mod sqlite;
 pub mod steam;
 pub mod stratum;
+pub mod totp_authenticator;
 pub mod twofas;
 pub mod uris;
 
@@ -211,6 +214,12 @@ pub enum Format {
     SteamMaFile,
     /// Duo Mobile's `accounts.json`.
     Duo,
+    /// Authy's tokens `shared_prefs` XML, plain or with a backups password.
+    Authy,
+    /// Battle.net Authenticator preferences XML.
+    BattleNet,
+    /// TOTP Authenticator: encrypted backup or internal preferences XML.
+    TotpAuthenticator,
     /// WinAuth's text export of `otpauth://` URIs.
     WinAuth,
     /// An app's internal SQLite database: Google Authenticator, Microsoft Authenticator,
