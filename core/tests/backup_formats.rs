@@ -770,6 +770,26 @@ mod backup {
         );
     }
 
+    #[test]
+    fn authenticator_plus_and_freeotp2_are_refused_with_a_way_out() {
+        let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+        zip.extend_from_slice(&[0; 16]);
+        zip.extend_from_slice(b"Accounts.db");
+        zip.extend_from_slice(&[7; 64]);
+        assert_eq!(detect(&zip), Some(Format::AuthenticatorPlus));
+        let mut java = vec![0xac, 0xed, 0x00, 0x05, 0x73, 0x72];
+        java.extend_from_slice(b"\x00\x11java.util.HashMap....t\x00\x09masterKey");
+        assert_eq!(detect(&java), Some(Format::FreeOtp2));
+        for (file, word) in [(zip, "text"), (java, "QR code")] {
+            match import_with(&file, None, &ImportOptions::default()) {
+                Err(BackupError::Unsupported { reason }) => {
+                    assert!(reason.contains(word), "{reason}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
     // ---------- 2FAS export (issue 15 point 4) ----------
 
     #[test]
@@ -871,8 +891,12 @@ mod backup {
             let e = e.unwrap();
             let b = std::fs::read(e.path()).unwrap();
             let format = all[usize::from(b[0]) % all.len()];
-            let batch = import(&b[1..], format, Some("fuzz"))
-                .unwrap_or_else(|err| panic!("{:?}: {err}", e.file_name()));
+            let batch = import(&b[1..], format, Some("fuzz")).unwrap_or_else(|err| {
+                panic!(
+                    "{:?}: {err} (after adding a format, run write_import_other_seeds)",
+                    e.file_name()
+                )
+            });
             assert!(!batch.accounts.is_empty(), "{:?}", e.file_name());
             n += 1;
         }

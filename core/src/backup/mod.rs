@@ -26,6 +26,7 @@ pub mod kdf;
 pub mod kunci;
 pub mod proton;
 pub mod qr_image;
+pub mod refused;
 pub mod registry;
 pub mod sqlite;
 pub mod steam;
@@ -220,6 +221,9 @@ pub enum Format {
     BattleNet,
     /// TOTP Authenticator: encrypted backup or internal preferences XML.
     TotpAuthenticator,
+    /// Recognised and refused with a way out: Authenticator Plus, FreeOTP 2's backup.
+    AuthenticatorPlus,
+    FreeOtp2,
     /// WinAuth's text export of `otpauth://` URIs.
     WinAuth,
     /// An app's internal SQLite database: Google Authenticator, Microsoft Authenticator,

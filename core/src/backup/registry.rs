@@ -93,6 +93,8 @@ pub(crate) static REGISTRY: &[&dyn Importer] = &[
     &super::kunci::Reader,
     &super::qr_image::Reader,
     &super::stratum::Reader,
+    &super::refused::AuthenticatorPlus,
+    &super::refused::FreeOtp2,
     &super::sqlite::GoogleReader,
     &super::sqlite::MicrosoftReader,
     &super::sqlite::StratumReader,
