@@ -6,6 +6,7 @@
 
 mod clock;
 mod demo;
+mod files;
 mod output;
 mod session;
 mod stateless;
@@ -57,6 +58,9 @@ enum Command {
         /// Pixels per QR module.
         #[arg(long, default_value_t = 8)]
         scale: u32,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// The whole flow on a throwaway vault, offline.
     Demo,
@@ -122,6 +126,9 @@ enum Command {
         /// Encrypt an Aegis or 2FAS export (password from KUNCI_EXPORT_PASSWORD or a prompt).
         #[arg(long)]
         encrypt: bool,
+        /// Replace the output file(s) if they exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
@@ -216,12 +223,17 @@ fn main() -> ExitCode {
             uri,
             out: path,
             scale,
-        } => stateless::qr(&out, &read_arg(uri), &path, scale),
+            force,
+        } => stateless::qr(&out, &read_arg(uri), &path, scale, force),
         Command::Demo => demo::run(&out),
         Command::Import {
             list_formats: true, ..
         } => vault_cmd::list_formats(&out),
-        Command::Init => vault_cmd::init(&out, &session::vault_path(cli.vault.as_deref())),
+        Command::Init => vault_cmd::init(
+            &out,
+            &session::vault_path(cli.vault.as_deref()),
+            cli.vault.is_none(),
+        ),
         Command::Time {
             command:
                 TimeCommand::Serve {
@@ -293,7 +305,8 @@ fn with_vault(
             format,
             out: path,
             encrypt,
-        } => vault_cmd::export(out, &app, &format, &path, encrypt),
+            force,
+        } => vault_cmd::export(out, &app, &format, &path, encrypt, force),
         Command::Time {
             command: TimeCommand::Sync { .. },
         } => time_cmd::sync(out, &app),

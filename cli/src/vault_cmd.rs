@@ -3,9 +3,9 @@
 use crate::output::Output;
 use crate::session::{self, fail};
 use crate::stateless::AccountJson;
-use crate::{clock, CliError, Outcome};
+use crate::{clock, files, CliError, Outcome};
 use kunci::app::{ExportFormat, Kunci};
-use kunci::backup::{Format, ReportStatus, EXPORT_WARNING};
+use kunci::backup::{Format, ReportStatus, EXPORT_WARNING, MAX_FILE_BYTES};
 use kunci::enroll::qr;
 use kunci::time::{TimeEstimate, TimeStatus};
 use kunci::vault::{Account, OnConflict, Vault};
@@ -13,14 +13,36 @@ use kunci::KunciError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-pub fn init(out: &Output, path: &Path) -> Result<Outcome, CliError> {
+/// `init`: the default data folder is created (0700); a folder the user named must exist, so a
+/// typo in `--vault` does not silently grow a folder tree.
+pub fn init(out: &Output, path: &Path, is_default: bool) -> Result<Outcome, CliError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", dir.display())))?;
+        if !dir.is_dir() {
+            if !is_default {
+                return Err(CliError::bad_input(format!(
+                    "the folder {} does not exist; create it first (or check the path)",
+                    dir.display()
+                )));
+            }
+            files::create_private_dir(dir).map_err(|e| {
+                CliError::bad_input(format!("cannot create {}: {e}", dir.display()))
+            })?;
+            out.note(format!(
+                "created the folder {} (private to you)",
+                dir.display()
+            ));
+        }
     }
     let pass = session::passphrase("New vault passphrase: ")?;
     if pass.is_empty() {
         return Err(CliError::bad_input("the passphrase must not be empty"));
+    }
+    let strength = kunci::vault::passphrase_strength(&pass, &[]);
+    if !strength.is_acceptable() {
+        return Err(CliError::bad_input(format!(
+            "this passphrase is too easy to guess. {}",
+            strength.advice
+        )));
     }
     if std::env::var_os("KUNCI_PASSPHRASE").is_none() {
         let again = session::passphrase("Repeat the passphrase: ")?;
@@ -62,8 +84,8 @@ pub fn add(
     let outcome = match (uri, image) {
         (Some(uri), None) => app.enroll_text(uri, on_conflict),
         (None, Some(path)) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", path.display())))?;
+            let bytes = files::read_limited(path, files::MAX_IMAGE_FILE_BYTES, "a picture")
+                .map_err(CliError::bad_input)?;
             let payloads = qr::decode_image(&bytes).map_err(|e| fail(e.into()))?;
             app.enroll_payloads(&payloads, on_conflict)
         }
@@ -354,7 +376,10 @@ pub fn import(
 ) -> Result<Outcome, CliError> {
     let mut contents = Vec::with_capacity(files.len());
     for file in files {
-        contents.push(read_import_file(file)?);
+        contents.push(
+            files::read_limited(file, MAX_FILE_BYTES as u64, "an authenticator backup")
+                .map_err(CliError::bad_input)?,
+        );
     }
     let slices: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
     let env_password = std::env::var("KUNCI_IMPORT_PASSWORD").ok();
@@ -445,44 +470,39 @@ pub fn import(
     })
 }
 
-/// A file to import, its size checked before it is read (a 2 GB file is never loaded).
-fn read_import_file(file: &Path) -> Result<Vec<u8>, CliError> {
-    use std::io::Read;
-    let cannot =
-        |e: std::io::Error| CliError::bad_input(format!("cannot read {}: {e}", file.display()));
-    let f = std::fs::File::open(file).map_err(cannot)?;
-    let limit = kunci::backup::MAX_FILE_BYTES as u64;
-    let mut bytes = Vec::new();
-    f.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > limit {
-        return Err(CliError::bad_input(format!(
-            "{} is larger than 16 MiB, too large to be an authenticator export",
-            file.display()
-        )));
-    }
-    Ok(bytes)
-}
-
 pub fn export(
     out: &Output,
     app: &Kunci,
     format: &str,
     path: &Path,
     encrypt: bool,
+    force: bool,
 ) -> Result<Outcome, CliError> {
+    if !force && path.symlink_metadata().is_ok() {
+        return Err(exists_error(path));
+    }
     let export_password = || {
-        session::secret_from_env_or_prompt("KUNCI_EXPORT_PASSWORD", "Password for the export: ")
-            .map(|s| zeroize::Zeroizing::new(String::from_utf8_lossy(s.expose()).into_owned()))
+        let pw = session::secret_from_env_or_prompt(
+            "KUNCI_EXPORT_PASSWORD",
+            "Password for the export: ",
+        )?;
+        // An empty password encrypts with a key anyone can derive: refuse it.
+        if pw.is_empty() {
+            return Err(CliError::bad_input("the export password must not be empty"));
+        }
+        Ok(zeroize::Zeroizing::new(
+            String::from_utf8_lossy(pw.expose()).into_owned(),
+        ))
     };
     let kdf = session::kdf();
-    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
+    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
     match format.to_ascii_lowercase().as_str() {
         "kunci" => {
             let pw = export_password()?;
             let bytes = app
                 .export(ExportFormat::Kunci, Some(pw.as_str()), &kdf)
                 .map_err(fail)?;
-            files.push((path.to_path_buf(), bytes.to_vec()));
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
         "aegis" => {
             let pw = if encrypt {
@@ -496,7 +516,7 @@ pub fn export(
             if pw.is_none() {
                 out.note(EXPORT_WARNING);
             }
-            files.push((path.to_path_buf(), bytes.to_vec()));
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
         "2fas" => {
             let pw = if encrypt {
@@ -529,7 +549,7 @@ pub fn export(
         "uris" => {
             let bytes = app.export(ExportFormat::Uris, None, &kdf).map_err(fail)?;
             out.note(EXPORT_WARNING);
-            files.push((path.to_path_buf(), bytes.to_vec()));
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
         "google-qr" => {
             let text = app
@@ -548,7 +568,7 @@ pub fn export(
                 } else {
                     path.to_path_buf()
                 };
-                files.push((target, png));
+                outputs.push((target, png));
             }
             out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
         }
@@ -558,8 +578,14 @@ pub fn export(
             )))
         }
     }
-    for (target, bytes) in &files {
-        write_private(target, bytes)
+    // Refuse before writing any, so a numbered set is never half replaced.
+    if !force {
+        if let Some((target, _)) = outputs.iter().find(|(t, _)| t.symlink_metadata().is_ok()) {
+            return Err(exists_error(target));
+        }
+    }
+    for (target, bytes) in &outputs {
+        files::write_secret_file(target, bytes, force)
             .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", target.display())))?;
     }
     #[derive(Serialize)]
@@ -567,7 +593,7 @@ pub fn export(
         files: Vec<std::path::PathBuf>,
     }
     let json = ExportJson {
-        files: files.iter().map(|(p, _)| p.clone()).collect(),
+        files: outputs.iter().map(|(p, _)| p.clone()).collect(),
     };
     out.emit(&json, || {
         json.files
@@ -592,17 +618,9 @@ fn numbered(path: &Path, n: usize) -> std::path::PathBuf {
     path.with_file_name(format!("{stem}-{n}{ext}"))
 }
 
-/// Exports are readable by the owner only: they may hold secrets.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+fn exists_error(path: &Path) -> CliError {
+    CliError::bad_input(format!(
+        "{} already exists; choose another name or add --force",
+        path.display()
+    ))
 }

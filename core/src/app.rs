@@ -295,6 +295,12 @@ impl Kunci {
         password: Option<&str>,
         kdf: &backup::KdfParams,
     ) -> Result<Zeroizing<Vec<u8>>, KunciError> {
+        // An empty password encrypts with a key anyone can derive (issue 17, finding 3).
+        if password.is_some_and(str::is_empty) {
+            return Err(KunciError::InvalidInput {
+                detail: "The export password must not be empty.".into(),
+            });
+        }
         let accounts = self.backup_accounts()?;
         let need_password = || {
             password.ok_or_else(|| KunciError::PasswordRequired {
