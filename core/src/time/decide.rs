@@ -233,7 +233,15 @@ fn judge(results: &[SourceResult], config: &SyncConfig) -> Verdict {
             Err(e) => (Some(e.clone()), None, None),
         };
         if let Some(e) = &rejection {
-            verdict.against_authenticated |= *e == Rejection::AgainstAuthenticated;
+            // An answering, unauthenticated source left out while authenticated ones answered.
+            verdict.against_authenticated |= any_auth
+                && r.outcome.as_ref().is_ok_and(|s| !s.authenticated())
+                && matches!(
+                    e,
+                    Rejection::AgainstAuthenticated
+                        | Rejection::Outlier { .. }
+                        | Rejection::Disagrees { .. }
+                );
             verdict.rejected.push(Rejected {
                 source: r.source.clone(),
                 code: e.code().to_string(),
