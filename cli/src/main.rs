@@ -6,6 +6,7 @@
 
 mod clock;
 mod demo;
+mod files;
 mod https;
 mod output;
 mod session;
@@ -58,6 +59,9 @@ enum Command {
         /// Pixels per QR module.
         #[arg(long, default_value_t = 8)]
         scale: u32,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// The whole flow on a throwaway vault, offline.
     Demo,
@@ -100,10 +104,18 @@ enum Command {
     },
     /// Import another app's export or a Kunci backup (password from KUNCI_IMPORT_PASSWORD or a prompt).
     Import {
-        /// auto, kunci, aegis, 2fas, google, ente, uris, freeotp+ or bitwarden.
+        /// auto, or a name from --list-formats.
         #[arg(long, default_value = "auto")]
         format: String,
-        file: PathBuf,
+        /// Print every format Kunci reads, with what it keeps and cannot, and exit.
+        #[arg(long)]
+        list_formats: bool,
+        /// Allow a key derivation above the usual bound (Ente's "sensitive" setting, 1 GiB).
+        #[arg(long)]
+        allow_slow_kdf: bool,
+        /// One file, or several QR pictures of one Google Authenticator export.
+        #[arg(required_unless_present = "list_formats")]
+        files: Vec<PathBuf>,
     },
     /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
     Export {
@@ -114,6 +126,9 @@ enum Command {
         /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
         #[arg(long)]
         encrypt: bool,
+        /// Replace the output file(s) if they exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
@@ -219,9 +234,17 @@ fn main() -> ExitCode {
             uri,
             out: path,
             scale,
-        } => stateless::qr(&out, &read_arg(uri), &path, scale),
+            force,
+        } => stateless::qr(&out, &read_arg(uri), &path, scale, force),
         Command::Demo => demo::run(&out),
-        Command::Init => vault_cmd::init(&out, &session::vault_path(cli.vault.as_deref())),
+        Command::Import {
+            list_formats: true, ..
+        } => vault_cmd::list_formats(&out),
+        Command::Init => vault_cmd::init(
+            &out,
+            &session::vault_path(cli.vault.as_deref()),
+            cli.vault.is_none(),
+        ),
         Command::Time {
             command:
                 TimeCommand::Serve {
@@ -284,14 +307,24 @@ fn with_vault(
         Command::Next { id } => vault_cmd::next(out, &app, id),
         Command::Remove { id } => vault_cmd::remove(out, &app, id),
         Command::Rename { id, issuer, name } => vault_cmd::rename(out, &app, id, issuer, name),
-        Command::Import { format, file } => {
-            vault_cmd::import(out, &app, vault_cmd::parse_import_format(&format)?, &file)
-        }
+        Command::Import {
+            format,
+            files,
+            allow_slow_kdf,
+            ..
+        } => vault_cmd::import(
+            out,
+            &app,
+            vault_cmd::parse_import_format(&format)?,
+            &files,
+            allow_slow_kdf,
+        ),
         Command::Export {
             format,
             out: path,
             encrypt,
-        } => vault_cmd::export(out, &app, &format, &path, encrypt),
+            force,
+        } => vault_cmd::export(out, &app, &format, &path, encrypt, force),
         Command::Time {
             command: TimeCommand::Sync { .. },
         } => time_cmd::sync(out, &app),

@@ -246,10 +246,19 @@ impl Kunci {
         format: Option<Format>,
         password: Option<&str>,
     ) -> Result<ImportOutcome, KunciError> {
-        let batch = match format {
-            Some(f) => backup::import(bytes, f, password)?,
-            None => backup::import_auto(bytes, password)?,
-        };
+        let options = backup::ImportOptions::with_password(password);
+        Ok(self.import_files(&[bytes], format, &options)?.1)
+    }
+
+    /// Imports one or several files (several QR pictures of one Google export are read
+    /// together); returns the formats found, for the user to see.
+    pub fn import_files(
+        &self,
+        files: &[&[u8]],
+        format: Option<Format>,
+        options: &backup::ImportOptions<'_>,
+    ) -> Result<(Vec<Format>, ImportOutcome), KunciError> {
+        let (formats, batch) = backup::import_files(files, format, options)?;
         let existing = self.vault.list()?.accounts;
         let outcome = batch.split(|issuer, name, secret| {
             existing.iter().any(|a| {
@@ -273,7 +282,7 @@ impl Kunci {
         // Same issuer and name but another secret: a second account, not a silent replace.
         self.vault
             .add_all(drafts, OnConflict::KeepBoth, self.stamp())?;
-        Ok(outcome)
+        Ok((formats, outcome))
     }
 
     /// The vault's accounts in the neutral backup model, in list order.
@@ -305,6 +314,12 @@ impl Kunci {
         password: Option<&str>,
         kdf: &backup::KdfParams,
     ) -> Result<Zeroizing<Vec<u8>>, KunciError> {
+        // An empty password encrypts with a key anyone can derive (issue 17, finding 3).
+        if password.is_some_and(str::is_empty) {
+            return Err(KunciError::InvalidInput {
+                detail: "The export password must not be empty.".into(),
+            });
+        }
         let accounts = self.backup_accounts()?;
         let need_password = || {
             password.ok_or_else(|| KunciError::PasswordRequired {

@@ -2,9 +2,10 @@
 //! PBKDF2-HMAC-SHA256 (10 000 iterations) and AES-256-GCM.
 
 use super::json::{self, b64_decode, fixed, str_of, Scrubbed};
+use super::kdf::{KdfBudget, Prf};
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
-    base32_secret, check_size, damaged, label, limits, params_from, push_warnings, BackupAccount,
-    BackupError, ImportBatch, RawEntry, RefusedEntry,
+    collect, damaged, limits, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry,
 };
 use crate::otp::OtpKind;
 use aes_gcm::aead::{Aead, KeyInit};
@@ -17,9 +18,36 @@ use zeroize::Zeroizing;
 pub const PBKDF2_ITERATIONS: u32 = 10_000;
 const SCHEMA_VERSIONS: std::ops::RangeInclusive<u64> = 1..=4;
 
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::TwoFas,
+    name: "2fas",
+    aliases: &["twofas"],
+    title: "2FAS Authenticator backup (.2fas, schema 1-4), plain or encrypted",
+    keeps: "TOTP, HOTP and Steam with algorithm, digits, period, counter; issuer, account, group, order",
+    cannot: "icons (2FAS keeps them as app-internal references)",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.has_keys(&["schemaVersion"])
+            && (file.has_keys(&["services"]) || file.has_keys(&["servicesEncrypted"]))
+    }
+    fn read(&self, bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        read(bytes, options)
+    }
+}
+
 /// Reads a `.2fas` backup; encrypted ones need `password`.
 pub fn import_2fas(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
+    super::import(bytes, Format::TwoFas, password)
+}
+
+fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
     let doc = json::parse(bytes)?;
     let root = &doc.0;
     if !root.is_object()
@@ -49,15 +77,16 @@ pub fn import_2fas(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, 
     let decrypted: Scrubbed;
     let services = match encrypted {
         Some(sealed) => {
-            let password = password.ok_or(BackupError::PasswordRequired)?;
+            let password = options.password.ok_or(BackupError::PasswordRequired)?;
+            let budget = &mut options.budget();
             let checked = match str_of(root, "reference").filter(|r| !r.trim().is_empty()) {
                 Some(reference) => {
-                    open(reference, password)?;
+                    open(reference, password, budget)?;
                     true
                 }
                 None => false,
             };
-            let plain = open(sealed, password).map_err(|e| match e {
+            let plain = open(sealed, password, budget).map_err(|e| match e {
                 // The password opened the reference, so the services part was damaged.
                 BackupError::WrongPassword if checked => {
                     damaged("the encrypted accounts do not match the password check")
@@ -75,37 +104,29 @@ pub fn import_2fas(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, 
         .as_array()
         .ok_or_else(|| damaged("the list of accounts is not a list"))?;
 
-    let mut batch = ImportBatch::default();
-    for (index, service) in services.iter().enumerate() {
-        let otp = service.get("otp").unwrap_or(&Value::Null);
-        let issuer = str_of(service, "name")
-            .filter(|n| !n.trim().is_empty())
-            .or_else(|| str_of(otp, "issuer"))
-            .unwrap_or_default()
-            .trim();
-        let name = str_of(otp, "account").unwrap_or_default().trim();
-        let l = label(issuer, name);
-        match read_service(service, otp) {
-            Ok((params, warnings)) => {
-                push_warnings(&mut batch, index, &l, warnings);
-                let position = service
+    Ok(collect(services.iter().enumerate().map(
+        |(index, service)| {
+            let otp = service.get("otp").unwrap_or(&Value::Null);
+            let issuer = str_of(service, "name")
+                .filter(|n| !n.trim().is_empty())
+                .or_else(|| str_of(otp, "issuer"))
+                .unwrap_or_default();
+            let name = str_of(otp, "account").unwrap_or_default();
+            let mut e = Entry::new(index, issuer, name, read_service(service, otp));
+            e.position = Some(
+                service
                     .get("order")
                     .and_then(|o| json::i64_of(o, "position"))
-                    .unwrap_or_else(|| i64::try_from(index).unwrap_or(i64::MAX));
-                let mut account = BackupAccount::new(issuer, name, params, position);
-                account.group = str_of(service, "groupId")
-                    .and_then(|id| groups.get(id))
-                    .map(|g| g.to_string());
-                batch.accounts.push(account);
-            }
-            Err(reason) => batch.refused.push(RefusedEntry {
-                index,
-                label: l,
-                reason,
-            }),
-        }
-    }
-    Ok(batch)
+                    .unwrap_or_else(|| i64::try_from(index).unwrap_or(i64::MAX)),
+            );
+            e.groups = str_of(service, "groupId")
+                .and_then(|id| groups.get(id))
+                .map(|g| g.to_string())
+                .into_iter()
+                .collect();
+            e
+        },
+    )))
 }
 
 type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
@@ -125,10 +146,8 @@ fn read_service(service: &Value, otp: &Value) -> Result<Read, String> {
             ))
         }
     };
-    let mut warnings = Vec::new();
     let secret_text =
         str_of(service, "secret").ok_or_else(|| "the entry has no secret".to_string())?;
-    let secret = base32_secret(secret_text, &mut warnings)?;
     let raw = RawEntry {
         kind,
         algorithm: str_of(otp, "algorithm"),
@@ -136,12 +155,15 @@ fn read_service(service: &Value, otp: &Value) -> Result<Read, String> {
         period: json::opt_u64(otp, "period")?,
         counter: json::opt_u64(otp, "counter")?,
     };
-    let params = params_from(&raw, secret, &mut warnings)?;
-    Ok((params, warnings))
+    read_raw_base32(&raw, secret_text)
 }
 
 /// Opens `base64(ciphertext+tag):base64(salt):base64(iv)`.
-fn open(sealed: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+fn open(
+    sealed: &str,
+    password: &str,
+    budget: &mut KdfBudget,
+) -> Result<Zeroizing<Vec<u8>>, BackupError> {
     let mut parts = sealed.trim().split(':');
     let (Some(data), Some(salt), Some(iv), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -155,13 +177,7 @@ fn open(sealed: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, BackupError>
         return Err(damaged("the encrypted data is cut short"));
     }
     const { assert!(PBKDF2_ITERATIONS <= limits::PBKDF2_MAX_ITERATIONS) };
-    let mut key = Zeroizing::new([0u8; 32]);
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
-        password.as_bytes(),
-        &salt,
-        PBKDF2_ITERATIONS,
-        key.as_mut(),
-    );
+    let key = budget.pbkdf2(Prf::Sha256, password.as_bytes(), &salt, PBKDF2_ITERATIONS)?;
     Aes256Gcm::new(key.as_ref().into())
         .decrypt(Nonce::from_slice(&iv), data.as_slice())
         .map(Zeroizing::new)

@@ -18,6 +18,7 @@ mod keys;
 mod record;
 mod schema;
 mod seal;
+mod strength;
 
 use std::fmt;
 use std::fs::File;
@@ -32,6 +33,7 @@ pub use accounts::{Account, AccountDraft, AccountList, OnConflict, RowFailure, M
 pub use error::{KeyWrapperError, VaultError};
 pub use keys::{KdfParams, KeySlotInfo, KeyWrapper, SlotKind};
 pub use schema::SCHEMA_VERSION;
+pub use strength::{passphrase_strength, PassphraseStrength, MIN_PASSPHRASE_SCORE};
 
 use keys::PassphraseSlot;
 use seal::{RecordCipher, RowRef};
@@ -123,6 +125,7 @@ impl Vault {
         let cipher = RecordCipher::new(&key).ok_or(VaultError::Corrupted {
             reason: "the vault key has the wrong length".into(),
         })?;
+        create_private_file(path)?;
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -187,6 +190,8 @@ impl Vault {
         version: u32,
         unlocked: Unlocked,
     ) -> Result<Vault> {
+        // Only once the key proved this is our vault: a foreign file keeps its mode.
+        make_private(path)?;
         set_wal(&conn)?;
         if version < SCHEMA_VERSION {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -319,7 +324,7 @@ impl Vault {
     /// Rewraps the vault key in the passphrase slot that `old` opens; accounts stay as they
     /// are. `WrongPassphrase` if no passphrase slot opens with `old`.
     pub fn change_passphrase(&self, old: &Secret, new: &Secret, kdf: KdfParams) -> Result<()> {
-        kdf.validate()?;
+        kdf.validate_for_writing()?;
         let key = self.vault_key()?;
         let header = read_header(&mut self.guard().conn, false)?;
         let mut found = None;
@@ -531,10 +536,56 @@ fn wrap_verified(wrapper: &dyn KeyWrapper, key: &Secret) -> Result<Vec<u8>> {
 }
 
 fn refuse_existing(path: &Path) -> Result<()> {
-    match std::fs::metadata(path) {
+    match std::fs::symlink_metadata(path) {
+        // A link could point SQLite at another file; a vault is a plain file.
+        Ok(m) if m.file_type().is_symlink() => Err(VaultError::InvalidInput {
+            reason: "the vault path is a symbolic link; give the real file's path".into(),
+        }),
         Ok(m) if m.len() > 0 => Err(VaultError::AlreadyExists),
         _ => Ok(()),
     }
+}
+
+/// Creates the (empty) vault file readable by its owner only before SQLite opens it: SQLite
+/// gives the `-wal` and `-shm` files it makes the main file's mode, so all three are private. An
+/// empty file left by an earlier failed attempt is made private too.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => make_private(path),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes group and other access from the vault and the files SQLite keeps beside it. Vaults
+/// made by earlier versions were world-readable (`-rw-r--r--`); opening fixes that.
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = Path::new(&name);
+            let Ok(meta) = std::fs::symlink_metadata(file) else {
+                continue;
+            };
+            if meta.file_type().is_file() && meta.permissions().mode() & 0o077 != 0 {
+                let mode = meta.permissions().mode() & 0o700;
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 fn check_setting_key(key: &str) -> Result<()> {
