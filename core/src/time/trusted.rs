@@ -162,7 +162,7 @@ impl TrustedClock {
     /// pointing at a local server, an app letting the user pick servers).
     pub fn sync_with(&self, config: &SyncConfig) -> Result<SyncReport, TimeError> {
         let has_https = self.https.is_some() && !config.https_urls.is_empty();
-        if config.ntp_servers.is_empty() && !has_https {
+        if config.ntp_servers.is_empty() && config.roughtime_servers.is_empty() && !has_https {
             return Err(TimeError::NoSources);
         }
         let boot_id = self.boot.boot_id();
