@@ -53,6 +53,8 @@ const META_TABLE: &str = "vault_meta";
 const SETTINGS_TABLE: &str = "settings";
 /// Sealed with the vault key into `vault_meta.key_check`; opening it proves the key is right.
 const KEY_CHECK: &[u8] = b"kunci vault key check v1";
+/// Bytes of the sealed time mark appended to the key check.
+const TIME_MARK_BYTES: usize = 8;
 /// Longest settings key; keys are names like `time.anchor`, stored in clear.
 pub const MAX_SETTING_KEY_BYTES: usize = 128;
 /// Largest settings value.
@@ -379,6 +381,45 @@ impl Vault {
         self.write(|tx, _| Ok(tx.execute("DELETE FROM settings WHERE key = ?1", [key])? > 0))
     }
 
+    // ----- sealed time mark ---------------------------------------------------------------
+
+    /// The trusted-time high-water mark sealed inside the key check (`None`: never set). It
+    /// lives there because the key check cannot be removed or swapped for another vault's
+    /// without the vault failing to open: deleting the time state no longer erases what time
+    /// we know has passed.
+    pub fn time_mark(&self) -> Result<Option<i64>> {
+        self.read(|conn, unlocked| {
+            let sealed: Vec<u8> =
+                conn.query_row("SELECT key_check FROM vault_meta WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
+            let plain = unlocked
+                .cipher
+                .open(META_TABLE, RowRef::Id(1), &sealed)
+                .map_err(|_| VaultError::Corrupted {
+                    reason: "the key check cannot be opened".into(),
+                })?;
+            let mark = plain
+                .get(KEY_CHECK.len()..)
+                .and_then(|b| <[u8; TIME_MARK_BYTES]>::try_from(b).ok())
+                .map(i64::from_le_bytes);
+            Ok(mark)
+        })
+    }
+
+    /// Replaces the sealed time mark (the key check is re-sealed with it).
+    pub fn set_time_mark(&self, utc_ms: i64) -> Result<()> {
+        self.write(|tx, unlocked| {
+            let plain = [KEY_CHECK, &utc_ms.to_le_bytes()].concat();
+            let sealed = unlocked.cipher.seal(META_TABLE, RowRef::Id(1), &plain);
+            tx.execute(
+                "UPDATE vault_meta SET key_check = ?1 WHERE id = 1",
+                rusqlite::params![sealed],
+            )?;
+            Ok(())
+        })
+    }
+
     // ----- plumbing -----------------------------------------------------------------------
 
     fn guard(&self) -> MutexGuard<'_, Inner> {
@@ -685,7 +726,10 @@ fn verify_key(header: &Header, key: Secret) -> Option<Unlocked> {
     let check = cipher
         .open(META_TABLE, RowRef::Id(1), &header.key_check)
         .ok()?;
-    (check.as_slice() == KEY_CHECK).then_some(Unlocked { key, cipher })
+    // The key check may carry the sealed time mark after the constant (see `set_time_mark`).
+    let ok = check.starts_with(KEY_CHECK)
+        && matches!(check.len() - KEY_CHECK.len(), 0 | TIME_MARK_BYTES);
+    ok.then_some(Unlocked { key, cipher })
 }
 
 fn unlock_by_passphrase(header: &Header, passphrase: &Secret) -> Result<Unlocked> {
