@@ -7,6 +7,7 @@
 mod clock;
 mod demo;
 mod files;
+mod https;
 mod output;
 mod session;
 mod stateless;
@@ -116,13 +117,14 @@ enum Command {
         #[arg(required_unless_present = "list_formats")]
         files: Vec<PathBuf>,
     },
-    /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
+    /// Export the vault: kunci (encrypted backup), uris, aegis, 2fas, qr (a PNG per account) or
+    /// google-qr (PNG images).
     Export {
         #[arg(long)]
         format: String,
         #[arg(long)]
         out: PathBuf,
-        /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
+        /// Encrypt an Aegis or 2FAS export (password from KUNCI_EXPORT_PASSWORD or a prompt).
         #[arg(long)]
         encrypt: bool,
         /// Replace the output file(s) if they exist.
@@ -146,12 +148,20 @@ enum TimeCommand {
         /// An http(s) URL whose Date header is a source; repeat for several.
         #[arg(long)]
         https: Vec<String>,
+        /// A Roughtime server as KEY@host:port (KEY: its public key in base64); repeat.
+        #[arg(long)]
+        roughtime: Vec<String>,
         /// Agreeing sources needed (default 3, or all given sources if fewer).
         #[arg(long)]
         quorum: Option<usize>,
     },
     /// The trusted time's status, for helpdesk tickets (no secrets).
     Status,
+    /// Whose clock is wrong: a portal's HTTPS Date compared with trusted time.
+    Check {
+        /// The portal's address, e.g. https://asndigital.bkn.go.id/
+        url: String,
+    },
     /// Serve NTP at the wall clock plus an offset (point an emulator at it).
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:1123 or 0.0.0.0:1123.
@@ -166,6 +176,9 @@ enum TimeCommand {
         /// Stop after answering this many requests.
         #[arg(long)]
         max_requests: Option<u64>,
+        /// Serve Roughtime (signed with a fixed test key) instead of NTP.
+        #[arg(long)]
+        roughtime: bool,
     },
 }
 
@@ -240,8 +253,9 @@ fn main() -> ExitCode {
                     offset,
                     duration,
                     max_requests,
+                    roughtime,
                 },
-        } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests),
+        } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests, roughtime),
         command => with_vault(&out, cli.vault.as_deref(), command),
     };
     match result {
@@ -264,8 +278,14 @@ fn with_vault(
     let path = session::vault_path(vault);
     let config = match &command {
         Command::Time {
-            command: TimeCommand::Sync { ntp, https, quorum },
-        } => time_cmd::sync_config(ntp, https, *quorum),
+            command:
+                TimeCommand::Sync {
+                    ntp,
+                    https,
+                    roughtime,
+                    quorum,
+                },
+        } => time_cmd::sync_config(ntp, https, roughtime, *quorum)?,
         _ => kunci::time::SyncConfig::default(),
     };
     let app = session::open(&path, config)?;
@@ -312,6 +332,9 @@ fn with_vault(
         Command::Time {
             command: TimeCommand::Status,
         } => time_cmd::status(out, &app),
+        Command::Time {
+            command: TimeCommand::Check { url },
+        } => time_cmd::check(out, &app, &url),
         _ => Err(CliError::bad_input("this command does not use the vault")),
     }
 }
