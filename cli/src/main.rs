@@ -6,6 +6,7 @@
 
 mod clock;
 mod demo;
+mod doctor_cmd;
 mod files;
 mod https;
 mod output;
@@ -129,6 +130,11 @@ enum Command {
         /// Replace the output file(s) if they exist.
         #[arg(long)]
         force: bool,
+    },
+    /// Why a portal says "Invalid Authenticator Code": findings for one account (or all).
+    Doctor {
+        /// The account's id (see `kunci list`); all accounts when left out.
+        id: Option<i64>,
     },
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
@@ -334,6 +340,7 @@ fn with_vault(
         Command::Time {
             command: TimeCommand::Check { url },
         } => time_cmd::check(out, &app, &url),
+        Command::Doctor { id } => doctor_cmd::run(out, &app, id),
         _ => Err(CliError::bad_input("this command does not use the vault")),
     }
 }

@@ -272,3 +272,48 @@ fn time_check_says_whose_clock_is_wrong() {
     let (_, st, _) = json(&s.vault(), &["time", "status"]);
     assert_eq!(st["portal_check"]["verdict"], "portal_off", "{st}");
 }
+
+#[test]
+fn doctor_names_unverified_time_and_the_old_entry_after_reset_mfa() {
+    let s = new_vault("doctor");
+    let reset =
+        "otpauth://totp/ACME:jo@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME";
+    assert!(run(&s.vault(), &["add", "--keep-both", reset])
+        .status
+        .success());
+    let o = run(&s.vault(), &["--json", "doctor"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let f: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["time_unverified", "duplicate_account", "duplicate_account"],
+        "{f}"
+    );
+    assert_eq!(
+        f[1]["facts"]["newest_id"],
+        f[2]["account_id"].to_string().as_str(),
+        "{f}"
+    );
+    // After a sync, one account alone: only its duplicate remains; the text names the newest.
+    let http: Vec<DateServer> = (0..3).map(|_| DateServer::start(0, false)).collect();
+    let mut args = vec!["time", "sync"];
+    for h in &http {
+        args.extend(["--https", h.url.as_str()]);
+    }
+    assert!(run(&s.vault(), &args).status.success());
+    let id = f[1]["account_id"].to_string();
+    let text = String::from_utf8(run(&s.vault(), &["doctor", &id]).stdout).unwrap();
+    assert!(text.starts_with("[duplicate_account]"), "{text}");
+    assert!(text.contains("Use the newest, added on"), "{text}");
+}
