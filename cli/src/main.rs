@@ -233,7 +233,16 @@ fn main() -> ExitCode {
     };
     let out = output::Output::new(cli.json);
     let result = match cli.command {
-        Command::Code { uri, at } => stateless::code(&out, &read_arg(uri), at),
+        Command::Code { uri, at } => {
+            let uri = read_arg(uri);
+            time_cmd::code_time(cli.vault.as_deref(), at, &uri).and_then(|(t, warning)| {
+                let shown = stateless::code(&out, &uri, Some(t))?;
+                if let Some(w) = warning {
+                    eprintln!("{w}");
+                }
+                Ok(shown)
+            })
+        }
         Command::Inspect { uri } => stateless::inspect(&out, &read_arg(uri)),
         Command::Scan { images } => stateless::scan(&out, &images),
         Command::Qr {
