@@ -118,13 +118,14 @@ enum Command {
         #[arg(required_unless_present = "list_formats")]
         files: Vec<PathBuf>,
     },
-    /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
+    /// Export the vault: kunci (encrypted backup), uris, aegis, 2fas, qr (a PNG per account) or
+    /// google-qr (PNG images).
     Export {
         #[arg(long)]
         format: String,
         #[arg(long)]
         out: PathBuf,
-        /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
+        /// Encrypt an Aegis or 2FAS export (password from KUNCI_EXPORT_PASSWORD or a prompt).
         #[arg(long)]
         encrypt: bool,
         /// Replace the output file(s) if they exist.

@@ -518,6 +518,34 @@ pub fn export(
             }
             outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
+        "2fas" => {
+            let pw = if encrypt {
+                Some(export_password()?)
+            } else {
+                None
+            };
+            let bytes = app
+                .export(ExportFormat::TwoFas, pw.as_ref().map(|p| p.as_str()), &kdf)
+                .map_err(fail)?;
+            if pw.is_none() {
+                out.note(EXPORT_WARNING);
+            }
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        "qr" => {
+            // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
+            let text = app.export(ExportFormat::Uris, None, &kdf).map_err(fail)?;
+            let uris: Vec<&str> = std::str::from_utf8(&text)
+                .map_err(|e| CliError::bad_input(e.to_string()))?
+                .lines()
+                .filter(|l| !l.is_empty())
+                .collect();
+            for (i, uri) in uris.iter().enumerate() {
+                let png = qr::render_png(uri, 6).map_err(|e| fail(e.into()))?;
+                outputs.push((numbered(path, i + 1), png));
+            }
+            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
+        }
         "uris" => {
             let bytes = app.export(ExportFormat::Uris, None, &kdf).map_err(fail)?;
             out.note(EXPORT_WARNING);
@@ -546,7 +574,7 @@ pub fn export(
         }
         other => {
             return Err(CliError::bad_input(format!(
-                "unknown export format {other:?} (use kunci, uris, aegis or google-qr)"
+                "unknown export format {other:?} (use kunci, uris, aegis, 2fas, qr or google-qr)"
             )))
         }
     }

@@ -108,6 +108,8 @@ pub enum ExportFormat {
     Aegis,
     /// Google Authenticator export URIs (one QR code each, at most 10 accounts).
     GoogleUris,
+    /// 2FAS `.2fas` backup; encrypted when a password is given.
+    TwoFas,
 }
 
 pub struct Kunci {
@@ -341,6 +343,7 @@ impl Kunci {
                 )?),
                 None => backup::export_aegis(&accounts)?,
             },
+            ExportFormat::TwoFas => backup::export_2fas(&accounts, password)?,
             ExportFormat::GoogleUris => {
                 let export = backup::export_google(&accounts, google_batch_id(&accounts))?;
                 if let Some(skipped) = export.skipped.first() {

@@ -79,7 +79,7 @@ final class StringsTests: XCTestCase {
             .NewerVault(found: 9, supported: 1, detail: "d"), .NotFound(id: 1, detail: "d"), .VaultMissing(detail: "d"),
             .VaultExists(detail: "d"), .Locked(detail: "d"), .Busy(detail: "d"), .KeyUnavailable(detail: "d"),
             .TimeSyncFailed(detail: "d"), .UnsupportedFile(detail: "d"), .NotExportable(detail: "d"), .Io(detail: "d"),
-            .Internal(detail: "d"),
+            .Internal(detail: "d"), .ConfirmationRequired(detail: "d"), .Cancelled(detail: "d"),
         ]
         let keys = errors.map { ErrorText.key(for: $0) }
         XCTAssertEqual(Set(keys).count, errors.count, "one sentence per variant")

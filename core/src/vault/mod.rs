@@ -15,10 +15,13 @@
 mod accounts;
 mod error;
 mod keys;
+mod manifest;
 mod record;
+mod rotate;
 mod schema;
 mod seal;
 mod strength;
+mod upgrade;
 
 use std::fmt;
 use std::fs::File;
@@ -138,7 +141,7 @@ impl Vault {
         if objects != 0 || schema::user_version(&tx)? != 0 {
             return Err(VaultError::AlreadyExists);
         }
-        schema::migrate(&tx)?;
+        schema::migrate(&tx, &cipher)?;
         tx.execute(
             "INSERT INTO vault_meta (id, format, created_at, key_check) VALUES (1, ?1, ?2, ?3)",
             rusqlite::params![
@@ -195,8 +198,10 @@ impl Vault {
         set_wal(&conn)?;
         if version < SCHEMA_VERSION {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            schema::migrate(&tx)?;
+            schema::migrate(&tx, &unlocked.cipher)?;
             tx.commit()?;
+            // The old rows (clear timestamps, unpadded) leave the WAL too.
+            checkpoint(&conn);
         }
         Ok(Vault {
             path: path.to_path_buf(),
@@ -317,45 +322,6 @@ impl Vault {
                 return Err(VaultError::LastSlot);
             }
             tx.execute("DELETE FROM key_slots WHERE id = ?1", [id])?;
-            Ok(())
-        })
-    }
-
-    /// Rewraps the vault key in the passphrase slot that `old` opens; accounts stay as they
-    /// are. `WrongPassphrase` if no passphrase slot opens with `old`.
-    pub fn change_passphrase(&self, old: &Secret, new: &Secret, kdf: KdfParams) -> Result<()> {
-        kdf.validate_for_writing()?;
-        let key = self.vault_key()?;
-        let header = read_header(&mut self.guard().conn, false)?;
-        let mut found = None;
-        for (id, slot) in &header.passphrase_slots {
-            if let Some(k) = slot.open(old)? {
-                if k == key {
-                    found = Some((*id, slot.wrapped.clone()));
-                    break;
-                }
-            }
-        }
-        let (id, old_wrapped) = found.ok_or(VaultError::WrongPassphrase)?;
-        let slot = PassphraseSlot::create(&key, new, kdf)?;
-        self.write(|tx, _| {
-            let changed = tx.execute(
-                "UPDATE key_slots SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4,
-                 wrapped_key = ?5 WHERE id = ?6 AND wrapped_key = ?7",
-                rusqlite::params![
-                    slot.kdf.memory_kib,
-                    slot.kdf.iterations,
-                    slot.kdf.parallelism,
-                    slot.salt,
-                    slot.wrapped,
-                    id,
-                    old_wrapped
-                ],
-            )?;
-            // Another process changed or removed this slot since we read it.
-            if changed != 1 {
-                return Err(VaultError::Busy);
-            }
             Ok(())
         })
     }
@@ -609,6 +575,13 @@ fn configure_connection(conn: &Connection) -> Result<()> {
          PRAGMA cell_size_check = ON;",
     )?;
     Ok(())
+}
+
+/// Copies the WAL into the file and truncates it, so superseded sealed rows (old key, old
+/// layout) do not linger there; secure_delete has zeroed them in the main file. Best effort:
+/// another reader may hold the WAL, and the next checkpoint finishes the job.
+fn checkpoint(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
 }
 
 fn set_wal(conn: &Connection) -> Result<()> {

@@ -86,6 +86,8 @@ public final class EnrollViewModel: ViewModel {
         switch outcome {
         case let .report(r): await show(r)
         case let .duplicate(uri, id): askDuplicate(uri: uri, existingId: id)
+        case let .failed(KunciError.InvalidInput(detail)): // a QR code, but not an authenticator one
+            problem = Problem(key: "enroll.qrNotOtp", l, detail: detail)
         case let .failed(e): problem = Problem(e, l)
         }
     }
@@ -94,7 +96,7 @@ public final class EnrollViewModel: ViewModel {
 
     /// A screenshot or photo (PhotosPicker, Files, paste). Decoded off the main actor.
     public func enroll(image: Data) async {
-        await perform(duplicateText: { try? decodeQrImage(image: image).compactMap(\.text).first }) {
+        await perform(fromPicture: true, duplicateText: { try? decodeQrImage(image: image).compactMap(\.text).first }) {
             try $0.enrollImage(image: image, onConflict: .reject)
         }
     }
@@ -159,7 +161,10 @@ public final class EnrollViewModel: ViewModel {
 
     // MARK: Common
 
-    private func perform(duplicateText: @escaping @Sendable () -> String?, _ work: @escaping (Authenticator) throws -> EnrollReport) async {
+    /// `fromPicture`: a QR code was read but the core refused its text, i.e. the code is not an
+    /// authenticator code (a portal's login QR, a web link): say that, not "check what you typed".
+    private func perform(fromPicture: Bool = false, duplicateText: @escaping @Sendable () -> String?,
+                         _ work: @escaping (Authenticator) throws -> EnrollReport) async {
         busy = true
         defer { busy = false }
         problem = nil
@@ -172,6 +177,8 @@ public final class EnrollViewModel: ViewModel {
             } else {
                 problem = Problem(KunciError.DuplicateAccount(existingId: existingId, detail: ""), l)
             }
+        } catch KunciError.InvalidInput(let detail) where fromPicture {
+            problem = Problem(key: "enroll.qrNotOtp", l, detail: detail)
         } catch {
             problem = Problem(error, l)
         }

@@ -30,6 +30,8 @@ public enum ErrorText {
         case .NotExportable: return "error.notExportable"
         case .Io: return "error.io"
         case .Internal: return "error.internal"
+        case .ConfirmationRequired: return "error.confirmationRequired"
+        case .Cancelled: return "error.cancelled"
         }
     }
 
@@ -39,7 +41,8 @@ public enum ErrorText {
         "error.wrongPassphrase", "error.passwordRequired", "error.wrongPassword", "error.vaultDamaged",
         "error.tamperedAccount", "error.newerVault", "error.notFound", "error.vaultMissing", "error.vaultExists",
         "error.locked", "error.busy", "error.keyUnavailable", "error.timeSyncFailed", "error.unsupportedFile",
-        "error.notExportable", "error.io", "error.internal", "error.unexpected",
+        "error.notExportable", "error.io", "error.internal", "error.confirmationRequired", "error.cancelled",
+        "error.unexpected",
     ]
 
     public static func message(_ error: Error, _ l: Localizer) -> String {
@@ -64,9 +67,9 @@ public struct Problem: Equatable, Sendable {
         detail = ErrorText.technical(error)
     }
 
-    public init(key: String, _ l: Localizer, _ args: [String: String] = [:]) {
+    public init(key: String, _ l: Localizer, _ args: [String: String] = [:], detail: String = "") {
         self.key = key
         message = l.text(key, args)
-        detail = ""
+        self.detail = detail
     }
 }
