@@ -134,26 +134,18 @@ fn sync_with_local_servers(app: &Kunci, fail: Fail) -> Result<(), CliError> {
         })
         .collect::<Result<_, _>>()
         .map_err(|e| fail("starting local time servers", &e))?;
-    // The three local servers, all of which must agree (the CLI's rule for chosen sources).
+    // Offline: only the three local servers (no public HTTPS or Roughtime hosts), all of which
+    // must agree (the CLI's rule for chosen sources).
     let sources = SyncSources {
         ntp_servers: Some(servers.iter().map(FakeNtpServer::name).collect()),
+        https_urls: Some(Vec::new()),
+        roughtime_servers: Some(Vec::new()),
         ..SyncSources::default()
     };
     let report = app
         .sync_time(Some(&sources))
         .map_err(|e| fail("syncing time", &e))?;
-    println!(
-        "   {}: offset {:+.3} s ± {:.3} s, {} of {} sources agree",
-        match report.status {
-            kunci::time::SyncStatus::Synced => "synced",
-            kunci::time::SyncStatus::Quarantined => "held back until confirmed",
-            kunci::time::SyncStatus::NoConsensus => "no agreement",
-        },
-        report.offset_ms as f64 / 1000.0,
-        report.uncertainty_ms as f64 / 1000.0,
-        report.agreeing,
-        report.responded
-    );
+    println!("   {}", report.message);
     Ok(())
 }
 

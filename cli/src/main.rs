@@ -6,7 +6,9 @@
 
 mod clock;
 mod demo;
+mod doctor_cmd;
 mod files;
+mod https;
 mod output;
 mod session;
 mod stateless;
@@ -131,7 +133,8 @@ enum Command {
         #[arg(required_unless_present = "list_formats")]
         files: Vec<PathBuf>,
     },
-    /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
+    /// Export the vault: kunci (encrypted backup), uris, aegis, 2fas, qr (a PNG per account) or
+    /// google-qr (PNG images).
     Export {
         /// What to write.
         #[arg(long, value_enum)]
@@ -139,7 +142,7 @@ enum Command {
         /// The file to write (google-qr: numbered PNG files beside it when there are several).
         #[arg(long)]
         out: PathBuf,
-        /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
+        /// Encrypt an Aegis or 2FAS export (password from KUNCI_EXPORT_PASSWORD or a prompt).
         #[arg(long)]
         encrypt: bool,
         /// Replace the output file(s) if they exist.
@@ -153,6 +156,11 @@ enum Command {
     },
     /// Print the manual page (roff) to standard output, e.g. `kunci man > kunci.1`.
     Man,
+    /// Why a portal says "Invalid Authenticator Code": findings for one account (or all).
+    Doctor {
+        /// The account's id (see `kunci list`); all accounts when left out.
+        id: Option<i64>,
+    },
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
         #[command(subcommand)]
@@ -170,12 +178,20 @@ enum TimeCommand {
         /// An http(s) URL whose Date header is a source; repeat for several.
         #[arg(long)]
         https: Vec<String>,
+        /// A Roughtime server as KEY@host:port (KEY: its public key in base64); repeat.
+        #[arg(long)]
+        roughtime: Vec<String>,
         /// Agreeing sources needed (default 3, or all given sources if fewer).
         #[arg(long)]
         quorum: Option<usize>,
     },
     /// The trusted time's status, for helpdesk tickets (no secrets).
     Status,
+    /// Whose clock is wrong: a portal's HTTPS Date compared with trusted time.
+    Check {
+        /// The portal's address, e.g. https://asndigital.bkn.go.id/
+        url: String,
+    },
     /// Serve NTP at the wall clock plus an offset (point an emulator at it).
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:1123 or 0.0.0.0:1123.
@@ -190,6 +206,9 @@ enum TimeCommand {
         /// Stop after answering this many requests.
         #[arg(long)]
         max_requests: Option<u64>,
+        /// Serve Roughtime (signed with a fixed test key) instead of NTP.
+        #[arg(long)]
+        roughtime: bool,
     },
 }
 
@@ -252,10 +271,18 @@ fn main() -> ExitCode {
     };
     let out = output::Output::new(cli.json);
     let result = match cli.command {
-        Command::Code { uri, at } => match unix_at(at) {
-            Ok(at) => stateless::code(&out, &read_arg(uri), at),
-            Err(e) => Err(e),
-        },
+        Command::Code { uri, at } => {
+            let uri = read_arg(uri);
+            unix_at(at)
+                .and_then(|at| time_cmd::code_time(cli.vault.as_deref(), at, &uri))
+                .and_then(|(t, warning)| {
+                    let shown = stateless::code(&out, &uri, Some(t))?;
+                    if let Some(w) = warning {
+                        eprintln!("{w}");
+                    }
+                    Ok(shown)
+                })
+        }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kunci", &mut std::io::stdout());
             Ok(Outcome::Done)
@@ -285,8 +312,9 @@ fn main() -> ExitCode {
                     offset,
                     duration,
                     max_requests,
+                    roughtime,
                 },
-        } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests),
+        } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests, roughtime),
         command => with_vault(&out, cli.vault.as_deref(), command),
     };
     match result {
@@ -294,7 +322,7 @@ fn main() -> ExitCode {
         Ok(Outcome::NothingFound) => ExitCode::from(1),
         Err(e) => {
             let msg = e.message.replace('\n', " ");
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", output::printable(&msg));
             ExitCode::from(e.status)
         }
     }
@@ -310,8 +338,14 @@ fn with_vault(
     let path = session::vault_path(vault);
     let config = match &command {
         Command::Time {
-            command: TimeCommand::Sync { ntp, https, quorum },
-        } => time_cmd::sync_config(ntp, https, *quorum)?,
+            command:
+                TimeCommand::Sync {
+                    ntp,
+                    https,
+                    roughtime,
+                    quorum,
+                },
+        } => time_cmd::sync_config(ntp, https, roughtime, *quorum)?,
         _ => kunci::time::SyncConfig::default(),
     };
     let app = session::open(&path, config)?;
@@ -358,6 +392,10 @@ fn with_vault(
         Command::Time {
             command: TimeCommand::Status,
         } => time_cmd::status(out, &app),
+        Command::Time {
+            command: TimeCommand::Check { url },
+        } => time_cmd::check(out, &app, &url),
+        Command::Doctor { id } => doctor_cmd::run(out, &app, id),
         _ => Err(CliError::bad_input("this command does not use the vault")),
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::CliError;
 use kunci::app::Kunci;
-use kunci::time::{PlainHttpDate, SyncConfig, SystemBootClock, SystemWallClock};
+use kunci::time::{SyncConfig, SystemBootClock, SystemWallClock};
 use kunci::vault::{KdfParams, Vault};
 use kunci::{KunciError, Secret};
 use std::path::{Path, PathBuf};
@@ -60,6 +60,6 @@ pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
         Arc::new(SystemBootClock::new()),
         Arc::new(SystemWallClock),
         config,
-        Some(Arc::new(PlainHttpDate::default())),
+        Some(Arc::new(crate::https::UreqDate::default())),
     ))
 }

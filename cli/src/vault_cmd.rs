@@ -482,18 +482,26 @@ pub enum ExportChoice {
     Uris,
     /// Aegis JSON (encrypted with --encrypt).
     Aegis,
+    /// 2FAS backup (encrypted with --encrypt).
+    #[value(name = "2fas")]
+    TwoFas,
+    /// One otpauth:// QR code per account as numbered PNG pictures (NOT encrypted), for apps
+    /// that only scan, such as FreeOTP.
+    Qr,
     /// Google Authenticator export QR codes as PNG pictures (NOT encrypted).
     GoogleQr,
 }
 
-/// `--encrypt` only means something for Aegis (a Kunci backup is always encrypted); with a
+/// `--encrypt` only means something for Aegis and 2FAS (a Kunci backup is always encrypted); with a
 /// plain format it would promise what the file does not do.
 pub fn check_export(format: ExportChoice, encrypt: bool) -> Result<(), CliError> {
     match (format, encrypt) {
-        (ExportChoice::Uris | ExportChoice::GoogleQr, true) => Err(CliError::bad_input(
-            "--encrypt does not apply to this format, which is plain text by nature; \
-             use --format kunci or --format aegis --encrypt for an encrypted export",
-        )),
+        (ExportChoice::Uris | ExportChoice::Qr | ExportChoice::GoogleQr, true) => {
+            Err(CliError::bad_input(
+                "--encrypt does not apply to this format, which is plain text by nature; \
+             use --format kunci, or --format aegis or 2fas with --encrypt, for an encrypted export",
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -551,6 +559,32 @@ pub fn export(
                 out.note(EXPORT_WARNING);
             }
             outputs.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        ExportChoice::TwoFas => {
+            let pw = if encrypt {
+                Some(export_password()?)
+            } else {
+                None
+            };
+            let bytes = app.export(ExportFormat::TwoFas, pw.as_ref().map(|p| p.as_str()), &kdf)?;
+            if pw.is_none() {
+                out.note(EXPORT_WARNING);
+            }
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        ExportChoice::Qr => {
+            // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
+            let text = app.export(ExportFormat::Uris, None, &kdf)?;
+            let uris: Vec<&str> = std::str::from_utf8(&text)
+                .map_err(|e| CliError::bad_input(e.to_string()))?
+                .lines()
+                .filter(|l| !l.is_empty())
+                .collect();
+            for (i, uri) in uris.iter().enumerate() {
+                let png = qr::render_png(uri, 6).map_err(KunciError::from)?;
+                outputs.push((numbered(path, i + 1), png));
+            }
+            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
         }
         ExportChoice::Uris => {
             let bytes = app.export(ExportFormat::Uris, None, &kdf)?;

@@ -93,14 +93,12 @@ mod backup {
         format!("\"{}\"", s.replace('"', "\"\""))
     }
 
-    #[test]
-    fn bitwarden_csv_imports_every_kind() {
-        let expect = bare(true, true);
+    fn bitwarden_csv(expect: &[BackupAccount]) -> Vec<u8> {
         let mut text = String::from(
             "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n",
         );
         text.push_str("Work,,login,Just a password,,,0,https://x.example,me,hunter2,\n");
-        for a in &expect {
+        for a in expect {
             let totp = match a.params.kind {
                 OtpKind::Steam => format!("steam://{}", a.params.secret.to_base32()),
                 _ => uri(a),
@@ -114,8 +112,14 @@ mod backup {
                 csv_field(&totp)
             ));
         }
+        text.into_bytes()
+    }
+
+    #[test]
+    fn bitwarden_csv_imports_every_kind() {
+        let expect = bare(true, true);
         // The Steam line's issuer and name come from the item, as Bitwarden shows them.
-        check(text.as_bytes(), Format::BitwardenCsv, None, &expect);
+        check(&bitwarden_csv(&expect), Format::BitwardenCsv, None, &expect);
     }
 
     // ---------- andOTP ----------
@@ -147,34 +151,51 @@ mod backup {
         serde_json::to_vec(&items).unwrap()
     }
 
-    #[test]
-    fn andotp_plain_new_and_old_encrypted() {
-        let expect = bare(false, true);
-        let plain = andotp_json(&expect);
-        check(&plain, Format::AndOtp, None, &expect);
-
-        // New format: iterations (u32 BE) | salt 12 | nonce 12 | AES-GCM, PBKDF2-HMAC-SHA1.
+    /// New format: iterations (u32 BE) | salt 12 | nonce 12 | AES-GCM, PBKDF2-HMAC-SHA1.
+    fn andotp_new(plain: &[u8], pw: &str) -> Vec<u8> {
         let (salt, nonce, iterations) = ([3u8; 12], [4u8; 12], 1000u32);
         let mut key = [0u8; 32];
-        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"andotp pw", &salt, iterations, &mut key);
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(pw.as_bytes(), &salt, iterations, &mut key);
         let sealed = aes_gcm::Aes256Gcm::new((&key).into())
-            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain)
             .unwrap();
         let mut file = iterations.to_be_bytes().to_vec();
         file.extend_from_slice(&salt);
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&sealed);
-        check(&file, Format::AndOtp, Some("andotp pw"), &expect);
+        file
+    }
 
-        // Old format: nonce 12 | AES-GCM, the key SHA-256 of the password.
+    /// Old format: nonce 12 | AES-GCM, the key SHA-256 of the password.
+    fn andotp_old(plain: &[u8], pw: &str) -> Vec<u8> {
         use sha2::Digest;
-        let key: [u8; 32] = sha2::Sha256::digest(b"old pw").into();
+        let key: [u8; 32] = sha2::Sha256::digest(pw.as_bytes()).into();
+        let nonce = [4u8; 12];
         let sealed = aes_gcm::Aes256Gcm::new((&key).into())
-            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain)
             .unwrap();
         let mut file = nonce.to_vec();
         file.extend_from_slice(&sealed);
-        check(&file, Format::AndOtp, Some("old pw"), &expect);
+        file
+    }
+
+    #[test]
+    fn andotp_plain_new_and_old_encrypted() {
+        let expect = bare(false, true);
+        let plain = andotp_json(&expect);
+        check(&plain, Format::AndOtp, None, &expect);
+        check(
+            &andotp_new(&plain, "andotp pw"),
+            Format::AndOtp,
+            Some("andotp pw"),
+            &expect,
+        );
+        check(
+            &andotp_old(&plain, "old pw"),
+            Format::AndOtp,
+            Some("old pw"),
+            &expect,
+        );
     }
 
     // ---------- FreeOTP 1 / FreeOTP+ tokens.xml ----------
@@ -284,41 +305,53 @@ mod backup {
         .unwrap()
     }
 
-    #[test]
-    fn stratum_plain_encrypted_and_legacy() {
-        let expect = bare(false, true);
-        let plain = stratum_json(&expect);
-        check(&plain, Format::Stratum, None, &expect);
-
-        // AUTHENTICATORPRO | salt 16 | nonce 12 | AES-GCM, Argon2id 64 MiB × 3, 4 lanes.
+    /// AUTHENTICATORPRO | salt 16 | nonce 12 | AES-GCM, Argon2id 64 MiB × 3, 4 lanes.
+    fn stratum_encrypted(plain: &[u8], pw: &str) -> Vec<u8> {
         let (salt, nonce) = ([5u8; 16], [6u8; 12]);
         let params = argon2::Params::new(64 * 1024, 3, 4, Some(32)).unwrap();
         let mut key = [0u8; 32];
         argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-            .hash_password_into(b"stratum pw", &salt, &mut key)
+            .hash_password_into(pw.as_bytes(), &salt, &mut key)
             .unwrap();
         let sealed = aes_gcm::Aes256Gcm::new((&key).into())
-            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain)
             .unwrap();
         let mut file = b"AUTHENTICATORPRO".to_vec();
         file.extend_from_slice(&salt);
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&sealed);
-        check(&file, Format::Stratum, Some("stratum pw"), &expect);
+        file
+    }
 
-        // AuthenticatorPro | salt 20 | IV 16 | AES-CBC PKCS#7, PBKDF2-HMAC-SHA1 × 64 000.
+    /// AuthenticatorPro | salt 20 | IV 16 | AES-CBC PKCS#7, PBKDF2-HMAC-SHA1 × 64 000.
+    fn stratum_legacy(plain: &[u8], pw: &str) -> Vec<u8> {
         use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
         let (salt, iv) = ([7u8; 20], [8u8; 16]);
         let mut key = [0u8; 32];
-        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"legacy pw", &salt, 64_000, &mut key);
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(pw.as_bytes(), &salt, 64_000, &mut key);
         let sealed = cbc::Encryptor::<aes::Aes256>::new_from_slices(&key, &iv)
             .unwrap()
-            .encrypt_padded_vec_mut::<Pkcs7>(&plain);
+            .encrypt_padded_vec_mut::<Pkcs7>(plain);
         let mut file = b"AuthenticatorPro".to_vec();
         file.extend_from_slice(&salt);
         file.extend_from_slice(&iv);
         file.extend_from_slice(&sealed);
-        check(&file, Format::Stratum, Some("legacy pw"), &expect);
+        file
+    }
+
+    #[test]
+    fn stratum_plain_encrypted_and_legacy() {
+        let expect = bare(false, true);
+        let plain = stratum_json(&expect);
+        check(&plain, Format::Stratum, None, &expect);
+        let enc = stratum_encrypted(&plain, "stratum pw");
+        check(&enc, Format::Stratum, Some("stratum pw"), &expect);
+        check(
+            &stratum_legacy(&plain, "legacy pw"),
+            Format::Stratum,
+            Some("legacy pw"),
+            &expect,
+        );
     }
 
     // ---------- Steam maFile, Duo, WinAuth ----------
@@ -525,11 +558,8 @@ mod backup {
         let (formats, batch) = import_files(&reversed, None, &ImportOptions::default()).unwrap();
         assert_eq!(formats, vec![Format::QrImage]);
         assert!(batch.warnings.is_empty(), "{:?}", batch.warnings);
-        let mut got = batch.accounts.clone();
-        got.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut want = ok.clone();
-        want.sort_by(|a, b| a.name.cmp(&b.name));
-        assert_imported_exactly(&want, &got);
+        // Back in the list's order although the pictures came in reverse.
+        assert_imported_exactly(&ok, &batch.accounts);
 
         // One picture alone: its accounts, and a warning naming the missing code.
         let (_, one) = import_files(&reversed[..1], None, &ImportOptions::default()).unwrap();
@@ -542,5 +572,334 @@ mod backup {
             .unwrap()
             .accounts
             .is_empty());
+    }
+
+    // ---------- Authy, Battle.net, TOTP Authenticator ----------
+
+    /// AES-256-CBC with PKCS#7 padding, as the Android apps' `Cipher` writes it.
+    fn cbc_seal(key: &[u8; 32], iv: &[u8; 16], plain: &[u8]) -> Vec<u8> {
+        use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+        cbc::Encryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .unwrap()
+            .encrypt_padded_vec_mut::<Pkcs7>(plain)
+    }
+
+    fn prefs_xml(entries: &[(&str, String)]) -> Vec<u8> {
+        let mut xml =
+            String::from("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n");
+        for (k, v) in entries {
+            xml.push_str(&format!(
+                "    <string name=\"{}\">{}</string>\n",
+                xml_escape(k),
+                xml_escape(v)
+            ));
+        }
+        xml.push_str("    <boolean name=\"unrelated\" value=\"true\" />\n</map>\n");
+        xml.into_bytes()
+    }
+
+    /// Authy's third-party tokens: TOTP, SHA1, 30 s, 6 to 8 digits.
+    fn authy_set() -> Vec<BackupAccount> {
+        bare(false, false)
+            .into_iter()
+            .filter(|a| {
+                a.params.kind == OtpKind::Totp
+                    && a.params.algorithm == HashAlgorithm::Sha1
+                    && a.params.period == 30
+                    && !a.issuer.is_empty()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn authy_plain_and_with_a_backups_password() {
+        let expect = authy_set();
+        assert!(expect.len() >= 2);
+        let plain: Vec<Value> = expect
+            .iter()
+            .map(|a| {
+                json!({"accountType": "authenticator", "digits": a.params.digits,
+                       "decryptedSecret": a.params.secret.to_base32(),
+                       "originalName": format!("{}:{}", a.issuer, a.name),
+                       "name": format!("{}: {}", a.issuer, a.name), "timestamp": 1_700_000_000u64})
+            })
+            .collect();
+        let file = prefs_xml(&[(
+            "com.authy.storage.tokens.authenticator.key",
+            Value::Array(plain).to_string(),
+        )]);
+        let batch = import(&file, Format::Authy, None).unwrap();
+        assert_eq!(detect(&file), Some(Format::Authy));
+        let mut want = expect.clone();
+        for a in &mut want {
+            a.name = format!(" {}", a.name).trim().to_string();
+        }
+        assert_imported_exactly(&want, &batch.accounts);
+
+        // Encrypted: PBKDF2-HMAC-SHA1 of the backups password over the salt text, AES-CBC;
+        // the first token with the old zero IV and 1000 iterations, the next with unique_iv.
+        let salt = "RaNdOmSaLt";
+        let enc: Vec<Value> = expect
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (iters, iv) = if i == 0 {
+                    (1000u32, [0u8; 16])
+                } else {
+                    (100_000, [i as u8; 16])
+                };
+                let mut key = [0u8; 32];
+                pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"authy pw", salt.as_bytes(), iters, &mut key);
+                let sealed = cbc_seal(&key, &iv, a.params.secret.to_base32().as_bytes());
+                let mut t = json!({"accountType": "authenticator", "digits": a.params.digits,
+                       "encryptedSecret": B64.encode(sealed), "salt": salt,
+                       "originalName": format!("{}:{}", a.issuer, a.name), "name": a.name});
+                if i > 0 {
+                    t["key_derivation_iterations"] = json!(iters);
+                    t["unique_iv"] =
+                        json!(iv.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                }
+                t
+            })
+            .collect();
+        let file = prefs_xml(&[(
+            "com.authy.storage.tokens.authenticator.key",
+            Value::Array(enc).to_string(),
+        )]);
+        assert_eq!(
+            import(&file, Format::Authy, None),
+            Err(BackupError::PasswordRequired)
+        );
+        assert_eq!(
+            import(&file, Format::Authy, Some("nope")),
+            Err(BackupError::WrongPassword)
+        );
+        let batch = import(&file, Format::Authy, Some("authy pw")).unwrap();
+        assert_imported_exactly(&expect, &batch.accounts);
+    }
+
+    #[test]
+    fn battlenet_preferences() {
+        const MASK: &str = "398e27fc50276a656065b0e525f4c06c04c61075286b8e7aeda59da9813b5dd6c80d2fb38068773fa59ba47c17ca6c6479015c1d5b8b8f6b9a";
+        let mask: Vec<u8> = (0..MASK.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&MASK[i..i + 2], 16).unwrap())
+            .collect();
+        let masked = |clear: &[u8]| -> String {
+            clear
+                .iter()
+                .zip(&mask)
+                .map(|(c, m)| format!("{:02x}", c ^ m))
+                .collect()
+        };
+        let mut account = bare(false, false)[7].clone(); // SHA1, 8 digits, 30 s
+        account.issuer = "Battle.net".into();
+        account.name = "US-1234-5678-9012".into();
+        account.position = 0;
+        let secret_hex: String = account
+            .params
+            .secret
+            .expose()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let file = prefs_xml(&[
+            (
+                "com.blizzard.messenger.AUTHENTICATOR_SERIAL",
+                masked(account.name.as_bytes()),
+            ),
+            (
+                "com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET",
+                masked(secret_hex.as_bytes()),
+            ),
+        ]);
+        check(&file, Format::BattleNet, None, &[account]);
+    }
+
+    #[test]
+    fn totp_authenticator_backup_and_preferences() {
+        let expect: Vec<BackupAccount> = authy_set()
+            .into_iter()
+            .filter(|a| a.params.digits == 6)
+            .collect();
+        let list: Vec<String> = expect
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (base, key) = match i % 3 {
+                    0 => (32, a.params.secret.to_base32()),
+                    1 => (
+                        16,
+                        a.params
+                            .secret
+                            .expose()
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect(),
+                    ),
+                    _ => (64, B64.encode(a.params.secret.expose())),
+                };
+                json!({"name": a.name, "issuer": a.issuer, "key": key, "base": base}).to_string()
+            })
+            .collect();
+        let list = serde_json::to_string(&list).unwrap();
+        // The internal preferences.
+        let xml = prefs_xml(&[("STATIC_TOTP_CODES_LIST", list.clone())]);
+        check(&xml, Format::TotpAuthenticator, None, &expect);
+        // The backup: base64 of AES-CBC (IV zero) under SHA-256 of the password.
+        use sha2::Digest;
+        let seal = |pw: &str| {
+            let key: [u8; 32] = sha2::Sha256::digest(pw.as_bytes()).into();
+            let body = serde_json::to_vec(&json!({ list.clone(): "x" })).unwrap();
+            B64.encode(cbc_seal(&key, &[0u8; 16], &body)).into_bytes()
+        };
+        // No password chosen in the app: its default opens it without asking.
+        let default = seal("TotpAuthenticator");
+        assert_eq!(detect(&default), Some(Format::TotpAuthenticator));
+        assert_imported_exactly(
+            &expect,
+            &import(&default, Format::TotpAuthenticator, None)
+                .unwrap()
+                .accounts,
+        );
+        check(
+            &seal("totp pw"),
+            Format::TotpAuthenticator,
+            Some("totp pw"),
+            &expect,
+        );
+    }
+
+    #[test]
+    fn authenticator_plus_and_freeotp2_are_refused_with_a_way_out() {
+        let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+        zip.extend_from_slice(&[0; 16]);
+        zip.extend_from_slice(b"Accounts.db");
+        zip.extend_from_slice(&[7; 64]);
+        assert_eq!(detect(&zip), Some(Format::AuthenticatorPlus));
+        let mut java = vec![0xac, 0xed, 0x00, 0x05, 0x73, 0x72];
+        java.extend_from_slice(b"\x00\x11java.util.HashMap....t\x00\x09masterKey");
+        assert_eq!(detect(&java), Some(Format::FreeOtp2));
+        for (file, word) in [(zip, "text"), (java, "QR code")] {
+            match import_with(&file, None, &ImportOptions::default()) {
+                Err(BackupError::Unsupported { reason }) => {
+                    assert!(reason.contains(word), "{reason}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    // ---------- 2FAS export (issue 15 point 4) ----------
+
+    #[test]
+    fn twofas_export_plain_and_encrypted_comes_back() {
+        let expect = bare(false, true);
+        for password in [None, Some("2fas pw")] {
+            let file = kunci::backup::export_2fas(&accounts(), password).unwrap();
+            let v: Value = serde_json::from_slice(&file).unwrap();
+            assert_eq!(v["schemaVersion"], 4);
+            assert_eq!(v.get("servicesEncrypted").is_some(), password.is_some());
+            check(&file, Format::TwoFas, password, &expect);
+        }
+    }
+
+    // ---------- Fuzz seeds for `import_other` ----------
+
+    /// One seed per new reader: the first byte picks the format (its index in `Format::all()`),
+    /// the rest is a small valid file; encrypted ones use the password "fuzz".
+    fn fuzz_seeds() -> Vec<(String, Vec<u8>)> {
+        let few: Vec<BackupAccount> = bare(false, true).into_iter().take(6).collect();
+        let uri0 = uri(&few[0]);
+        let steam = json!({"shared_secret": B64.encode([7u8; 10]), "account_name": "gabe"});
+        let duo =
+            json!([{"name": "d", "otpGenerator": {"otpSecret": "JBSWY3DPEHPK3PXP", "counter": 3}}]);
+        let proton = json!({"version": 1, "entries": [{"id": "1", "content": {"uri": uri0, "entry_type": "Totp", "name": "n"}, "note": ""}]});
+        let xml = format!(
+            "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n<string name=\"A:b\">{}</string>\n<string name=\"tokenOrder\">[&quot;A:b&quot;]</string>\n</map>\n",
+            xml_escape(&json!({"algo": "SHA256", "digits": 7, "issuerExt": "A", "label": "b", "period": 20, "secret": [1, -2, 3, 4, 5, 6, 7, 8, 9, 10], "type": "TOTP", "counter": 0}).to_string())
+        );
+        let google_db = sqlite_bytes(
+            "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT);\n             INSERT INTO accounts (email, secret, counter, type, issuer) VALUES ('a@b', 'JBSWY3DPEHPK3PXP', 0, 0, 'G'), ('c', 'JBSWY3DPEHPK3PXQ', 5, 1, '');",
+            |_| {},
+        );
+        let png = kunci::enroll::qr::render_png(&uri0, 1).unwrap();
+        let files: Vec<(&str, Format, Vec<u8>)> = vec![
+            ("bitwarden.csv", Format::BitwardenCsv, bitwarden_csv(&few)),
+            ("andotp.json", Format::AndOtp, andotp_json(&few)),
+            (
+                "andotp-new.aes",
+                Format::AndOtp,
+                andotp_new(&andotp_json(&few), "fuzz"),
+            ),
+            (
+                "andotp-old.aes",
+                Format::AndOtp,
+                andotp_old(&andotp_json(&few), "fuzz"),
+            ),
+            ("stratum.json", Format::Stratum, stratum_json(&few)),
+            (
+                "stratum-legacy.bin",
+                Format::Stratum,
+                stratum_legacy(&stratum_json(&few), "fuzz"),
+            ),
+            (
+                "proton.json",
+                Format::Proton,
+                serde_json::to_vec(&proton).unwrap(),
+            ),
+            (
+                "steam.mafile",
+                Format::SteamMaFile,
+                serde_json::to_vec(&steam).unwrap(),
+            ),
+            ("duo.json", Format::Duo, serde_json::to_vec(&duo).unwrap()),
+            ("tokens.xml", Format::FreeOtpXml, xml.into_bytes()),
+            ("google.db", Format::GoogleDb, google_db),
+            ("code.png", Format::QrImage, png),
+        ];
+        let all = Format::all();
+        files
+            .into_iter()
+            .map(|(name, f, bytes)| {
+                let pick = all.iter().position(|x| *x == f).unwrap() as u8;
+                let mut seed = vec![pick];
+                seed.extend(bytes);
+                (name.to_string(), seed)
+            })
+            .collect()
+    }
+
+    fn seeds_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/import_other")
+    }
+
+    #[test]
+    #[ignore = "writes fuzz/seeds/import_other; run by hand when a format changes"]
+    fn write_import_other_seeds() {
+        std::fs::create_dir_all(seeds_dir()).unwrap();
+        for (name, bytes) in fuzz_seeds() {
+            std::fs::write(seeds_dir().join(name), bytes).unwrap();
+        }
+    }
+
+    #[test]
+    fn committed_import_other_seeds_import() {
+        let all = Format::all();
+        let mut n = 0;
+        for e in std::fs::read_dir(seeds_dir()).unwrap() {
+            let e = e.unwrap();
+            let b = std::fs::read(e.path()).unwrap();
+            let format = all[usize::from(b[0]) % all.len()];
+            let batch = import(&b[1..], format, Some("fuzz")).unwrap_or_else(|err| {
+                panic!(
+                    "{:?}: {err} (after adding a format, run write_import_other_seeds)",
+                    e.file_name()
+                )
+            });
+            assert!(!batch.accounts.is_empty(), "{:?}", e.file_name());
+            n += 1;
+        }
+        assert!(n >= 10, "only {n} seeds");
     }
 }

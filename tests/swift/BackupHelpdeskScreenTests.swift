@@ -47,7 +47,8 @@ final class BackupHelpdeskScreenTests: XCTestCase {
         await restore.importPassword("rahasia-kantor")
         guard case let .done(title, lines) = restore.importState else { return XCTFail("\(restore.importState)") }
         XCTAssertEqual(title, "2 added, 0 already here, 0 not added.")
-        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines.first, "Read as: kunci", "the screen says what the file was")
+        XCTAssertEqual(lines.count, 3)
         XCTAssertEqual(new.codes.rows.map(\.title), ["GitHub", "ASN Digital"])
         await old.codes.refresh()
         XCTAssertEqual(new.codes.rows.map(\.code), old.codes.rows.map(\.code), "same codes on both phones")
@@ -66,8 +67,9 @@ final class BackupHelpdeskScreenTests: XCTestCase {
         await rig.enroll.enroll(text: githubUri)
         let importer = try XCTUnwrap(rig.app.makeBackup())
         await importer.importFile(aegis, filename: "aegis-export.json")
-        guard case let .done(title, _) = importer.importState else { return XCTFail("\(importer.importState)") }
+        guard case let .done(title, lines) = importer.importState else { return XCTFail("\(importer.importState)") }
         XCTAssertEqual(title, "1 added, 1 already here, 0 not added.")
+        XCTAssertEqual(lines.first, "Read as: aegis")
         XCTAssertEqual(rig.codes.rows.count, 2)
 
         await importer.importFile(Data("{\"surely\": \"not an export\"}".utf8), filename: "notes.json")

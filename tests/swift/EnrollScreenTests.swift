@@ -65,9 +65,14 @@ final class EnrollScreenTests: XCTestCase {
         // A real photo of a QR code that holds something else (the zxing corpus).
         let photo = try Data(contentsOf: corpusDirectory().appendingPathComponent("zxing-qrcode-1/1.png"))
         await rig.enroll.enroll(image: photo)
-        XCTAssertNotNil(rig.enroll.problem)
-        XCTAssertNotEqual(rig.enroll.problem?.message, rig.enroll.problem?.detail, "a sentence of ours, not the core's English")
-        XCTAssertTrue(["error.notAQrCode", "error.invalidInput"].contains(rig.enroll.problem?.key ?? ""), "\(String(describing: rig.enroll.problem))")
+        XCTAssertEqual(rig.enroll.problem?.key, "enroll.qrNotOtp")
+        XCTAssertTrue(rig.enroll.problem?.message.hasPrefix("This QR code is not for an authenticator app.") ?? false)
+        XCTAssertFalse(rig.enroll.problem?.detail.isEmpty ?? true, "the core's reason is kept for the helpdesk")
+        // From the camera too.
+        let frame = try qrFrame("https://asndigital.bkn.go.id/login")
+        rig.enroll.startScanning(PictureFrameSource([frame]))
+        try await waitUntil("the refusal") { !rig.enroll.scanning }
+        XCTAssertEqual(rig.enroll.problem?.key, "enroll.qrNotOtp")
         do { let n = try await accountCount(rig); XCTAssertEqual(n, 0) }
     }
 

@@ -85,7 +85,8 @@ impl Kunci {
         for account in list.accounts {
             let view = account.params.view_at(unix)?;
             if account.params.kind.is_time_based() {
-                time_warning |= uncertainty_near_step(&time, u64::from(account.params.period));
+                time_warning |= uncertainty_near_step(&time, u64::from(account.params.period))
+                    || (at.is_none() && crate::time::needs_warning(&time));
             }
             codes.push(AccountCode { account, view });
         }

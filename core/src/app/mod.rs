@@ -35,8 +35,28 @@ struct VaultTimeStore {
 
 impl TimeStore for VaultTimeStore {
     fn load(&self) -> Option<TimeState> {
-        let bytes = self.vault.get_blob(TIME_STATE_KEY).ok()??;
-        TimeState::from_bytes(&bytes).ok()
+        self.load_checked().ok().flatten()
+    }
+
+    fn load_checked(&self) -> Result<Option<TimeState>, crate::time::TimeError> {
+        let damaged = |reason: String| crate::time::TimeError::CorruptState { reason };
+        match self.vault.get_blob(TIME_STATE_KEY) {
+            Ok(Some(bytes)) => TimeState::from_bytes(&bytes).map(Some),
+            Ok(None) => Ok(None),
+            Err(e) => Err(damaged(e.to_string())),
+        }
+    }
+
+    fn mark(&self) -> Option<i64> {
+        self.vault.time_mark().ok().flatten()
+    }
+
+    fn set_mark(&self, utc_ms: i64) -> Result<(), PlatformError> {
+        self.vault
+            .set_time_mark(utc_ms)
+            .map_err(|e| PlatformError::Failed {
+                reason: e.to_string(),
+            })
     }
 
     fn save(&self, state: &TimeState) -> Result<(), PlatformError> {

@@ -26,13 +26,18 @@ impl Kunci {
         Ok(())
     }
 
+    /// Changes the passphrase under a new vault key (every account is resealed, issue 17
+    /// finding 1). The platform slot is rewrapped through `wrapper` when given; without one it
+    /// is removed and must be added again.
     pub fn change_passphrase(
         &self,
         old: &Secret,
         new: &Secret,
         kdf: KdfParams,
+        wrapper: Option<&dyn KeyWrapper>,
     ) -> Result<(), KunciError> {
-        Ok(self.vault.change_passphrase(old, new, kdf)?)
+        self.vault.rekey(old, new, kdf, wrapper)?;
+        Ok(())
     }
 
     /// Adds a platform key slot, so the app can open without the passphrase.

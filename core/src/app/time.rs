@@ -3,15 +3,20 @@
 
 use super::Kunci;
 use crate::error::KunciError;
-use crate::time::{SyncConfig, SyncReport, TimeDiagnostics, TimeEstimate, TimeStatus};
+use crate::time::{
+    RoughtimeServer, SyncConfig, SyncReport, TimeDiagnostics, TimeEstimate, TimeStatus,
+};
 
-/// Which time sources a sync asks. `None` / empty keeps the defaults.
+/// Which time sources a sync asks. `None` keeps the built-in list of that kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncSources {
     /// NTP servers (host or host:port); `None`: the built-in public operators.
     pub ntp_servers: Option<Vec<String>>,
-    /// URLs whose `Date` header is a source (through the platform's `HttpsDate`).
-    pub https_urls: Vec<String>,
+    /// URLs whose `Date` header is a source (through the platform's `HttpsDate`); `None`: the
+    /// built-in operators.
+    pub https_urls: Option<Vec<String>>,
+    /// Roughtime servers (authenticated time); `None`: the built-in public servers.
+    pub roughtime_servers: Option<Vec<RoughtimeServer>>,
     /// Agreeing sources needed; `None`: the usual quorum, or every source when chosen by hand
     /// and fewer than that.
     pub quorum: Option<usize>,
@@ -23,12 +28,19 @@ impl SyncSources {
     /// would be needed to move the clock.
     pub fn config(&self) -> Result<SyncConfig, KunciError> {
         let mut c = SyncConfig::default();
-        let by_hand = self.ntp_servers.is_some() || !self.https_urls.is_empty();
+        let by_hand = self.ntp_servers.is_some()
+            || self.https_urls.is_some()
+            || self.roughtime_servers.is_some();
         if let Some(ntp) = &self.ntp_servers {
             c.ntp_servers = ntp.clone();
         }
-        c.https_urls = self.https_urls.clone();
-        let sources = c.ntp_servers.len() + c.https_urls.len();
+        if let Some(urls) = &self.https_urls {
+            c.https_urls = urls.clone();
+        }
+        if let Some(servers) = &self.roughtime_servers {
+            c.roughtime_servers = servers.clone();
+        }
+        let sources = c.ntp_servers.len() + c.https_urls.len() + c.roughtime_servers.len();
         c.quorum = match self.quorum {
             Some(0) => {
                 return Err(KunciError::invalid(
@@ -40,6 +52,24 @@ impl SyncSources {
             None => c.quorum,
         };
         Ok(c)
+    }
+
+    /// The apps' own HTTPS URLs, filled up from the built-in operators when fewer than the
+    /// quorum: with UDP port 123 blocked (offices, government networks) two URLs could never
+    /// reach a quorum of 3 (issue 11).
+    pub fn https_filled_up(urls: &[String], quorum: usize) -> Option<Vec<String>> {
+        if urls.is_empty() {
+            return None;
+        }
+        let mut urls = urls.to_vec();
+        if urls.len() < quorum {
+            for d in crate::time::DEFAULT_HTTPS_URLS {
+                if !urls.iter().any(|u| u == d) {
+                    urls.push(d.to_string());
+                }
+            }
+        }
+        Some(urls)
     }
 }
 
@@ -73,15 +103,36 @@ impl Kunci {
         Ok(report)
     }
 
+    /// Syncs with a complete configuration (timeouts included): tests and benchmarks that
+    /// need more control than [`SyncSources`] gives.
+    pub fn sync_time_with_config(&self, config: &SyncConfig) -> Result<SyncReport, KunciError> {
+        Ok(self.clock.sync_with(config)?)
+    }
+
     /// How many sources a sync with the configured sources asks.
     pub fn configured_sources(&self) -> usize {
         let c = self.clock.config();
-        c.ntp_servers.len() + c.https_urls.len()
+        c.ntp_servers.len() + c.https_urls.len() + c.roughtime_servers.len()
     }
 
     /// Time facts for a helpdesk: no secrets, no account names. The core reads no time zone;
     /// the caller passes the device's.
     pub fn diagnostics(&self, time_zone: &str, utc_offset_seconds: i32) -> TimeDiagnostics {
         self.clock.diagnostics(time_zone, utc_offset_seconds)
+    }
+
+    /// Whose clock is wrong: a portal's HTTPS `Date` against trusted time.
+    pub fn check_portal(&self, url: &str) -> Result<crate::time::PortalCheck, KunciError> {
+        Ok(self.clock.check_portal(url)?)
+    }
+
+    /// The last sync attempt, kept even when it failed (the doctor reads it).
+    pub fn last_sync_attempt(&self) -> Option<crate::time::anchor::SyncAttempt> {
+        self.clock.state().last_attempt
+    }
+
+    /// The doctor for "Invalid Authenticator Code", for one account or all.
+    pub fn doctor(&self, account: Option<i64>) -> Result<Vec<crate::doctor::Finding>, KunciError> {
+        crate::doctor::examine(self, account)
     }
 }

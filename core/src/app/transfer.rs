@@ -17,6 +17,8 @@ pub enum ExportFormat {
     Aegis,
     /// Google Authenticator export URIs (one QR code each, at most 10 accounts).
     GoogleUris,
+    /// 2FAS `.2fas` backup; encrypted when a password is given.
+    TwoFas,
 }
 
 impl Kunci {
@@ -48,18 +50,33 @@ impl Kunci {
                     && a.params.secret == *secret
             })
         });
-        let drafts = outcome
-            .added
-            .iter()
-            .map(|b| AccountDraft {
+        let mut outcome = outcome;
+        let mut drafts = Vec::with_capacity(outcome.added.len());
+        let mut kept = Vec::with_capacity(outcome.added.len());
+        for b in std::mem::take(&mut outcome.added) {
+            let draft = AccountDraft {
                 issuer: b.issuer.clone(),
                 name: b.name.clone(),
                 params: b.params.clone(),
                 notes: b.notes.clone(),
                 group: b.group.clone(),
                 icon: b.icon.clone(),
-            })
-            .collect();
+            };
+            // The vault's rules (labels without control or direction characters, lengths)
+            // refuse one entry, not the whole file (issue 17, finding 6).
+            match crate::vault::check_draft(&draft) {
+                Ok(()) => {
+                    drafts.push(draft);
+                    kept.push(b);
+                }
+                Err(e) => outcome.refused.push(backup::RefusedEntry {
+                    index: usize::try_from(b.position).unwrap_or(0),
+                    label: b.label().escape_debug().to_string(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        outcome.added = kept;
         // Same issuer and name but another secret: a second account, not a silent replace.
         self.vault
             .add_all(drafts, OnConflict::KeepBoth, self.stamp())?;
@@ -127,6 +144,7 @@ impl Kunci {
                 )?),
                 None => backup::export_aegis(&accounts)?,
             },
+            ExportFormat::TwoFas => backup::export_2fas(&accounts, password)?,
             ExportFormat::GoogleUris => google_uris(&accounts)?,
         })
     }

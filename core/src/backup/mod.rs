@@ -15,6 +15,8 @@
 
 pub mod aegis;
 pub mod andotp;
+pub mod authy;
+pub mod battlenet;
 pub mod bitwarden;
 pub mod duo;
 pub mod ente;
@@ -24,10 +26,12 @@ pub mod kdf;
 pub mod kunci;
 pub mod proton;
 pub mod qr_image;
+pub mod refused;
 pub mod registry;
 pub mod sqlite;
 pub mod steam;
 pub mod stratum;
+pub mod totp_authenticator;
 pub mod twofas;
 pub mod uris;
 
@@ -49,7 +53,7 @@ pub use kdf::Cancel;
 pub use kunci::{import_kunci, read_backup, write_backup, KdfParams};
 pub use registry::{formats, FormatInfo, ImportOptions};
 pub use report::{ImportOutcome, ReportLine, ReportStatus};
-pub use twofas::import_2fas;
+pub use twofas::{export_2fas, import_2fas};
 pub use uris::{export_uris, import_uris, EXPORT_WARNING};
 
 /// Largest file any importer reads. Real exports of hundreds of accounts with icons are a few MiB.
@@ -211,6 +215,15 @@ pub enum Format {
     SteamMaFile,
     /// Duo Mobile's `accounts.json`.
     Duo,
+    /// Authy's tokens `shared_prefs` XML, plain or with a backups password.
+    Authy,
+    /// Battle.net Authenticator preferences XML.
+    BattleNet,
+    /// TOTP Authenticator: encrypted backup or internal preferences XML.
+    TotpAuthenticator,
+    /// Recognised and refused with a way out: Authenticator Plus, FreeOTP 2's backup.
+    AuthenticatorPlus,
+    FreeOtp2,
     /// WinAuth's text export of `otpauth://` URIs.
     WinAuth,
     /// An app's internal SQLite database: Google Authenticator, Microsoft Authenticator,
@@ -368,7 +381,7 @@ pub fn import_files(
     options: &ImportOptions<'_>,
 ) -> Result<(Vec<Format>, ImportBatch), BackupError> {
     let mut found = Vec::new();
-    let mut lines = zeroize::Zeroizing::new(String::new());
+    let mut pictures: Vec<((i32, u32, usize), zeroize::Zeroizing<String>)> = Vec::new();
     let mut batch = ImportBatch::default();
     for bytes in files {
         check_size(bytes)?;
@@ -381,8 +394,14 @@ pub fn import_files(
         }
         match f {
             Format::QrImage | Format::Google if files.len() > 1 => {
-                lines.push_str(&qr_image::uri_lines(bytes)?);
-                lines.push('\n');
+                let text = if qr_image::is_image(bytes) {
+                    qr_image::uri_lines(bytes)?
+                } else {
+                    let t =
+                        std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
+                    zeroize::Zeroizing::new(t.to_string())
+                };
+                pictures.push((batch_key(&text, pictures.len()), text));
             }
             _ => {
                 let mut one = registry::importer(f)?.read(bytes, options)?;
@@ -395,6 +414,13 @@ pub fn import_files(
                 batch.warnings.append(&mut one.warnings);
             }
         }
+    }
+    // The QR codes of one export in their batch order, whatever order the files came in.
+    pictures.sort_by_key(|(key, _)| *key);
+    let mut lines = zeroize::Zeroizing::new(String::new());
+    for (_, text) in &pictures {
+        lines.push_str(text);
+        lines.push('\n');
     }
     if !lines.trim().is_empty() {
         let mut one = uris::import_lines(&lines)?;
@@ -487,6 +513,17 @@ pub(crate) fn push_warnings(
             warning,
         });
     }
+}
+
+/// Where a file of QR code texts goes: by the Google export batch of its first code, else last
+/// in the order given.
+fn batch_key(text: &str, order: usize) -> (i32, u32, usize) {
+    text.lines()
+        .find(|l| crate::enroll::starts_with_ignore_case(l.trim(), "otpauth-migration:"))
+        .and_then(|l| crate::enroll::decode_migration(l.trim()).ok())
+        .map_or((i32::MAX, u32::MAX, order), |m| {
+            (m.batch.id, m.batch.index, order)
+        })
 }
 
 /// One entry of another app's file, read but not yet in the batch.

@@ -62,10 +62,12 @@ impl AuthenticatorOptions {
     }
 
     fn sync_sources(&self) -> SyncSources {
+        let quorum = self.quorum as usize;
         SyncSources {
             ntp_servers: self.ntp_servers.clone(),
-            https_urls: self.https_urls.clone(),
-            quorum: Some(self.quorum as usize),
+            https_urls: SyncSources::https_filled_up(&self.https_urls, quorum),
+            roughtime_servers: None,
+            quorum: Some(quorum),
         }
     }
 
@@ -79,6 +81,9 @@ impl AuthenticatorOptions {
 pub struct Authenticator {
     app: Kunci,
     options: AuthenticatorOptions,
+    /// The platform key store last used with this vault, so a passphrase change (which makes a
+    /// new vault key, issue 17) can rewrap the platform slot instead of dropping it.
+    key_wrapper: std::sync::Mutex<Option<Arc<dyn KeyWrapper>>>,
 }
 
 impl Authenticator {
@@ -97,7 +102,29 @@ impl Authenticator {
             config,
             https,
         );
-        Arc::new(Authenticator { app, options })
+        Arc::new(Authenticator {
+            app,
+            options,
+            key_wrapper: std::sync::Mutex::new(None),
+        })
+    }
+
+    fn remember(self: Arc<Self>, key_wrapper: Option<Arc<dyn KeyWrapper>>) -> Arc<Self> {
+        if key_wrapper.is_some() {
+            *self.wrapper_slot() = key_wrapper;
+        }
+        self
+    }
+
+    fn wrapper_slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<dyn KeyWrapper>>> {
+        self.key_wrapper
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The app layer, for the other `#[uniffi::export]` blocks of this object.
+    pub(super) fn app(&self) -> &Kunci {
+        &self.app
     }
 }
 
@@ -122,6 +149,7 @@ impl Authenticator {
         let config = options.sync_config()?;
         // Creation time only labels the slots; the wall clock is good enough for that.
         let now = crate::time::WallClock::now_ms(&SystemWallClock).div_euclid(1000);
+        let remembered = key_wrapper.clone();
         let vault = match (passphrase, key_wrapper.as_ref()) {
             (Some(p), wrapper) => {
                 let v = Vault::create(&path, &secret_of(p), options.kdf(), now)?;
@@ -139,7 +167,7 @@ impl Authenticator {
                 ))
             }
         };
-        Ok(Self::wrap(vault, config, boot_clock, https, options))
+        Ok(Self::wrap(vault, config, boot_clock, https, options).remember(remembered))
     }
 
     /// Opens with the passphrase. Blocking (Argon2id): call off the main thread; `KunciVault` does.
@@ -168,8 +196,8 @@ impl Authenticator {
     ) -> Result<Arc<Self>, KunciError> {
         crate::install_quiet_panic_hook();
         let config = options.sync_config()?;
-        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper))?;
-        Ok(Self::wrap(vault, config, boot_clock, https, options))
+        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper.clone()))?;
+        Ok(Self::wrap(vault, config, boot_clock, https, options).remember(Some(key_wrapper)))
     }
 
     /// Accounts in list order (rows that cannot be opened are in `codes().unreadable`).
@@ -298,6 +326,8 @@ impl Authenticator {
         // (an empty list makes an HTTPS-only sync).
         let sources = SyncSources {
             ntp_servers: Some(ntp_servers),
+            // QA's local servers: no public Roughtime servers either.
+            roughtime_servers: Some(Vec::new()),
             quorum: Some(quorum as usize),
             ..self.options.sync_sources()
         };
@@ -384,15 +414,26 @@ impl Authenticator {
             .add_passphrase(&secret_of(passphrase), self.options.kdf())
     }
 
-    /// Blocking (Argon2id twice).
+    /// Changes the passphrase under a new vault key (every account is resealed). The platform
+    /// slot is rewrapped through the key store this vault was created, opened or unlocked with;
+    /// without one it is removed and `add_platform_key` must be called again. Blocking (Argon2id
+    /// twice).
     pub fn change_passphrase(&self, old: String, new: String) -> Result<(), KunciError> {
-        self.app
-            .change_passphrase(&secret_of(old), &secret_of(new), self.options.kdf())
+        let wrapper = self.wrapper_slot().clone().map(ForeignKeyWrapper);
+        self.app.change_passphrase(
+            &secret_of(old),
+            &secret_of(new),
+            self.options.kdf(),
+            wrapper.as_ref().map(|w| w as &dyn crate::vault::KeyWrapper),
+        )
     }
 
     /// Adds a platform key slot, so the app can open without the passphrase.
     pub fn add_platform_key(&self, key_wrapper: Arc<dyn KeyWrapper>) -> Result<(), KunciError> {
-        self.app.add_platform_key(&ForeignKeyWrapper(key_wrapper))
+        self.app
+            .add_platform_key(&ForeignKeyWrapper(key_wrapper.clone()))?;
+        *self.wrapper_slot() = Some(key_wrapper);
+        Ok(())
     }
 
     /// Forgets the vault key; every call fails with `Locked` until an unlock.
@@ -410,6 +451,8 @@ impl Authenticator {
         key_wrapper: Arc<dyn KeyWrapper>,
     ) -> Result<(), KunciError> {
         self.app
-            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper))
+            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper.clone()))?;
+        *self.wrapper_slot() = Some(key_wrapper);
+        Ok(())
     }
 }

@@ -9,11 +9,13 @@
 //! Foreign traits are never called with a lock held (the vault and the clock take care of that).
 
 mod authenticator;
+mod doctor;
 mod functions;
 mod platform;
 mod records;
 
 pub use authenticator::{default_options, Authenticator, AuthenticatorOptions};
+pub use doctor::{DoctorFact, DoctorFinding, PortalCheckInfo, TimeStatusInfo};
 pub use functions::*;
 pub use platform::{BootClock, HttpsDate, KeyWrapper, PlatformError};
 pub use records::*;

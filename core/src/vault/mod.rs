@@ -15,10 +15,13 @@
 mod accounts;
 mod error;
 mod keys;
+mod manifest;
 mod record;
+mod rotate;
 mod schema;
 mod seal;
 mod strength;
+mod upgrade;
 
 use std::fmt;
 use std::fs::File;
@@ -29,7 +32,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use accounts::{Account, AccountDraft, AccountList, OnConflict, RowFailure, MAX_TEXT_BYTES};
+pub use accounts::{
+    check_draft, Account, AccountDraft, AccountList, OnConflict, RowFailure, MAX_TEXT_BYTES,
+};
 pub use error::{KeyWrapperError, VaultError};
 pub use keys::{KdfParams, KeySlotInfo, KeyWrapper, SlotKind};
 pub use schema::SCHEMA_VERSION;
@@ -48,6 +53,8 @@ const META_TABLE: &str = "vault_meta";
 const SETTINGS_TABLE: &str = "settings";
 /// Sealed with the vault key into `vault_meta.key_check`; opening it proves the key is right.
 const KEY_CHECK: &[u8] = b"kunci vault key check v1";
+/// Bytes of the sealed time mark appended to the key check.
+const TIME_MARK_BYTES: usize = 8;
 /// Longest settings key; keys are names like `time.anchor`, stored in clear.
 pub const MAX_SETTING_KEY_BYTES: usize = 128;
 /// Largest settings value.
@@ -136,7 +143,7 @@ impl Vault {
         if objects != 0 || schema::user_version(&tx)? != 0 {
             return Err(VaultError::AlreadyExists);
         }
-        schema::migrate(&tx)?;
+        schema::migrate(&tx, &cipher)?;
         tx.execute(
             "INSERT INTO vault_meta (id, format, created_at, key_check) VALUES (1, ?1, ?2, ?3)",
             rusqlite::params![
@@ -193,8 +200,10 @@ impl Vault {
         set_wal(&conn)?;
         if version < SCHEMA_VERSION {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            schema::migrate(&tx)?;
+            schema::migrate(&tx, &unlocked.cipher)?;
             tx.commit()?;
+            // The old rows (clear timestamps, unpadded) leave the WAL too.
+            checkpoint(&conn);
         }
         Ok(Vault {
             path: path.to_path_buf(),
@@ -319,45 +328,6 @@ impl Vault {
         })
     }
 
-    /// Rewraps the vault key in the passphrase slot that `old` opens; accounts stay as they
-    /// are. `WrongPassphrase` if no passphrase slot opens with `old`.
-    pub fn change_passphrase(&self, old: &Secret, new: &Secret, kdf: KdfParams) -> Result<()> {
-        kdf.validate_for_writing()?;
-        let key = self.vault_key()?;
-        let header = read_header(&mut self.guard().conn, false)?;
-        let mut found = None;
-        for (id, slot) in &header.passphrase_slots {
-            if let Some(k) = slot.open(old)? {
-                if k == key {
-                    found = Some((*id, slot.wrapped.clone()));
-                    break;
-                }
-            }
-        }
-        let (id, old_wrapped) = found.ok_or(VaultError::WrongPassphrase)?;
-        let slot = PassphraseSlot::create(&key, new, kdf)?;
-        self.write(|tx, _| {
-            let changed = tx.execute(
-                "UPDATE key_slots SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4,
-                 wrapped_key = ?5 WHERE id = ?6 AND wrapped_key = ?7",
-                rusqlite::params![
-                    slot.kdf.memory_kib,
-                    slot.kdf.iterations,
-                    slot.kdf.parallelism,
-                    slot.salt,
-                    slot.wrapped,
-                    id,
-                    old_wrapped
-                ],
-            )?;
-            // Another process changed or removed this slot since we read it.
-            if changed != 1 {
-                return Err(VaultError::Busy);
-            }
-            Ok(())
-        })
-    }
-
     // ----- settings -----------------------------------------------------------------------
 
     /// A sealed settings value (`None` if never set).
@@ -409,6 +379,45 @@ impl Vault {
     pub fn remove_blob(&self, key: &str) -> Result<bool> {
         check_setting_key(key)?;
         self.write(|tx, _| Ok(tx.execute("DELETE FROM settings WHERE key = ?1", [key])? > 0))
+    }
+
+    // ----- sealed time mark ---------------------------------------------------------------
+
+    /// The trusted-time high-water mark sealed inside the key check (`None`: never set). It
+    /// lives there because the key check cannot be removed or swapped for another vault's
+    /// without the vault failing to open: deleting the time state no longer erases what time
+    /// we know has passed.
+    pub fn time_mark(&self) -> Result<Option<i64>> {
+        self.read(|conn, unlocked| {
+            let sealed: Vec<u8> =
+                conn.query_row("SELECT key_check FROM vault_meta WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
+            let plain = unlocked
+                .cipher
+                .open(META_TABLE, RowRef::Id(1), &sealed)
+                .map_err(|_| VaultError::Corrupted {
+                    reason: "the key check cannot be opened".into(),
+                })?;
+            let mark = plain
+                .get(KEY_CHECK.len()..)
+                .and_then(|b| <[u8; TIME_MARK_BYTES]>::try_from(b).ok())
+                .map(i64::from_le_bytes);
+            Ok(mark)
+        })
+    }
+
+    /// Replaces the sealed time mark (the key check is re-sealed with it).
+    pub fn set_time_mark(&self, utc_ms: i64) -> Result<()> {
+        self.write(|tx, unlocked| {
+            let plain = [KEY_CHECK, &utc_ms.to_le_bytes()].concat();
+            let sealed = unlocked.cipher.seal(META_TABLE, RowRef::Id(1), &plain);
+            tx.execute(
+                "UPDATE vault_meta SET key_check = ?1 WHERE id = 1",
+                rusqlite::params![sealed],
+            )?;
+            Ok(())
+        })
     }
 
     // ----- plumbing -----------------------------------------------------------------------
@@ -570,6 +579,13 @@ fn configure_connection(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Copies the WAL into the file and truncates it, so superseded sealed rows (old key, old
+/// layout) do not linger there; secure_delete has zeroed them in the main file. Best effort:
+/// another reader may hold the WAL, and the next checkpoint finishes the job.
+fn checkpoint(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+}
+
 fn set_wal(conn: &Connection) -> Result<()> {
     // Returns the mode in force; a file system without shared memory keeps the old mode, which
     // is still correct, only less concurrent.
@@ -710,7 +726,10 @@ fn verify_key(header: &Header, key: Secret) -> Option<Unlocked> {
     let check = cipher
         .open(META_TABLE, RowRef::Id(1), &header.key_check)
         .ok()?;
-    (check.as_slice() == KEY_CHECK).then_some(Unlocked { key, cipher })
+    // The key check may carry the sealed time mark after the constant (see `set_time_mark`).
+    let ok = check.starts_with(KEY_CHECK)
+        && matches!(check.len() - KEY_CHECK.len(), 0 | TIME_MARK_BYTES);
+    ok.then_some(Unlocked { key, cipher })
 }
 
 fn unlock_by_passphrase(header: &Header, passphrase: &Secret) -> Result<Unlocked> {

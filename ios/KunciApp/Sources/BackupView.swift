@@ -29,6 +29,10 @@ struct BackupView: View {
                         Text(l[wrong ? "import.passwordWrong" : "import.password"])
                         SecureField(l["backup.password"], text: $importPassword)
                         Button(l["recover.open"]) { Task { await backup.importPassword(importPassword) } }
+                    case let .needsConfirmation(_, question):
+                        Text(question)
+                        Button(l["import.continue"]) { Task { await backup.confirmCostlyImport() } }
+                        Button(l["action.cancel"], role: .cancel) { backup.cancelImport() }
                     case let .done(title, lines):
                         Text(title).bold()
                         ForEach(lines, id: \.self) { Text($0).font(.footnote) }
@@ -36,7 +40,11 @@ struct BackupView: View {
                 }
                 if let problem = backup.problem { Text(problem.message).foregroundStyle(.red) }
             }
-            .overlay { if backup.working { ProgressView() } }
+            .overlay {
+                if backup.working {
+                    VStack { ProgressView(); Button(l["import.stop"]) { backup.stopRunningImport() } }
+                }
+            }
             .fileExporter(isPresented: Binding(get: { backup.exportFile != nil }, set: { if !$0 { backup.exportFinished(saved: false) } }),
                           document: backup.exportFile.map { BackupDocument(data: $0.data) }, contentType: .data,
                           defaultFilename: backup.exportFile?.filename) { result in

@@ -16,6 +16,8 @@ public final class BackupViewModel: ViewModel {
         case idle
         /// The file is encrypted: ask for its password (`wrong` after a wrong one).
         case needsPassword(filename: String, wrong: Bool)
+        /// Opening it needs a costly key derivation (minutes, much memory): ask before going on.
+        case needsConfirmation(filename: String, question: String)
         case done(title: String, lines: [String])
     }
 
@@ -28,7 +30,9 @@ public final class BackupViewModel: ViewModel {
 
     private let core: Core
     private let l: Localizer
-    private var pendingImport: (data: Data, name: String)?
+    private var pendingImport: (files: [Data], name: String)?
+    private var pendingPassword: String?
+    private var cancel: ImportCancel?
     /// Called after an export was saved (the backup reminder goes away) and after an import.
     public var onExported: ((Int) -> Void)?
     public var onImported: (() async -> Void)?
@@ -77,39 +81,68 @@ public final class BackupViewModel: ViewModel {
 
     // MARK: Import
 
-    /// A file from fileImporter: Kunci backup, Aegis, 2FAS, Ente, Bitwarden, FreeOTP+, URI lists.
+    /// A file from fileImporter: a Kunci backup or another app's export (the core's registry
+    /// detects the format), or several QR pictures of one Google export at once.
     public func importFile(_ data: Data, filename: String) async {
-        pendingImport = (data, filename)
-        await runImport(password: nil)
+        await importFiles([data], name: filename)
+    }
+
+    public func importFiles(_ files: [Data], name: String) async {
+        pendingImport = (files, name)
+        pendingPassword = nil
+        await runImport(allowCostly: false)
     }
 
     public func importPassword(_ password: String) async {
         guard pendingImport != nil else { return }
-        await runImport(password: password)
+        pendingPassword = password
+        await runImport(allowCostly: false)
     }
 
+    /// The user agreed to the costly key derivation.
+    public func confirmCostlyImport() async {
+        guard pendingImport != nil else { return }
+        await runImport(allowCostly: true)
+    }
+
+    /// Closes the password or confirmation question without importing.
     public func cancelImport() {
         pendingImport = nil
+        pendingPassword = nil
         importState = .idle
     }
 
-    private func runImport(password: String?) async {
-        guard let (data, name) = pendingImport else { return }
+    /// "Stop" while a long import runs: the core stops its key derivation.
+    public func stopRunningImport() { cancel?.cancel() }
+
+    private func runImport(allowCostly: Bool) async {
+        guard let (files, name) = pendingImport else { return }
+        let password = pendingPassword
+        let token = ImportCancel()
+        cancel = token
         working = true
-        defer { working = false }
+        defer { working = false; cancel = nil }
         do {
-            let report = try await core.run { try $0.importFile(bytes: data, format: nil, password: password) }
+            let report = try await core.run {
+                try $0.importFiles(files: files, format: nil, password: password, allowCostlyKdf: allowCostly, cancel: token)
+            }
             pendingImport = nil
+            pendingPassword = nil
             let title = l.text("import.done", ["added": String(report.added), "duplicates": String(report.duplicates),
                                                "refused": String(report.refused.count)])
-            importState = .done(title: title, lines: report.lines)
+            var lines = report.lines
+            if !report.formats.isEmpty { lines.insert(l.text("import.readAs", ["formats": report.formats.joined(separator: ", ")]), at: 0) }
+            importState = .done(title: title, lines: lines)
             await onImported?()
         } catch KunciError.PasswordRequired {
             importState = .needsPassword(filename: name, wrong: false)
         } catch KunciError.WrongPassword {
             importState = .needsPassword(filename: name, wrong: true)
+        } catch KunciError.ConfirmationRequired {
+            importState = .needsConfirmation(filename: name, question: l.text("import.costly"))
         } catch {
             pendingImport = nil
+            pendingPassword = nil
             importState = .idle
             problem = Problem(error, l)
         }

@@ -87,6 +87,8 @@ public final class EnrollViewModel: ViewModel {
         switch outcome {
         case let .report(r): await show(r)
         case let .duplicate(uri, id): askDuplicate(uri: uri, existingId: id)
+        case let .failed(KunciError.InvalidInput(detail)): // a QR code, but not an authenticator one
+            problem = Problem(key: "enroll.qrNotOtp", l, detail: detail)
         case let .failed(e): problem = Problem(e, l)
         }
     }
@@ -95,7 +97,7 @@ public final class EnrollViewModel: ViewModel {
 
     /// A screenshot or photo (PhotosPicker, Files, paste). Decoded off the main actor.
     public func enroll(image: Data) async {
-        await perform(duplicateText: { try? decodeQrImage(image: image).compactMap(\.text).first }) {
+        await perform(fromPicture: true, duplicateText: { try? decodeQrImage(image: image).compactMap(\.text).first }) {
             try $0.enrollImage(image: image, onConflict: .reject)
         }
     }
@@ -148,6 +150,11 @@ public final class EnrollViewModel: ViewModel {
     /// Replace: the portal issued a new secret ("Reset MFA"); keep both: a second account.
     public func decide(_ decision: Decision) async {
         guard let d = duplicate else { return }
+        await decide(decision, for: d)
+    }
+
+    /// For a dialog that presents the duplicate (see CodesViewModel.confirmDelete(_:)).
+    public func decide(_ decision: Decision, for d: Duplicate) async {
         duplicate = nil
         let choice: OnConflict
         switch decision {
@@ -160,7 +167,10 @@ public final class EnrollViewModel: ViewModel {
 
     // MARK: Common
 
-    private func perform(duplicateText: @escaping @Sendable () -> String?, _ work: @escaping (Authenticator) throws -> EnrollReport) async {
+    /// `fromPicture`: a QR code was read but the core refused its text, i.e. the code is not an
+    /// authenticator code (a portal's login QR, a web link): say that, not "check what you typed".
+    private func perform(fromPicture: Bool = false, duplicateText: @escaping @Sendable () -> String?,
+                         _ work: @escaping (Authenticator) throws -> EnrollReport) async {
         busy = true
         defer { busy = false }
         problem = nil
@@ -175,6 +185,8 @@ public final class EnrollViewModel: ViewModel {
             } else {
                 problem = Problem(KunciError.DuplicateAccount(message: message), l)
             }
+        } catch KunciError.InvalidInput(let detail) where fromPicture {
+            problem = Problem(key: "enroll.qrNotOtp", l, detail: detail)
         } catch {
             problem = Problem(error, l)
         }
@@ -201,6 +213,9 @@ public final class EnrollViewModel: ViewModel {
     }
 
     public func dismissReport() { report = nil }
+
+    /// The duplicate dialog went away without a choice.
+    public func dismissDuplicate() { duplicate = nil }
 }
 
 /// otpauth links opened from Safari, Mail or the portal.

@@ -67,9 +67,9 @@ public struct Problem: Equatable, Sendable {
         detail = ErrorText.technical(error)
     }
 
-    public init(key: String, _ l: Localizer, _ args: [String: String] = [:]) {
+    public init(key: String, _ l: Localizer, _ args: [String: String] = [:], detail: String = "") {
         self.key = key
         message = l.text(key, args)
-        detail = ""
+        self.detail = detail
     }
 }
