@@ -111,6 +111,11 @@ impl Authenticator {
     fn stamp(&self) -> i64 {
         self.app.now().unix_seconds()
     }
+
+    /// The app layer, for the other `#[uniffi::export]` blocks of this object.
+    pub(super) fn app(&self) -> &Kunci {
+        &self.app
+    }
 }
 
 fn secret_of(passphrase: String) -> Secret {
