@@ -312,6 +312,38 @@ impl Authenticator {
             .into())
     }
 
+    /// Imports one or several files (the QR pictures of one Google export together). `format` is
+    /// a name from `import_formats()` (None detects it); `allow_costly_kdf` after the user
+    /// confirmed a `ConfirmationRequired` error; `cancel` stops a long key derivation.
+    pub fn import_files(
+        &self,
+        files: Vec<Vec<u8>>,
+        format: Option<String>,
+        password: Option<String>,
+        allow_costly_kdf: bool,
+        cancel: Option<Arc<super::records::ImportCancel>>,
+    ) -> Result<ImportReport, KunciError> {
+        let format = match format {
+            Some(name) => Some(crate::backup::Format::from_name(&name).ok_or_else(|| {
+                KunciError::InvalidInput {
+                    detail: format!("unknown import format {name:?}"),
+                }
+            })?),
+            None => None,
+        };
+        let password = password.map(zeroize::Zeroizing::new);
+        let options = crate::backup::ImportOptions {
+            password: password.as_deref().map(String::as_str),
+            allow_costly_kdf,
+            cancel: cancel.map(|c| Arc::clone(&c.inner)),
+        };
+        let files: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let (formats, outcome) = self.app.import_files(&files, format, &options)?;
+        let mut report = ImportReport::from(outcome);
+        report.formats = formats.iter().map(|f| f.as_str().to_string()).collect();
+        Ok(report)
+    }
+
     /// Writes an export. `Uris` and unencrypted `Aegis` are NOT encrypted: warn the user.
     pub fn export_file(
         &self,
