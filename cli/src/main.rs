@@ -278,7 +278,7 @@ fn main() -> ExitCode {
         Ok(Outcome::NothingFound) => ExitCode::from(1),
         Err(e) => {
             let msg = e.message.replace('\n', " ");
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", output::printable(&msg));
             ExitCode::from(e.status)
         }
     }

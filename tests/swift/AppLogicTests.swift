@@ -17,6 +17,7 @@ final class AppLogicTests: XCTestCase {
         ("testPrivacyCoverInTheAppSwitcher", asyncTest(testPrivacyCoverInTheAppSwitcher)),
         ("testBackgroundSyncSyncsAndSchedulesTheNext", asyncTest(testBackgroundSyncSyncsAndSchedulesTheNext)),
         ("testSettingsLockChoiceAndPassphraseChange", asyncTest(testSettingsLockChoiceAndPassphraseChange)),
+        ("testLaunchAsksFaceIdFirst", asyncTest(testLaunchAsksFaceIdFirst)),
     ]
 
     @MainActor
@@ -224,5 +225,41 @@ final class AppLogicTests: XCTestCase {
         let again = try Rig(dir: URL(fileURLWithPath: path).deletingLastPathComponent(), keyWrapper: rig.keyWrapper)
         await again.app.start()
         XCTAssertEqual(again.app.screen, .ready)
+    }
+
+    /// At launch with a vault: Face ID / passcode first; a cancelled prompt leaves the lock screen
+    /// (not the recovery screen), and a phone without a passcode can open with the passphrase.
+    @MainActor
+    func testLaunchAsksFaceIdFirst() async throws {
+        let dir = try temporaryDirectory(self)
+        let key = TestKeyWrapper()
+        let first = try Rig(dir: dir, keyWrapper: key)
+        await first.app.start()
+        await first.app.create(passphrase: Rig.passphrase, confirm: Rig.passphrase)
+        XCTAssertEqual(first.auth.prompts, [], "no prompt when there is nothing to open yet")
+        await first.enroll.enroll(text: githubUri)
+
+        let cancelled = try Rig(dir: dir, keyWrapper: key)
+        cancelled.auth.answer = .cancelled
+        await cancelled.app.start()
+        XCTAssertEqual(cancelled.app.screen, .locked)
+        XCTAssertNil(cancelled.app.problem)
+        XCTAssertNil(cancelled.app.core, "nothing opened before the user proved it is them")
+        XCTAssertEqual(cancelled.auth.prompts.count, 1)
+        cancelled.auth.answer = .success
+        await cancelled.app.unlock()
+        XCTAssertEqual(cancelled.app.screen, .ready)
+        try await waitUntil("the list") { cancelled.app.codes?.rows.count == 1 }
+
+        let noPasscode = try Rig(dir: dir, keyWrapper: key)
+        noPasscode.auth.answer = .unavailable
+        await noPasscode.app.start()
+        XCTAssertEqual(noPasscode.app.screen, .locked)
+        XCTAssertEqual(noPasscode.app.problem?.key, "lock.noPasscode")
+        await noPasscode.app.unlock(passphrase: "salah salah salah")
+        XCTAssertEqual(noPasscode.app.problem?.key, "error.wrongPassphrase")
+        await noPasscode.app.unlock(passphrase: Rig.passphrase)
+        XCTAssertEqual(noPasscode.app.screen, .ready)
+        XCTAssertNil(noPasscode.app.problem)
     }
 }

@@ -183,7 +183,9 @@ final class CodesScreenTests: XCTestCase {
         await rig.codes.confirmDelete()
         do { let n = try await accountCount(rig); XCTAssertEqual(n, 1, "nothing pending, nothing deleted") }
         rig.codes.requestDelete(id: id)
-        await rig.codes.confirmDelete()
+        let request = try XCTUnwrap(rig.codes.pendingDelete)
+        rig.codes.cancelDelete() // SwiftUI dismisses the dialog before the button's task runs
+        await rig.codes.confirmDelete(request)
         do { let n = try await accountCount(rig); XCTAssertEqual(n, 0) }
         XCTAssertEqual(rig.codes.rows, [])
     }

@@ -72,10 +72,11 @@ struct CodeListView: View {
                 if let vm = model.makeHelp() { HelpView(help: vm, accountId: target.id, codes: codes, model: model, l: l) }
             }
             .confirmationDialog(codes.pendingDelete?.title ?? "", isPresented: Binding(
-                get: { codes.pendingDelete != nil }, set: { if !$0 { codes.cancelDelete() } }), titleVisibility: .visible) {
-                Button(l["action.delete"], role: .destructive) { Task { await codes.confirmDelete() } }
+                get: { codes.pendingDelete != nil }, set: { if !$0 { codes.cancelDelete() } }), titleVisibility: .visible,
+                presenting: codes.pendingDelete) { request in
+                Button(l["action.delete"], role: .destructive) { Task { await codes.confirmDelete(request) } }
                 Button(l["action.cancel"], role: .cancel) { codes.cancelDelete() }
-            } message: { Text(codes.pendingDelete?.message ?? "") }
+            } message: { request in Text(request.message) }
             .alert(codes.problem?.message ?? "", isPresented: Binding(get: { codes.problem != nil }, set: { if !$0 { codes.problem = nil } })) {
                 Button(l["action.ok"]) { codes.problem = nil }
             } message: { Text(codes.problem?.detail ?? "") }

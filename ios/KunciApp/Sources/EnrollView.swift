@@ -48,10 +48,11 @@ struct EnrollView: View {
             .onChange(of: enroll.scanning) { scanning in if !scanning { camera = nil } }
             .sheet(isPresented: $manual) { ManualEntryView(enroll: enroll, l: l) }
             .confirmationDialog(enroll.duplicate?.question ?? "", isPresented: Binding(
-                get: { enroll.duplicate != nil }, set: { if !$0 { Task { await enroll.decide(.cancel) } } }), titleVisibility: .visible) {
-                Button(l["enroll.duplicate.replace"]) { Task { await enroll.decide(.replace) } }
-                Button(l["enroll.duplicate.keepBoth"]) { Task { await enroll.decide(.keepBoth) } }
-                Button(l["action.cancel"], role: .cancel) { Task { await enroll.decide(.cancel) } }
+                get: { enroll.duplicate != nil }, set: { if !$0 { enroll.dismissDuplicate() } }), titleVisibility: .visible,
+                presenting: enroll.duplicate) { d in
+                Button(l["enroll.duplicate.replace"]) { Task { await enroll.decide(.replace, for: d) } }
+                Button(l["enroll.duplicate.keepBoth"]) { Task { await enroll.decide(.keepBoth, for: d) } }
+                Button(l["action.cancel"], role: .cancel) { enroll.dismissDuplicate() }
             }
             .onDisappear { enroll.stopScanning() }
         }

@@ -20,7 +20,7 @@ struct KunciApp: App {
             storage: AppleVaultStorage(),
             platform: Core.Platform(keyWrapper: key, bootClock: MachBootClock(), https: URLSessionHttpsDate(),
                                     options: AuthenticatorOptions(httpsUrls: ["https://www.apple.com/", "https://www.google.com/"])),
-            deviceAuth: LocalAuthenticator(deviceKey: key), clock: ContinuousClock(), wall: SystemWallClock(),
+            deviceAuth: LocalAuthenticator(deviceKey: key), clock: MachUptimeClock(), wall: SystemWallClock(),
             pasteboard: SystemPasteboard(), settings: DefaultsSettings(), localizer: .bundled(), syncServers: qa,
             scheduler: RefreshScheduler())
         _model = StateObject(wrappedValue: AppModel(deps))

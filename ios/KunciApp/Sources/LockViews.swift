@@ -55,7 +55,6 @@ struct LockView: View {
                 Button(model.l["lock.unlock"]) { Task { await model.unlock(passphrase: passphrase) } }
             }
         }
-        .padding()
-        .task { await model.unlock() } // prompt Face ID as soon as the lock screen shows
+        .padding() // AppModel.start prompts at launch; after a background lock the user taps Unlock
     }
 }

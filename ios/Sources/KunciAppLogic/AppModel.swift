@@ -87,6 +87,8 @@ public final class AppModel: ViewModel {
 
     // MARK: Start
 
+    /// At launch: no vault → first run; else Face ID / passcode first (cancelled → the lock
+    /// screen, not an error), then the device key opens the vault.
     public func start() async {
         do {
             try deps.storage.excludeFromBackups()
@@ -96,6 +98,18 @@ public final class AppModel: ViewModel {
                 screen = .firstRun
                 return
             }
+        } catch {
+            screen = .failed(Problem(error, l))
+            return
+        }
+        screen = .locked
+        await unlock()
+    }
+
+    /// Opens the vault with this device's key after a successful prompt.
+    private func openWithDeviceKey() async {
+        guard let path else { return }
+        do {
             open(try await Core.openWithDeviceKey(path: path, platform: deps.platform))
         } catch let error as KunciError {
             switch error {
@@ -173,10 +187,11 @@ public final class AppModel: ViewModel {
 
     /// Face ID / passcode, then the device key opens the vault again.
     public func unlock() async {
-        guard let core, screen == .locked else { return }
+        guard screen == .locked else { return }
         let result = await deps.deviceAuth.authenticate(reason: l.text("lock.reason"))
         switch result {
         case .success:
+            guard let core else { return await openWithDeviceKey() } // at launch: not open yet
             do {
                 let wrapper = deps.platform.keyWrapper
                 try await core.run { try $0.unlockWithKeyWrapper(keyWrapper: wrapper) }
@@ -197,12 +212,18 @@ public final class AppModel: ViewModel {
 
     /// When Face ID is not possible: the recovery passphrase unlocks too.
     public func unlock(passphrase: String) async {
-        guard let core, screen == .locked else { return }
+        guard screen == .locked, let path else { return }
+        working = true
+        defer { working = false }
         do {
-            try await core.run { try $0.unlockWithPassphrase(passphrase: passphrase) }
-            problem = nil
-            screen = .ready
-            await codes?.refresh()
+            if let core {
+                try await core.run { try $0.unlockWithPassphrase(passphrase: passphrase) }
+                problem = nil
+                screen = .ready
+                await codes?.refresh()
+            } else {
+                open(try await Core.openWithPassphrase(path: path, passphrase: passphrase, platform: deps.platform))
+            }
         } catch {
             problem = Problem(error, l)
         }

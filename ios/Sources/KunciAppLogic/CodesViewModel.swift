@@ -215,6 +215,12 @@ public final class CodesViewModel: ViewModel {
 
     public func confirmDelete() async {
         guard let request = pendingDelete else { return }
+        await confirmDelete(request)
+    }
+
+    /// For a dialog that presents the request: SwiftUI may clear `pendingDelete` (dismissing the
+    /// dialog) before the button's task runs, so the task carries the request itself.
+    public func confirmDelete(_ request: DeleteRequest) async {
         pendingDelete = nil
         await edit { try $0.remove(id: request.id) }
     }

@@ -55,6 +55,14 @@ public final class Core: @unchecked Sendable { // immutable; the Authenticator i
         }
     }
 
+    /// Opens with the recovery passphrase only (Face ID not possible at launch).
+    public static func openWithPassphrase(path: String, passphrase: String, platform: Platform) async throws -> Core {
+        try await background(openQueue) {
+            Core(try Authenticator.openWithPassphrase(path: path, passphrase: passphrase, bootClock: platform.bootClock,
+                                                      https: platform.https, options: platform.options))
+        }
+    }
+
     /// Opens with the recovery passphrase and gives the vault a slot for this device's key, so
     /// the next start needs no passphrase (a restored or moved vault).
     public static func recover(path: String, passphrase: String, platform: Platform) async throws -> Core {

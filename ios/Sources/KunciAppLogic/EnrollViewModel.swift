@@ -149,6 +149,11 @@ public final class EnrollViewModel: ViewModel {
     /// Replace: the portal issued a new secret ("Reset MFA"); keep both: a second account.
     public func decide(_ decision: Decision) async {
         guard let d = duplicate else { return }
+        await decide(decision, for: d)
+    }
+
+    /// For a dialog that presents the duplicate (see CodesViewModel.confirmDelete(_:)).
+    public func decide(_ decision: Decision, for d: Duplicate) async {
         duplicate = nil
         let choice: OnConflict
         switch decision {
@@ -205,6 +210,9 @@ public final class EnrollViewModel: ViewModel {
     }
 
     public func dismissReport() { report = nil }
+
+    /// The duplicate dialog went away without a choice.
+    public func dismissDuplicate() { duplicate = nil }
 }
 
 /// otpauth links opened from Safari, Mail or the portal.

@@ -18,7 +18,7 @@ final class LocalAuthenticator: DeviceAuthenticator, @unchecked Sendable {
         var error: NSError?
         guard context.canEvaluatePolicy(.deviceOwnerAuthentication, error: &error) else { return .unavailable }
         do {
-            try await context.evaluatePolicy(.deviceOwnerAuthentication, localizedReason: reason)
+            _ = try await context.evaluatePolicy(.deviceOwnerAuthentication, localizedReason: reason)
             deviceKey.context = context // the Keychain read that follows reuses this prompt
             return .success
         } catch let e as LAError where [.userCancel, .appCancel, .systemCancel].contains(e.code) {
@@ -65,7 +65,7 @@ final class DefaultsSettings: SettingsStore {
 }
 
 /// mach_continuous_time: keeps counting in sleep, never moved by setting the clock.
-struct ContinuousClock: MonotonicClock {
+struct MachUptimeClock: MonotonicClock { // not Swift's ContinuousClock: that name is taken
     func seconds() -> TimeInterval {
         var info = mach_timebase_info_data_t()
         mach_timebase_info(&info)
