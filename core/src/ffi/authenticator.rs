@@ -24,7 +24,8 @@ pub struct AuthenticatorOptions {
     /// NTP servers as host or host:port (default: several public operators).
     #[uniffi(default = [])]
     pub ntp_servers: Vec<String>,
-    /// HTTPS URLs whose Date header is a time source (through the `HttpsDate` trait).
+    /// HTTPS URLs whose Date header is a time source (through the `HttpsDate` trait). Empty:
+    /// the built-in list; fewer than the quorum: filled up from the built-in list.
     #[uniffi(default = [])]
     pub https_urls: Vec<String>,
     /// Agreeing sources needed to move the clock (default 3).
@@ -55,9 +56,21 @@ impl AuthenticatorOptions {
         if !self.ntp_servers.is_empty() {
             c.ntp_servers = self.ntp_servers.clone();
         }
-        c.https_urls = self.https_urls.clone();
         if self.quorum > 0 {
             c.quorum = self.quorum as usize;
+        }
+        // Fewer HTTPS sources than the quorum could never sync with UDP port 123 blocked
+        // (issue 11): the built-in operators fill the list up.
+        if !self.https_urls.is_empty() {
+            let mut urls = self.https_urls.clone();
+            if urls.len() < c.quorum {
+                for d in crate::time::DEFAULT_HTTPS_URLS {
+                    if !urls.iter().any(|u| u == d) {
+                        urls.push(d.to_string());
+                    }
+                }
+            }
+            c.https_urls = urls;
         }
         c
     }
@@ -309,6 +322,8 @@ impl Authenticator {
         // These NTP servers replace the configured ones; configured HTTPS sources still count
         // (an empty list makes an HTTPS-only sync).
         config.ntp_servers = ntp_servers;
+        // QA's local servers: no public Roughtime servers either.
+        config.roughtime_servers = Vec::new();
         config.quorum = (quorum as usize).max(1);
         Ok(self.app.sync_time(Some(&config))?.into())
     }
