@@ -42,7 +42,13 @@ public final class SettingsViewModel: ViewModel {
         working = true
         defer { working = false }
         do {
-            try await core.run { try $0.changePassphrase(old: old, new: new) }
+            // The core re-keys the vault and drops its device-key slot on a passphrase change;
+            // give the new key a slot for this device, or the next launch needs the passphrase.
+            let wrapper = app.deps.platform.keyWrapper
+            try await core.run { auth in
+                try auth.changePassphrase(old: old, new: new)
+                try auth.addPlatformKey(keyWrapper: wrapper)
+            }
             problem = nil
             passphraseChanged = true
         } catch {
