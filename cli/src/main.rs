@@ -6,6 +6,7 @@
 
 mod clock;
 mod demo;
+mod doctor_cmd;
 mod files;
 mod https;
 mod output;
@@ -131,6 +132,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Why a portal says "Invalid Authenticator Code": findings for one account (or all).
+    Doctor {
+        /// The account's id (see `kunci list`); all accounts when left out.
+        id: Option<i64>,
+    },
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
         #[command(subcommand)]
@@ -228,7 +234,16 @@ fn main() -> ExitCode {
     };
     let out = output::Output::new(cli.json);
     let result = match cli.command {
-        Command::Code { uri, at } => stateless::code(&out, &read_arg(uri), at),
+        Command::Code { uri, at } => {
+            let uri = read_arg(uri);
+            time_cmd::code_time(cli.vault.as_deref(), at, &uri).and_then(|(t, warning)| {
+                let shown = stateless::code(&out, &uri, Some(t))?;
+                if let Some(w) = warning {
+                    eprintln!("{w}");
+                }
+                Ok(shown)
+            })
+        }
         Command::Inspect { uri } => stateless::inspect(&out, &read_arg(uri)),
         Command::Scan { images } => stateless::scan(&out, &images),
         Command::Qr {
@@ -263,7 +278,7 @@ fn main() -> ExitCode {
         Ok(Outcome::NothingFound) => ExitCode::from(1),
         Err(e) => {
             let msg = e.message.replace('\n', " ");
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", output::printable(&msg));
             ExitCode::from(e.status)
         }
     }
@@ -335,6 +350,7 @@ fn with_vault(
         Command::Time {
             command: TimeCommand::Check { url },
         } => time_cmd::check(out, &app, &url),
+        Command::Doctor { id } => doctor_cmd::run(out, &app, id),
         _ => Err(CliError::bad_input("this command does not use the vault")),
     }
 }

@@ -220,3 +220,40 @@ pub fn serve_cmd(
 fn base64_key(key: &[u8; 32]) -> String {
     kunci::time::roughtime::public_key_base64(key)
 }
+
+/// The time `kunci code` computes at, and the warning to print once the code is shown. `--at`
+/// is exact (QA). With a vault (`--vault` or `KUNCI_VAULT`) it is the vault's trusted time;
+/// without one, the stateless path stays fast (no key derivation) and uses this computer's
+/// clock. Either way a time that is not verified gets one warning line on stderr saying how to
+/// fix it, so a wrong code is never silent.
+pub fn code_time(
+    vault: Option<&std::path::Path>,
+    at: Option<u64>,
+    uri: &str,
+) -> Result<(u64, Option<String>), CliError> {
+    if let Some(t) = at {
+        return Ok((t, None));
+    }
+    let time_based = !uri
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("otpauth://hotp");
+    let Some(path) = vault.filter(|p| p.exists()) else {
+        let warning = time_based.then(|| {
+            "warning: this code uses this computer's clock, which Kunci has not verified; for \
+             codes on trusted time use `kunci time sync` and `kunci codes` (or --vault)"
+                .to_string()
+        });
+        return Ok((clock::unix_now(), warning));
+    };
+    let app = crate::session::open(path, SyncConfig::default())?;
+    let now = app.now();
+    let warning = (time_based && kunci::time::needs_warning(&now)).then(|| {
+        format!(
+            "warning: the trusted time is {} ({}); the code may be wrong — run `kunci time sync`",
+            now.status.as_str(),
+            words::plus_minus(now.uncertainty_ms)
+        )
+    });
+    Ok((u64::try_from(now.unix_seconds()).unwrap_or(0), warning))
+}

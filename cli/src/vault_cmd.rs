@@ -530,7 +530,7 @@ pub fn export(
             if pw.is_none() {
                 out.note(EXPORT_WARNING);
             }
-            files.push((path.to_path_buf(), bytes.to_vec()));
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
         "qr" => {
             // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
@@ -542,7 +542,7 @@ pub fn export(
                 .collect();
             for (i, uri) in uris.iter().enumerate() {
                 let png = qr::render_png(uri, 6).map_err(|e| fail(e.into()))?;
-                files.push((numbered(path, i + 1), png));
+                outputs.push((numbered(path, i + 1), png));
             }
             out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
         }

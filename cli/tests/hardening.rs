@@ -258,3 +258,43 @@ fn a_huge_sparse_file_is_refused_before_it_is_read() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("too large"), "{}", stderr(&o));
 }
+
+// ----- finding 6: terminal injection through imported labels ---------------------------------------
+
+#[test]
+fn an_imported_entry_with_escapes_is_refused_alone_and_nothing_raw_reaches_the_terminal() {
+    let s = Scratch::new("inject");
+    let v = s.path("v.kunci");
+    ok(&v, &["init"]);
+    let entry = |name: &str, issuer: &str| {
+        serde_json::json!({
+            "type": "totp", "uuid": "01234567-89ab-cdef-0123-456789abcdef",
+            "name": name, "issuer": issuer, "note": "", "icon": null,
+            "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 30}
+        })
+    };
+    let file = serde_json::json!({
+        "version": 1,
+        "header": {"slots": null, "params": null},
+        "db": {"version": 2, "entries": [
+            entry("alice", "Bank\u{1b}[2J\u{1b}[31m"),
+            entry("\u{202E}moc.knab", "Shop"),
+            entry("bob", "Good Co"),
+        ]}
+    });
+    let path = s.path("aegis.json");
+    std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+    let o = run(&v, &["import", "--format", "aegis", path.to_str().unwrap()]);
+    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(o.status.success(), "{all}");
+    assert!(
+        !all.contains('\u{1b}') && !all.contains('\u{202E}'),
+        "{all:?}"
+    );
+    assert!(
+        all.contains("1 added") && all.contains("2 refused"),
+        "{all}"
+    );
+    let list = ok(&v, &["list"]);
+    assert!(list.contains("Good Co") && !list.contains("Bank"), "{list}");
+}

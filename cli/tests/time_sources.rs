@@ -272,3 +272,98 @@ fn time_check_says_whose_clock_is_wrong() {
     let (_, st, _) = json(&s.vault(), &["time", "status"]);
     assert_eq!(st["portal_check"]["verdict"], "portal_off", "{st}");
 }
+
+#[test]
+fn doctor_names_unverified_time_and_the_old_entry_after_reset_mfa() {
+    let s = new_vault("doctor");
+    let reset =
+        "otpauth://totp/ACME:jo@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME";
+    assert!(run(&s.vault(), &["add", "--keep-both", reset])
+        .status
+        .success());
+    let o = run(&s.vault(), &["--json", "doctor"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let f: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["time_unverified", "duplicate_account", "duplicate_account"],
+        "{f}"
+    );
+    assert_eq!(
+        f[1]["facts"]["newest_id"],
+        f[2]["account_id"].to_string().as_str(),
+        "{f}"
+    );
+    // After a sync, one account alone: only its duplicate remains; the text names the newest.
+    let http: Vec<DateServer> = (0..3).map(|_| DateServer::start(0, false)).collect();
+    let mut args = vec!["time", "sync"];
+    for h in &http {
+        args.extend(["--https", h.url.as_str()]);
+    }
+    assert!(run(&s.vault(), &args).status.success());
+    let id = f[1]["account_id"].to_string();
+    let text = String::from_utf8(run(&s.vault(), &["doctor", &id]).stdout).unwrap();
+    assert!(text.starts_with("[duplicate_account]"), "{text}");
+    assert!(text.contains("Use the newest, added on"), "{text}");
+}
+
+/// Issue 11 point 6: `kunci --vault V code URI` printed a code on the raw wall clock while
+/// `kunci codes` used trusted time. Now both agree, and the stateless path warns.
+#[test]
+fn code_with_a_vault_uses_trusted_time_and_without_one_warns() {
+    let s = new_vault("code");
+    let http: Vec<DateServer> = (0..3)
+        .map(|_| DateServer::start(3_600_000, false))
+        .collect();
+    let mut args = vec!["time", "sync"];
+    for h in &http {
+        args.extend(["--https", h.url.as_str()]);
+    }
+    assert!(run(&s.vault(), &args).status.success());
+    let mut same = false;
+    for _ in 0..3 {
+        let (_, sheet, _) = json(&s.vault(), &["codes"]);
+        let (_, one, err) = json(&s.vault(), &["code", URI_A]);
+        assert!(!err.contains("warning"), "{err}");
+        if sheet["codes"][0]["code"] == one["code"] {
+            same = true;
+            break;
+        }
+    }
+    assert!(
+        same,
+        "kunci code and kunci codes disagree on a synced vault"
+    );
+    // Without a vault: the computer's clock, with one warning line on stderr.
+    let o = Command::new(env!("CARGO_BIN_EXE_kunci"))
+        .env_remove("KUNCI_VAULT")
+        .env("XDG_DATA_HOME", &s.0)
+        .args(["code", URI_A])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("warning: ") && err.contains("kunci time sync"),
+        "{err}"
+    );
+    // --at stays exact and quiet (QA).
+    let o = Command::new(env!("CARGO_BIN_EXE_kunci"))
+        .env_remove("KUNCI_VAULT")
+        .args(["code", URI_A, "--at", "1111111111"])
+        .output()
+        .unwrap();
+    assert!(o.stderr.is_empty());
+}

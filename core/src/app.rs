@@ -269,18 +269,33 @@ impl Kunci {
                     && a.params.secret == *secret
             })
         });
-        let drafts = outcome
-            .added
-            .iter()
-            .map(|b| AccountDraft {
+        let mut outcome = outcome;
+        let mut drafts = Vec::with_capacity(outcome.added.len());
+        let mut kept = Vec::with_capacity(outcome.added.len());
+        for b in std::mem::take(&mut outcome.added) {
+            let draft = AccountDraft {
                 issuer: b.issuer.clone(),
                 name: b.name.clone(),
                 params: b.params.clone(),
                 notes: b.notes.clone(),
                 group: b.group.clone(),
                 icon: b.icon.clone(),
-            })
-            .collect();
+            };
+            // The vault's rules (labels without control or direction characters, lengths)
+            // refuse one entry, not the whole file (issue 17, finding 6).
+            match crate::vault::check_draft(&draft) {
+                Ok(()) => {
+                    drafts.push(draft);
+                    kept.push(b);
+                }
+                Err(e) => outcome.refused.push(backup::RefusedEntry {
+                    index: usize::try_from(b.position).unwrap_or(0),
+                    label: b.label().escape_debug().to_string(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        outcome.added = kept;
         // Same issuer and name but another secret: a second account, not a silent replace.
         self.vault
             .add_all(drafts, OnConflict::KeepBoth, self.stamp())?;

@@ -428,3 +428,54 @@ fn only_ids_and_positions_of_accounts_stay_in_clear() {
     // Ids are never reused, without AUTOINCREMENT.
     assert!(again.id > long.id);
 }
+
+// ----- finding 6: labels without control or direction characters, from every source -------------
+
+#[test]
+fn control_and_direction_characters_are_refused_from_every_source() {
+    let dir = TempDir::new("labels");
+    let v = new_vault(&dir);
+    // What an imported Aegis entry carried: an ANSI escape, and a right-to-left override.
+    for (issuer, name) in [
+        ("Bank\u{1b}[2J\u{1b}[31m", "alice"),
+        ("Bank", "\u{202E}moc.knab"),
+        ("Bank", "a\u{2066}b"),
+        ("Bank\0", "x"),
+    ] {
+        let err = v
+            .add(draft(issuer, name), OnConflict::Reject, NOW)
+            .unwrap_err();
+        assert!(matches!(err, VaultError::InvalidInput { .. }), "{err:?}");
+        assert!(kunci::vault::check_draft(&draft(issuer, name)).is_err());
+    }
+    let a = v
+        .add(draft("Bank", "alice"), OnConflict::Reject, NOW)
+        .unwrap();
+    assert!(v
+        .rename(a.id, "Bank\u{1b}]0;pwned\u{7}", "alice", NOW)
+        .is_err());
+    assert!(v.set_group(a.id, Some("\u{202D}Work"), NOW).is_err());
+    // Notes keep line breaks; right-to-left text and its marks stay allowed in labels.
+    v.set_notes(a.id, "line one\nline two\ttab", NOW).unwrap();
+    v.rename(a.id, "بنك", "\u{200F}علي", NOW).unwrap();
+    assert!(v.set_notes(a.id, "x\u{1b}[2J", NOW).is_err());
+}
+
+// ----- finding 8 (core part): decoded QR payloads do not print their secret ----------------------
+
+#[test]
+fn qr_payload_and_qr_code_debug_hide_the_uri() {
+    let uri = "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank";
+    let payload = kunci::enroll::qr::QrPayload {
+        bytes: uri.as_bytes().to_vec(),
+        text: Some(uri.into()),
+    };
+    let code = kunci::ffi::QrCode::from(payload.clone());
+    for shown in [format!("{payload:?}"), format!("{code:?}")] {
+        assert!(
+            !shown.contains("JBSWY3DP") && !shown.contains("alice"),
+            "{shown}"
+        );
+        assert!(shown.contains("redacted"), "{shown}");
+    }
+}

@@ -67,6 +67,9 @@ impl AuthenticatorOptions {
 pub struct Authenticator {
     app: Kunci,
     options: AuthenticatorOptions,
+    /// The platform key store last used with this vault, so a passphrase change (which makes a
+    /// new vault key, issue 17) can rewrap the platform slot instead of dropping it.
+    key_wrapper: std::sync::Mutex<Option<Arc<dyn KeyWrapper>>>,
 }
 
 impl Authenticator {
@@ -85,11 +88,33 @@ impl Authenticator {
             options.sync_config(),
             https,
         );
-        Arc::new(Authenticator { app, options })
+        Arc::new(Authenticator {
+            app,
+            options,
+            key_wrapper: std::sync::Mutex::new(None),
+        })
+    }
+
+    fn remember(self: Arc<Self>, key_wrapper: Option<Arc<dyn KeyWrapper>>) -> Arc<Self> {
+        if key_wrapper.is_some() {
+            *self.wrapper_slot() = key_wrapper;
+        }
+        self
+    }
+
+    fn wrapper_slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<dyn KeyWrapper>>> {
+        self.key_wrapper
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn stamp(&self) -> i64 {
         self.app.now().unix_seconds()
+    }
+
+    /// The app layer, for the other `#[uniffi::export]` blocks of this object.
+    pub(super) fn app(&self) -> &Kunci {
+        &self.app
     }
 }
 
@@ -111,6 +136,7 @@ impl Authenticator {
     ) -> Result<Arc<Self>, KunciError> {
         // Creation time only labels the slots; the wall clock is good enough for that.
         let now = crate::time::WallClock::now_ms(&SystemWallClock).div_euclid(1000);
+        let remembered = key_wrapper.clone();
         let vault = match (passphrase, key_wrapper.as_ref()) {
             (Some(p), wrapper) => {
                 let v = Vault::create(&path, &secret_of(p), options.kdf(), now)?;
@@ -128,7 +154,7 @@ impl Authenticator {
                 ))
             }
         };
-        Ok(Self::wrap(vault, boot_clock, https, options))
+        Ok(Self::wrap(vault, boot_clock, https, options).remember(remembered))
     }
 
     #[uniffi::constructor]
@@ -151,8 +177,8 @@ impl Authenticator {
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
-        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper))?;
-        Ok(Self::wrap(vault, boot_clock, https, options))
+        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper.clone()))?;
+        Ok(Self::wrap(vault, boot_clock, https, options).remember(Some(key_wrapper)))
     }
 
     /// Accounts in list order (rows that cannot be opened are in `codes().unreadable`).
@@ -372,19 +398,26 @@ impl Authenticator {
         Ok(())
     }
 
+    /// Changes the passphrase under a new vault key (every account is resealed). The platform
+    /// slot is rewrapped through the key store this vault was created, opened or unlocked with;
+    /// without one it is removed and `add_platform_key` must be called again.
     pub fn change_passphrase(&self, old: String, new: String) -> Result<(), KunciError> {
-        Ok(self.app.vault().change_passphrase(
+        let wrapper = self.wrapper_slot().clone().map(ForeignKeyWrapper);
+        self.app.vault().rekey(
             &secret_of(old),
             &secret_of(new),
             self.options.kdf(),
-        )?)
+            wrapper.as_ref().map(|w| w as &dyn crate::vault::KeyWrapper),
+        )?;
+        Ok(())
     }
 
     /// Adds a platform key slot, so the app can open without the passphrase.
     pub fn add_platform_key(&self, key_wrapper: Arc<dyn KeyWrapper>) -> Result<(), KunciError> {
         self.app
             .vault()
-            .add_platform_slot(&ForeignKeyWrapper(key_wrapper), self.stamp())?;
+            .add_platform_slot(&ForeignKeyWrapper(key_wrapper.clone()), self.stamp())?;
+        *self.wrapper_slot() = Some(key_wrapper);
         Ok(())
     }
 
@@ -404,9 +437,10 @@ impl Authenticator {
         &self,
         key_wrapper: Arc<dyn KeyWrapper>,
     ) -> Result<(), KunciError> {
-        Ok(self
-            .app
+        self.app
             .vault()
-            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper))?)
+            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper.clone()))?;
+        *self.wrapper_slot() = Some(key_wrapper);
+        Ok(())
     }
 }

@@ -366,11 +366,18 @@ impl From<SyncReport> for SyncResult {
     }
 }
 
-/// One QR code found in a picture.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// One QR code found in a picture. Debug prints lengths only: the text is usually an otpauth
+/// URI with the secret.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct QrCode {
     pub bytes: Vec<u8>,
     pub text: Option<String>,
+}
+
+impl std::fmt::Debug for QrCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "QrCode(<redacted, {} bytes>)", self.bytes.len())
+    }
 }
 
 impl From<QrPayload> for QrCode {

@@ -220,10 +220,32 @@ fn store(
     Ok(())
 }
 
-fn check_text(field: &str, value: &str) -> Result<()> {
+/// Characters that reorder the text around them (embeddings, overrides, isolates): shown in a
+/// list they make "moc.knab" read as "bank.com" (Trojan Source). The marks LRM/RLM/ALM, which
+/// only nudge neutral characters, stay allowed: right-to-left names need them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The label rule of otpauth URIs, for every source (URI, QR, importers, edits): no control
+/// characters (ANSI escapes, NUL, newlines) and no bidirectional overrides. Notes may hold line
+/// breaks and tabs.
+fn check_text(field: &str, value: &str, multiline: bool) -> Result<()> {
     if value.len() > MAX_TEXT_BYTES {
         return Err(VaultError::InvalidInput {
             reason: format!("the {field} is longer than {MAX_TEXT_BYTES} bytes"),
+        });
+    }
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\t' | '\r');
+    if value
+        .chars()
+        .any(|c| (c.is_control() && !allowed(c)) || is_bidi_control(c))
+    {
+        return Err(VaultError::InvalidInput {
+            reason: format!(
+                "the {field} contains control or text-direction characters, which could \
+                 disguise it on screen"
+            ),
         });
     }
     Ok(())
@@ -231,12 +253,25 @@ fn check_text(field: &str, value: &str) -> Result<()> {
 
 fn validate(r: &AccountRecord) -> Result<()> {
     r.params.validate()?;
-    check_text("issuer", &r.issuer)?;
-    check_text("account name", &r.name)?;
-    check_text("notes", &r.notes)?;
-    check_text("group", r.group.as_deref().unwrap_or(""))?;
-    check_text("icon hint", r.icon.as_deref().unwrap_or(""))?;
+    check_text("issuer", &r.issuer, false)?;
+    check_text("account name", &r.name, false)?;
+    check_text("notes", &r.notes, true)?;
+    check_text("group", r.group.as_deref().unwrap_or(""), false)?;
+    check_text("icon hint", r.icon.as_deref().unwrap_or(""), false)?;
     Ok(())
+}
+
+/// Whether the vault would store `draft`, and if not why (for importers, to refuse one entry
+/// instead of the whole file).
+pub fn check_draft(draft: &AccountDraft) -> Result<()> {
+    validate(&AccountRecord {
+        issuer: draft.issuer.clone(),
+        name: draft.name.clone(),
+        params: draft.params.clone(),
+        notes: draft.notes.clone(),
+        group: draft.group.clone(),
+        icon: draft.icon.clone(),
+    })
 }
 
 /// Issuer and name the way a user tells accounts apart: trimmed, case-insensitive.

@@ -41,13 +41,25 @@ pub struct LumaFrame<'a> {
     pub bytes: &'a [u8],
 }
 
-/// One decoded QR symbol.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One decoded QR symbol. It usually holds an otpauth URI with the secret, so Debug prints only
+/// lengths (issue 17, finding 8).
+#[derive(Clone, PartialEq, Eq)]
 pub struct QrPayload {
     /// The payload bytes.
     pub bytes: Vec<u8>,
     /// The decoded string when the payload is valid text.
     pub text: Option<String>,
+}
+
+impl std::fmt::Debug for QrPayload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "QrPayload(<redacted, {} bytes, text: {}>)",
+            self.bytes.len(),
+            self.text.is_some()
+        )
+    }
 }
 
 /// How hard to look.
