@@ -320,9 +320,10 @@ impl Authenticator {
     ) -> Result<SyncResult, KunciError> {
         let mut config = self.options.sync_config();
         // These NTP servers replace the configured ones; configured HTTPS sources still count
-        // (an empty list makes an HTTPS-only sync).
+        // (an empty list makes an HTTPS-only sync). The default public Roughtime servers are not
+        // configured by the app: they would make QA's and the tests' loopback-only sync reach
+        // out to the internet (and list offline servers as rejected).
         config.ntp_servers = ntp_servers;
-        // QA's local servers: no public Roughtime servers either.
         config.roughtime_servers = Vec::new();
         config.quorum = (quorum as usize).max(1);
         Ok(self.app.sync_time(Some(&config))?.into())
