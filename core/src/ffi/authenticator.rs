@@ -25,7 +25,8 @@ pub struct AuthenticatorOptions {
     /// NTP servers as host or host:port; `None`: several public operators.
     #[uniffi(default = None)]
     pub ntp_servers: Option<Vec<String>>,
-    /// HTTPS URLs whose Date header is a time source (through the `HttpsDate` trait).
+    /// HTTPS URLs whose Date header is a time source (through the `HttpsDate` trait). Empty:
+    /// the built-in list; fewer than the quorum: filled up from the built-in list.
     #[uniffi(default = [])]
     pub https_urls: Vec<String>,
     /// Agreeing sources needed to move the clock (at least 1).

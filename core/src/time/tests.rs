@@ -514,6 +514,7 @@ fn offline_fails_fast() {
     );
     let none = env.clock(SyncConfig {
         ntp_servers: vec![],
+        roughtime_servers: vec![],
         ..SyncConfig::default()
     });
     assert_eq!(none.sync().unwrap_err(), TimeError::NoSources);

@@ -42,6 +42,8 @@ public final class SettingsViewModel: ViewModel {
         working = true
         defer { working = false }
         do {
+            // The core re-keys the vault and rewraps this device's slot (the test checks the
+            // device key still opens it afterwards).
             try await core.run { try $0.changePassphrase(old: old, new: new) }
             problem = nil
             passphraseChanged = true

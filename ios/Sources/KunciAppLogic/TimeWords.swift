@@ -49,6 +49,8 @@ public enum TimeWords {
             return l.text("sync.quarantined", ["amount": l.duration(ms: r.offsetMs)])
         case .noConsensus:
             return l.text("sync.noConsensus", ["agreeing": String(r.agreeing), "responded": String(r.responded)])
+        case .conflict:
+            return l.text("sync.conflict")
         }
     }
 

@@ -391,27 +391,6 @@ fn merge(out: &mut Vec<Found>, new: Vec<Found>) {
     }
 }
 
-/// Drops a symbol that lies inside a larger decoded symbol: it is drawn into the data area of
-/// the outer code (a "design" QR), whose error correction absorbs it; the outer code is the
-/// one the picture is about.
-fn drop_nested(found: Vec<Found>) -> Vec<QrPayload> {
-    let keep: Vec<bool> = found
-        .iter()
-        .map(|f| {
-            let (cx, cy) = centre(&f.bbox);
-            !found.iter().any(|o| {
-                let b = &o.bbox;
-                size(&f.bbox) < 0.7 * size(b) && b[0] < cx && cx < b[2] && b[1] < cy && cy < b[3]
-            })
-        })
-        .collect();
-    found
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(f, k)| k.then_some(f.payload))
-        .collect()
-}
-
 fn run_cascade(base: &Gray, steps: &[usize], min_passes: usize) -> Result<Vec<QrPayload>, QrError> {
     let mut out = Vec::new();
     for (n, &i) in steps.iter().enumerate() {
@@ -421,11 +400,12 @@ fn run_cascade(base: &Gray, steps: &[usize], min_passes: usize) -> Result<Vec<Qr
             break;
         }
     }
-    let out = drop_nested(out);
+    // Every symbol is returned, a small code drawn inside a larger one ("double QR") too: it
+    // is a code of its own, and which one the person meant is theirs to choose.
     if out.is_empty() {
         Err(QrError::NoQrCode)
     } else {
-        Ok(out)
+        Ok(out.into_iter().map(|f| f.payload).collect())
     }
 }
 
