@@ -6,6 +6,9 @@
 
 mod clock;
 mod demo;
+mod doctor_cmd;
+mod files;
+mod https;
 mod output;
 mod session;
 mod stateless;
@@ -57,6 +60,9 @@ enum Command {
         /// Pixels per QR module.
         #[arg(long, default_value_t = 8)]
         scale: u32,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// The whole flow on a throwaway vault, offline.
     Demo,
@@ -99,20 +105,37 @@ enum Command {
     },
     /// Import another app's export or a Kunci backup (password from KUNCI_IMPORT_PASSWORD or a prompt).
     Import {
-        /// auto, kunci, aegis, 2fas, google, ente, uris, freeotp+ or bitwarden.
+        /// auto, or a name from --list-formats.
         #[arg(long, default_value = "auto")]
         format: String,
-        file: PathBuf,
+        /// Print every format Kunci reads, with what it keeps and cannot, and exit.
+        #[arg(long)]
+        list_formats: bool,
+        /// Allow a key derivation above the usual bound (Ente's "sensitive" setting, 1 GiB).
+        #[arg(long)]
+        allow_slow_kdf: bool,
+        /// One file, or several QR pictures of one Google Authenticator export.
+        #[arg(required_unless_present = "list_formats")]
+        files: Vec<PathBuf>,
     },
-    /// Export the vault: kunci (encrypted backup), uris, aegis or google-qr (PNG images).
+    /// Export the vault: kunci (encrypted backup), uris, aegis, 2fas, qr (a PNG per account) or
+    /// google-qr (PNG images).
     Export {
         #[arg(long)]
         format: String,
         #[arg(long)]
         out: PathBuf,
-        /// Encrypt an Aegis export (password from KUNCI_EXPORT_PASSWORD or a prompt).
+        /// Encrypt an Aegis or 2FAS export (password from KUNCI_EXPORT_PASSWORD or a prompt).
         #[arg(long)]
         encrypt: bool,
+        /// Replace the output file(s) if they exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Why a portal says "Invalid Authenticator Code": findings for one account (or all).
+    Doctor {
+        /// The account's id (see `kunci list`); all accounts when left out.
+        id: Option<i64>,
     },
     /// Trusted time: sync, status, and a skewed NTP server for QA.
     Time {
@@ -131,12 +154,20 @@ enum TimeCommand {
         /// An http(s) URL whose Date header is a source; repeat for several.
         #[arg(long)]
         https: Vec<String>,
+        /// A Roughtime server as KEY@host:port (KEY: its public key in base64); repeat.
+        #[arg(long)]
+        roughtime: Vec<String>,
         /// Agreeing sources needed (default 3, or all given sources if fewer).
         #[arg(long)]
         quorum: Option<usize>,
     },
     /// The trusted time's status, for helpdesk tickets (no secrets).
     Status,
+    /// Whose clock is wrong: a portal's HTTPS Date compared with trusted time.
+    Check {
+        /// The portal's address, e.g. https://asndigital.bkn.go.id/
+        url: String,
+    },
     /// Serve NTP at the wall clock plus an offset (point an emulator at it).
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:1123 or 0.0.0.0:1123.
@@ -151,6 +182,9 @@ enum TimeCommand {
         /// Stop after answering this many requests.
         #[arg(long)]
         max_requests: Option<u64>,
+        /// Serve Roughtime (signed with a fixed test key) instead of NTP.
+        #[arg(long)]
+        roughtime: bool,
     },
 }
 
@@ -200,16 +234,33 @@ fn main() -> ExitCode {
     };
     let out = output::Output::new(cli.json);
     let result = match cli.command {
-        Command::Code { uri, at } => stateless::code(&out, &read_arg(uri), at),
+        Command::Code { uri, at } => {
+            let uri = read_arg(uri);
+            time_cmd::code_time(cli.vault.as_deref(), at, &uri).and_then(|(t, warning)| {
+                let shown = stateless::code(&out, &uri, Some(t))?;
+                if let Some(w) = warning {
+                    eprintln!("{w}");
+                }
+                Ok(shown)
+            })
+        }
         Command::Inspect { uri } => stateless::inspect(&out, &read_arg(uri)),
         Command::Scan { images } => stateless::scan(&out, &images),
         Command::Qr {
             uri,
             out: path,
             scale,
-        } => stateless::qr(&out, &read_arg(uri), &path, scale),
+            force,
+        } => stateless::qr(&out, &read_arg(uri), &path, scale, force),
         Command::Demo => demo::run(&out),
-        Command::Init => vault_cmd::init(&out, &session::vault_path(cli.vault.as_deref())),
+        Command::Import {
+            list_formats: true, ..
+        } => vault_cmd::list_formats(&out),
+        Command::Init => vault_cmd::init(
+            &out,
+            &session::vault_path(cli.vault.as_deref()),
+            cli.vault.is_none(),
+        ),
         Command::Time {
             command:
                 TimeCommand::Serve {
@@ -217,8 +268,9 @@ fn main() -> ExitCode {
                     offset,
                     duration,
                     max_requests,
+                    roughtime,
                 },
-        } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests),
+        } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests, roughtime),
         command => with_vault(&out, cli.vault.as_deref(), command),
     };
     match result {
@@ -226,7 +278,7 @@ fn main() -> ExitCode {
         Ok(Outcome::NothingFound) => ExitCode::from(1),
         Err(e) => {
             let msg = e.message.replace('\n', " ");
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", output::printable(&msg));
             ExitCode::from(e.status)
         }
     }
@@ -241,8 +293,14 @@ fn with_vault(
     let path = session::vault_path(vault);
     let config = match &command {
         Command::Time {
-            command: TimeCommand::Sync { ntp, https, quorum },
-        } => time_cmd::sync_config(ntp, https, *quorum),
+            command:
+                TimeCommand::Sync {
+                    ntp,
+                    https,
+                    roughtime,
+                    quorum,
+                },
+        } => time_cmd::sync_config(ntp, https, roughtime, *quorum)?,
         _ => kunci::time::SyncConfig::default(),
     };
     let app = session::open(&path, config)?;
@@ -265,20 +323,34 @@ fn with_vault(
         Command::Next { id } => vault_cmd::next(out, &app, id),
         Command::Remove { id } => vault_cmd::remove(out, &app, id),
         Command::Rename { id, issuer, name } => vault_cmd::rename(out, &app, id, issuer, name),
-        Command::Import { format, file } => {
-            vault_cmd::import(out, &app, vault_cmd::parse_import_format(&format)?, &file)
-        }
+        Command::Import {
+            format,
+            files,
+            allow_slow_kdf,
+            ..
+        } => vault_cmd::import(
+            out,
+            &app,
+            vault_cmd::parse_import_format(&format)?,
+            &files,
+            allow_slow_kdf,
+        ),
         Command::Export {
             format,
             out: path,
             encrypt,
-        } => vault_cmd::export(out, &app, &format, &path, encrypt),
+            force,
+        } => vault_cmd::export(out, &app, &format, &path, encrypt, force),
         Command::Time {
             command: TimeCommand::Sync { .. },
         } => time_cmd::sync(out, &app),
         Command::Time {
             command: TimeCommand::Status,
         } => time_cmd::status(out, &app),
+        Command::Time {
+            command: TimeCommand::Check { url },
+        } => time_cmd::check(out, &app, &url),
+        Command::Doctor { id } => doctor_cmd::run(out, &app, id),
         _ => Err(CliError::bad_input("this command does not use the vault")),
     }
 }

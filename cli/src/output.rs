@@ -19,7 +19,7 @@ impl Output {
                 Err(e) => eprintln!("error: cannot write JSON: {e}"),
             }
         } else {
-            let text = human();
+            let text = printable(&human());
             if !text.is_empty() {
                 println!("{text}");
             }
@@ -29,11 +29,42 @@ impl Output {
     /// Progress and notes for people; silent in --json mode so stdout stays parseable.
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.json {
-            eprintln!("{}", text.as_ref());
+            eprintln!("{}", printable(text.as_ref()));
         }
     }
 }
 
+/// Text safe for a terminal: names and issuers come from QR codes and other apps' files, and an
+/// ANSI escape or a right-to-left override in them could rewrite what the user sees (issue 17,
+/// finding 6). Control characters other than line breaks and tabs, and bidirectional
+/// embeddings, overrides and isolates, are shown as `\u{…}` escapes.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && c != '\n' && c != '\t') || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn escapes_ansi_and_direction_overrides_but_keeps_lines() {
+        assert_eq!(
+            printable("Bank\u{1b}[2J\u{202E}moc\nnext\tcol"),
+            "Bank\\u{1b}[2J\\u{202e}moc\nnext\tcol"
+        );
+        assert_eq!(printable("Ëxample (ali@x)"), "Ëxample (ali@x)");
+    }
 }

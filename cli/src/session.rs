@@ -2,7 +2,7 @@
 
 use crate::CliError;
 use kunci::app::Kunci;
-use kunci::time::{PlainHttpDate, SyncConfig, SystemBootClock, SystemWallClock};
+use kunci::time::{SyncConfig, SystemBootClock, SystemWallClock};
 use kunci::vault::{KdfParams, Vault};
 use kunci::{KunciError, Secret};
 use std::path::{Path, PathBuf};
@@ -36,12 +36,14 @@ pub fn secret_from_env_or_prompt(var: &str, prompt: &str) -> Result<Secret, CliE
         })
 }
 
-/// The Argon2 cost for new passphrase slots; `KUNCI_KDF=insecure-test` makes test suites fast.
+/// The Argon2 cost for new passphrase slots. `KUNCI_KDF=insecure-test` makes test suites fast in
+/// debug builds only: a release binary has no such switch (a stray variable cannot weaken a vault).
 pub fn kdf() -> KdfParams {
-    match std::env::var("KUNCI_KDF").as_deref() {
-        Ok("insecure-test") => KdfParams::INSECURE_FOR_TESTS,
-        _ => KdfParams::DEFAULT,
+    #[cfg(debug_assertions)]
+    if std::env::var("KUNCI_KDF").as_deref() == Ok("insecure-test") {
+        return KdfParams::INSECURE_FOR_TESTS;
     }
+    KdfParams::DEFAULT
 }
 
 pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
@@ -58,7 +60,7 @@ pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
         Arc::new(SystemBootClock::new()),
         Arc::new(SystemWallClock),
         config,
-        Some(Arc::new(PlainHttpDate::default())),
+        Some(Arc::new(crate::https::UreqDate::default())),
     ))
 }
 

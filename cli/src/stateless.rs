@@ -190,14 +190,15 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
     let mut status = 0u8;
     let mut last_error = None;
     for path in images {
-        let result = std::fs::read(path)
-            .map_err(|e| (2, format!("cannot read the file: {e}")))
-            .and_then(|bytes| {
-                qr::decode_image(&bytes).map_err(|e| match e {
-                    QrError::NoQrCode => (1, e.to_string()),
-                    _ => (2, e.to_string()),
-                })
-            });
+        let result =
+            crate::files::read_limited(path, crate::files::MAX_IMAGE_FILE_BYTES, "a picture")
+                .map_err(|e| (2, e))
+                .and_then(|bytes| {
+                    qr::decode_image(&bytes).map_err(|e| match e {
+                        QrError::NoQrCode => (1, e.to_string()),
+                        _ => (2, e.to_string()),
+                    })
+                });
         let line = match result {
             Ok(payloads) => ScanJson {
                 file: path.clone(),
@@ -240,14 +241,21 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
     }
 }
 
-pub fn qr(out: &Output, uri: &str, path: &Path, scale: u32) -> Result<Outcome, CliError> {
+pub fn qr(
+    out: &Output,
+    uri: &str,
+    path: &Path,
+    scale: u32,
+    force: bool,
+) -> Result<Outcome, CliError> {
     // Refuse what no authenticator could enroll, so QA never feeds a device a broken code.
     parse_payload(uri).map_err(CliError::bad_input)?;
     if !(1..=64).contains(&scale) {
         return Err(CliError::bad_input("--scale must be between 1 and 64"));
     }
     let png = qr::render_png(uri.trim(), scale).map_err(CliError::bad_input)?;
-    std::fs::write(path, &png)
+    // The picture holds the secret: private, never through a link, never over a file silently.
+    crate::files::write_secret_file(path, &png, force)
         .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", path.display())))?;
     #[derive(Serialize)]
     struct QrJson<'a> {

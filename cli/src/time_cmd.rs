@@ -1,34 +1,50 @@
-//! `kunci time sync | status | serve`.
+//! `kunci time sync | status | check | serve`.
 
 use crate::output::Output;
 use crate::session::fail;
 use crate::{clock, CliError, Outcome};
 use kunci::app::Kunci;
-use kunci::time::{serve, Misbehaviour, ServeOptions, SyncConfig, SyncStatus, SystemWallClock};
+use kunci::time::roughtime::ServerKeys;
+use kunci::time::{
+    serve, words, Misbehaviour, PortalVerdict, RoughtimeServer, ServeOptions, SyncConfig,
+    SyncStatus, SystemWallClock, TimeDiagnostics,
+};
 use kunci::KunciError;
 use serde::Serialize;
 use std::net::UdpSocket;
 use std::time::Duration;
 
-/// The sync configuration for `--ntp` / `--https` / `--quorum` (defaults when none are given).
-pub fn sync_config(ntp: &[String], https: &[String], quorum: Option<usize>) -> SyncConfig {
+/// The sync configuration for `--ntp` / `--https` / `--roughtime` / `--quorum` (defaults when
+/// none are given).
+pub fn sync_config(
+    ntp: &[String],
+    https: &[String],
+    roughtime: &[String],
+    quorum: Option<usize>,
+) -> Result<SyncConfig, CliError> {
     let mut c = SyncConfig::default();
-    if !ntp.is_empty() || !https.is_empty() {
+    if !ntp.is_empty() || !https.is_empty() || !roughtime.is_empty() {
         c.ntp_servers = ntp.to_vec();
         c.https_urls = https.to_vec();
+        c.roughtime_servers = roughtime
+            .iter()
+            .map(|r| RoughtimeServer::parse(r).map_err(CliError::bad_input))
+            .collect::<Result<_, _>>()?;
         // Sources chosen by hand: by default all of them must agree, up to the usual quorum.
-        c.quorum = quorum.unwrap_or_else(|| (ntp.len() + https.len()).min(c.quorum));
+        let given = ntp.len() + https.len() + roughtime.len();
+        c.quorum = quorum.unwrap_or_else(|| given.min(c.quorum));
     } else if let Some(q) = quorum {
         c.quorum = q;
     }
     c.quorum = c.quorum.max(1);
-    c
+    Ok(c)
 }
 
 pub fn sync(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
+    let c = app.clock().config();
     out.note(format!(
         "asking {} time source(s)...",
-        app.clock().config().ntp_servers.len() + app.clock().config().https_urls.len()
+        c.ntp_servers.len() + c.https_urls.len() + c.roughtime_servers.len()
     ));
     let report = match app.sync_time(None) {
         Ok(r) => r,
@@ -40,21 +56,12 @@ pub fn sync(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
         Err(e) => return Err(fail(e)),
     };
     out.emit(&report, || {
-        let mut lines = vec![format!(
-            "{}: offset {:+.3} s, ±{:.3} s ({} of {} sources agree)",
-            match report.status {
-                SyncStatus::Synced => "synced",
-                SyncStatus::Quarantined =>
-                    "held back (a large jump; confirm with another sync in a few minutes)",
-                SyncStatus::NoConsensus => "no agreement; the clock was not changed",
-            },
-            report.offset_ms as f64 / 1000.0,
-            report.uncertainty_ms as f64 / 1000.0,
-            report.agreeing,
-            report.responded
-        )];
+        let mut lines = vec![report.message.clone()];
         for r in &report.rejected {
-            lines.push(format!("  rejected {}: {}", r.source, r.reason));
+            lines.push(format!(
+                "  not used: {} ({}): {}",
+                r.source, r.code, r.reason
+            ));
         }
         lines.join("\n")
     });
@@ -68,30 +75,68 @@ pub fn status(out: &Output, app: &Kunci) -> Result<Outcome, CliError> {
     // The core does not read the time zone; the CLI passes what the process has.
     let tz = std::env::var("TZ").unwrap_or_else(|_| "UTC".into());
     let d = app.clock().diagnostics(&tz, 0);
-    out.emit(&d, || {
-        let mut lines = vec![
-            format!("status:      {}", d.status.as_str()),
-            format!(
-                "offset:      {:+.3} s (corrected minus this device's clock)",
-                d.offset_ms as f64 / 1000.0
-            ),
-            format!("uncertainty: ±{:.3} s", d.uncertainty_ms as f64 / 1000.0),
-            format!("last sync:   {}", d.last_sync.as_deref().unwrap_or("never")),
-            format!("time zone:   {}", d.time_zone),
-        ];
-        if let Some(ppm) = d.drift_ppm {
-            lines.push(format!("drift:       {ppm:+.1} ppm"));
-        }
-        if d.quarantined {
-            lines.push("a large jump is held back until a second sync confirms it".into());
-        }
-        for s in &d.sources {
-            lines.push(format!("source:      {s:?}"));
-        }
-        lines.join("\n")
-    });
+    out.emit(&d, || status_text(&d));
     Ok(Outcome::Done)
 }
+
+fn status_text(d: &TimeDiagnostics) -> String {
+    let mut lines = vec![
+        d.message.clone(),
+        format!("status:      {}", d.status.as_str()),
+        format!("phone clock: {}", d.phone_clock),
+        format!("uncertainty: {}", words::plus_minus(d.uncertainty_ms)),
+        format!("last sync:   {}", d.last_sync.as_deref().unwrap_or("never")),
+        format!("time zone:   {}", d.time_zone),
+    ];
+    if let Some(ppm) = d.drift_ppm {
+        lines.push(format!("drift:       {ppm:+.1} ppm"));
+    }
+    if let Some(held) = d.held_offset_ms {
+        lines.push(format!(
+            "held back:   a jump to {} (offset {:+.1} s) waits for confirmation",
+            words::phone_clock(held, 0),
+            held as f64 / 1000.0
+        ));
+    }
+    if let Some(t) = &d.tampered {
+        lines.push(format!("tampering:   {t}"));
+    }
+    if let Some(p) = &d.portal_check {
+        lines.push(format!("portal:      {} — {}", p.url, p.message));
+    }
+    for s in &d.sources {
+        let detail = match (&s.reason, s.offset_from_consensus_ms) {
+            (Some(r), _) => r.clone(),
+            (None, Some(off)) => format!("{:+.3} s from the agreed time", off as f64 / 1000.0),
+            (None, None) => String::new(),
+        };
+        lines.push(format!(
+            "source:      {} [{}] {}: {}",
+            s.source,
+            s.kind.as_deref().unwrap_or("-"),
+            s.result,
+            detail
+        ));
+    }
+    lines.join("\n")
+}
+
+/// `kunci time check URL`: the portal's clock against trusted time.
+pub fn check(out: &Output, app: &Kunci, url: &str) -> Result<Outcome, CliError> {
+    let c = app
+        .clock()
+        .check_portal(url)
+        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    out.emit(&c, || c.message.clone());
+    Ok(match c.verdict {
+        PortalVerdict::Unverified => Outcome::NothingFound,
+        _ => Outcome::Done,
+    })
+}
+
+/// The fixed seed of `kunci time serve --roughtime`: a test key, public on purpose (QA and tests
+/// pin its public key; never a real server's).
+const TEST_ROUGHTIME_SEED: [u8; 32] = *b"kunci roughtime TEST key, public";
 
 pub fn serve_cmd(
     out: &Output,
@@ -99,6 +144,7 @@ pub fn serve_cmd(
     offset_seconds: f64,
     duration_seconds: Option<u64>,
     max_requests: Option<u64>,
+    roughtime: bool,
 ) -> Result<Outcome, CliError> {
     if !offset_seconds.is_finite() || offset_seconds.abs() > 100.0 * 365.0 * 86_400.0 {
         return Err(CliError::bad_input(
@@ -110,10 +156,21 @@ pub fn serve_cmd(
     let addr = socket
         .local_addr()
         .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let keys = roughtime.then(|| std::sync::Arc::new(ServerKeys::from_seed(&TEST_ROUGHTIME_SEED)));
+    let what = match &keys {
+        Some(k) => format!("Roughtime (test key {})", base64_key(&k.public_key())),
+        None => "NTP".to_string(),
+    };
     out.note(format!(
-        "serving NTP on {addr} at wall clock {offset_seconds:+} s{}; Ctrl-C to stop",
+        "serving {what} on {addr} at wall clock {offset_seconds:+} s{}; Ctrl-C to stop",
         duration_seconds.map_or(String::new(), |d| format!(" for {d} s"))
     ));
+    if let Some(k) = &keys {
+        out.note(format!(
+            "sync with: kunci time sync --roughtime {}@{addr}",
+            base64_key(&k.public_key())
+        ));
+    }
     let offset_ms = (offset_seconds * 1000.0).round() as i64;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     if let Some(d) = duration_seconds {
@@ -128,6 +185,8 @@ pub fn serve_cmd(
         misbehaviour: Misbehaviour::None,
         max_requests,
         stop: Some(stop),
+        roughtime: keys,
+        roughtime_radius_s: 1,
         ..ServeOptions::default()
     };
     #[derive(Serialize)]
@@ -156,4 +215,45 @@ pub fn serve_cmd(
     .map_err(|e| fail(e.into()))?;
     out.note(format!("stopped after {} request(s)", stats.requests));
     Ok(Outcome::Done)
+}
+
+fn base64_key(key: &[u8; 32]) -> String {
+    kunci::time::roughtime::public_key_base64(key)
+}
+
+/// The time `kunci code` computes at, and the warning to print once the code is shown. `--at`
+/// is exact (QA). With a vault (`--vault` or `KUNCI_VAULT`) it is the vault's trusted time;
+/// without one, the stateless path stays fast (no key derivation) and uses this computer's
+/// clock. Either way a time that is not verified gets one warning line on stderr saying how to
+/// fix it, so a wrong code is never silent.
+pub fn code_time(
+    vault: Option<&std::path::Path>,
+    at: Option<u64>,
+    uri: &str,
+) -> Result<(u64, Option<String>), CliError> {
+    if let Some(t) = at {
+        return Ok((t, None));
+    }
+    let time_based = !uri
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("otpauth://hotp");
+    let Some(path) = vault.filter(|p| p.exists()) else {
+        let warning = time_based.then(|| {
+            "warning: this code uses this computer's clock, which Kunci has not verified; for \
+             codes on trusted time use `kunci time sync` and `kunci codes` (or --vault)"
+                .to_string()
+        });
+        return Ok((clock::unix_now(), warning));
+    };
+    let app = crate::session::open(path, SyncConfig::default())?;
+    let now = app.now();
+    let warning = (time_based && kunci::time::needs_warning(&now)).then(|| {
+        format!(
+            "warning: the trusted time is {} ({}); the code may be wrong — run `kunci time sync`",
+            now.status.as_str(),
+            words::plus_minus(now.uncertainty_ms)
+        )
+    });
+    Ok((u64::try_from(now.unix_seconds()).unwrap_or(0), warning))
 }

@@ -3,24 +3,46 @@
 use crate::output::Output;
 use crate::session::{self, fail};
 use crate::stateless::AccountJson;
-use crate::{clock, CliError, Outcome};
+use crate::{clock, files, CliError, Outcome};
 use kunci::app::{ExportFormat, Kunci};
-use kunci::backup::{Format, ReportStatus, EXPORT_WARNING};
+use kunci::backup::{Format, ReportStatus, EXPORT_WARNING, MAX_FILE_BYTES};
 use kunci::enroll::qr;
 use kunci::time::{TimeEstimate, TimeStatus};
 use kunci::vault::{Account, OnConflict, Vault};
 use kunci::KunciError;
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub fn init(out: &Output, path: &Path) -> Result<Outcome, CliError> {
+/// `init`: the default data folder is created (0700); a folder the user named must exist, so a
+/// typo in `--vault` does not silently grow a folder tree.
+pub fn init(out: &Output, path: &Path, is_default: bool) -> Result<Outcome, CliError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", dir.display())))?;
+        if !dir.is_dir() {
+            if !is_default {
+                return Err(CliError::bad_input(format!(
+                    "the folder {} does not exist; create it first (or check the path)",
+                    dir.display()
+                )));
+            }
+            files::create_private_dir(dir).map_err(|e| {
+                CliError::bad_input(format!("cannot create {}: {e}", dir.display()))
+            })?;
+            out.note(format!(
+                "created the folder {} (private to you)",
+                dir.display()
+            ));
+        }
     }
     let pass = session::passphrase("New vault passphrase: ")?;
     if pass.is_empty() {
         return Err(CliError::bad_input("the passphrase must not be empty"));
+    }
+    let strength = kunci::vault::passphrase_strength(&pass, &[]);
+    if !strength.is_acceptable() {
+        return Err(CliError::bad_input(format!(
+            "this passphrase is too easy to guess. {}",
+            strength.advice
+        )));
     }
     if std::env::var_os("KUNCI_PASSPHRASE").is_none() {
         let again = session::passphrase("Repeat the passphrase: ")?;
@@ -62,8 +84,8 @@ pub fn add(
     let outcome = match (uri, image) {
         (Some(uri), None) => app.enroll_text(uri, on_conflict),
         (None, Some(path)) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", path.display())))?;
+            let bytes = files::read_limited(path, files::MAX_IMAGE_FILE_BYTES, "a picture")
+                .map_err(CliError::bad_input)?;
             let payloads = qr::decode_image(&bytes).map_err(|e| fail(e.into()))?;
             app.enroll_payloads(&payloads, on_conflict)
         }
@@ -303,22 +325,73 @@ pub fn parse_import_format(name: &str) -> Result<Option<Format>, CliError> {
         return Ok(None);
     }
     Format::from_name(name).map(Some).ok_or_else(|| {
+        let names: Vec<&str> = kunci::backup::formats().iter().map(|f| f.name).collect();
         CliError::bad_input(format!(
-            "unknown format {name:?} (use auto, kunci, aegis, 2fas, google, ente, uris, freeotp+, bitwarden)"
+            "unknown format {name:?} (use auto, {}; see --list-formats)",
+            names.join(", ")
         ))
     })
+}
+
+/// `kunci import --list-formats`: the registry table, as the FFI's `import_formats` gives it.
+pub fn list_formats(out: &Output) -> Result<Outcome, CliError> {
+    #[derive(Serialize)]
+    struct Row {
+        name: &'static str,
+        aliases: &'static [&'static str],
+        title: &'static str,
+        keeps: &'static str,
+        cannot: &'static str,
+    }
+    let rows: Vec<Row> = kunci::backup::formats()
+        .into_iter()
+        .map(|f| Row {
+            name: f.name,
+            aliases: f.aliases,
+            title: f.title,
+            keeps: f.keeps,
+            cannot: f.cannot,
+        })
+        .collect();
+    out.emit(&rows, || {
+        let mut text = String::new();
+        for r in &rows {
+            text.push_str(&format!("{:<14}{}\n", r.name, r.title));
+            text.push_str(&format!("{:<14}keeps: {}\n", "", r.keeps));
+            if !r.cannot.is_empty() {
+                text.push_str(&format!("{:<14}cannot: {}\n", "", r.cannot));
+            }
+        }
+        text.trim_end().to_string()
+    });
+    Ok(Outcome::Done)
 }
 
 pub fn import(
     out: &Output,
     app: &Kunci,
     format: Option<Format>,
-    file: &Path,
+    files: &[PathBuf],
+    allow_slow_kdf: bool,
 ) -> Result<Outcome, CliError> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", file.display())))?;
+    let mut contents = Vec::with_capacity(files.len());
+    for file in files {
+        contents.push(
+            files::read_limited(file, MAX_FILE_BYTES as u64, "an authenticator backup")
+                .map_err(CliError::bad_input)?,
+        );
+    }
+    let slices: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
     let env_password = std::env::var("KUNCI_IMPORT_PASSWORD").ok();
-    let outcome = match app.import(&bytes, format, env_password.as_deref()) {
+    let run = |password: Option<&str>| {
+        let options = kunci::backup::ImportOptions {
+            password,
+            allow_costly_kdf: allow_slow_kdf,
+            cancel: None,
+        };
+        app.import_files(&slices, format, &options)
+    };
+    let (formats, outcome) = match run(env_password.as_deref()) {
         Err(KunciError::PasswordRequired { .. }) if env_password.is_none() => {
             let pw = session::secret_from_env_or_prompt(
                 "KUNCI_IMPORT_PASSWORD",
@@ -326,11 +399,18 @@ pub fn import(
             )?;
             let pw = String::from_utf8_lossy(pw.expose()).into_owned();
             let pw = zeroize::Zeroizing::new(pw);
-            app.import(&bytes, format, Some(pw.as_str()))
+            run(Some(pw.as_str()))
         }
         other => other,
     }
-    .map_err(fail)?;
+    .map_err(|e| match e {
+        KunciError::ConfirmationRequired { detail } => {
+            CliError::bad_input(format!("{detail} (run again with --allow-slow-kdf)"))
+        }
+        other => fail(other),
+    })?;
+    let names: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
+    out.note(format!("format: {}", names.join(", ")));
     #[derive(Serialize)]
     struct Line {
         label: String,
@@ -339,6 +419,7 @@ pub fn import(
     }
     #[derive(Serialize)]
     struct ImportJson {
+        formats: Vec<&'static str>,
         added: usize,
         duplicates: usize,
         refused: usize,
@@ -347,6 +428,7 @@ pub fn import(
     }
     let report = outcome.report();
     let json = ImportJson {
+        formats: formats.iter().map(|f| f.as_str()).collect(),
         added: outcome.added.len(),
         duplicates: outcome.duplicates.len(),
         refused: outcome.refused.len(),
@@ -394,20 +476,33 @@ pub fn export(
     format: &str,
     path: &Path,
     encrypt: bool,
+    force: bool,
 ) -> Result<Outcome, CliError> {
+    if !force && path.symlink_metadata().is_ok() {
+        return Err(exists_error(path));
+    }
     let export_password = || {
-        session::secret_from_env_or_prompt("KUNCI_EXPORT_PASSWORD", "Password for the export: ")
-            .map(|s| zeroize::Zeroizing::new(String::from_utf8_lossy(s.expose()).into_owned()))
+        let pw = session::secret_from_env_or_prompt(
+            "KUNCI_EXPORT_PASSWORD",
+            "Password for the export: ",
+        )?;
+        // An empty password encrypts with a key anyone can derive: refuse it.
+        if pw.is_empty() {
+            return Err(CliError::bad_input("the export password must not be empty"));
+        }
+        Ok(zeroize::Zeroizing::new(
+            String::from_utf8_lossy(pw.expose()).into_owned(),
+        ))
     };
     let kdf = session::kdf();
-    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
+    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
     match format.to_ascii_lowercase().as_str() {
         "kunci" => {
             let pw = export_password()?;
             let bytes = app
                 .export(ExportFormat::Kunci, Some(pw.as_str()), &kdf)
                 .map_err(fail)?;
-            files.push((path.to_path_buf(), bytes.to_vec()));
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
         "aegis" => {
             let pw = if encrypt {
@@ -421,12 +516,40 @@ pub fn export(
             if pw.is_none() {
                 out.note(EXPORT_WARNING);
             }
-            files.push((path.to_path_buf(), bytes.to_vec()));
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        "2fas" => {
+            let pw = if encrypt {
+                Some(export_password()?)
+            } else {
+                None
+            };
+            let bytes = app
+                .export(ExportFormat::TwoFas, pw.as_ref().map(|p| p.as_str()), &kdf)
+                .map_err(fail)?;
+            if pw.is_none() {
+                out.note(EXPORT_WARNING);
+            }
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        "qr" => {
+            // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
+            let text = app.export(ExportFormat::Uris, None, &kdf).map_err(fail)?;
+            let uris: Vec<&str> = std::str::from_utf8(&text)
+                .map_err(|e| CliError::bad_input(e.to_string()))?
+                .lines()
+                .filter(|l| !l.is_empty())
+                .collect();
+            for (i, uri) in uris.iter().enumerate() {
+                let png = qr::render_png(uri, 6).map_err(|e| fail(e.into()))?;
+                outputs.push((numbered(path, i + 1), png));
+            }
+            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
         }
         "uris" => {
             let bytes = app.export(ExportFormat::Uris, None, &kdf).map_err(fail)?;
             out.note(EXPORT_WARNING);
-            files.push((path.to_path_buf(), bytes.to_vec()));
+            outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
         "google-qr" => {
             let text = app
@@ -445,18 +568,24 @@ pub fn export(
                 } else {
                     path.to_path_buf()
                 };
-                files.push((target, png));
+                outputs.push((target, png));
             }
             out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
         }
         other => {
             return Err(CliError::bad_input(format!(
-                "unknown export format {other:?} (use kunci, uris, aegis or google-qr)"
+                "unknown export format {other:?} (use kunci, uris, aegis, 2fas, qr or google-qr)"
             )))
         }
     }
-    for (target, bytes) in &files {
-        write_private(target, bytes)
+    // Refuse before writing any, so a numbered set is never half replaced.
+    if !force {
+        if let Some((target, _)) = outputs.iter().find(|(t, _)| t.symlink_metadata().is_ok()) {
+            return Err(exists_error(target));
+        }
+    }
+    for (target, bytes) in &outputs {
+        files::write_secret_file(target, bytes, force)
             .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", target.display())))?;
     }
     #[derive(Serialize)]
@@ -464,7 +593,7 @@ pub fn export(
         files: Vec<std::path::PathBuf>,
     }
     let json = ExportJson {
-        files: files.iter().map(|(p, _)| p.clone()).collect(),
+        files: outputs.iter().map(|(p, _)| p.clone()).collect(),
     };
     out.emit(&json, || {
         json.files
@@ -489,17 +618,9 @@ fn numbered(path: &Path, n: usize) -> std::path::PathBuf {
     path.with_file_name(format!("{stem}-{n}{ext}"))
 }
 
-/// Exports are readable by the owner only: they may hold secrets.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+fn exists_error(path: &Path) -> CliError {
+    CliError::bad_input(format!(
+        "{} already exists; choose another name or add --force",
+        path.display()
+    ))
 }

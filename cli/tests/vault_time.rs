@@ -230,7 +230,61 @@ fn export_and_import_round_trip_every_cli_format() {
         ],
     );
 
-    for (file, password) in [(&backup, Some("export pw")), (&uris, None), (&aegis, None)] {
+    let twofas = s.dir.join("backup.2fas");
+    ok(
+        &a,
+        &[
+            "export",
+            "--format",
+            "2fas",
+            "--out",
+            twofas.to_str().unwrap(),
+        ],
+    );
+    let twofas_enc = s.dir.join("encrypted.2fas");
+    let o = cmd(&a)
+        .env("KUNCI_EXPORT_PASSWORD", "export pw")
+        .args([
+            "export",
+            "--format",
+            "2fas",
+            "--encrypt",
+            "--out",
+            twofas_enc.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // One QR picture per account, scanned back by `import` (issue 15 point 4).
+    let qr = s.dir.join("account.png");
+    let files = json(
+        &a,
+        &["export", "--format", "qr", "--out", qr.to_str().unwrap()],
+    );
+    let pngs: Vec<String> = files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(pngs.len(), 3, "one picture per account");
+    let q = s.vault("q.kunci");
+    ok(&q, &["init"]);
+    let mut args = vec!["import"];
+    args.extend(pngs.iter().map(String::as_str));
+    assert_eq!(json(&q, &args)["added"], 3);
+    assert_eq!(
+        json(&q, &["codes", "--at", "1700000000"])["codes"],
+        before["codes"]
+    );
+
+    for (file, password) in [
+        (&backup, Some("export pw")),
+        (&uris, None),
+        (&aegis, None),
+        (&twofas, None),
+        (&twofas_enc, Some("export pw")),
+    ] {
         let b = s.vault(&format!(
             "b-{}.kunci",
             file.file_name().unwrap().to_string_lossy()
@@ -323,6 +377,60 @@ fn google_qr_export_scans_back() {
         assert_eq!(inspect["batch"]["size"], 2);
     }
     assert_eq!(accounts, 12);
+
+    // `import` takes the pictures back (issue 15 point 5), in any order, and names the format.
+    let w = s.vault("w.kunci");
+    ok(&w, &["init"]);
+    let mut args = vec!["import"];
+    args.extend(files.iter().rev().map(String::as_str));
+    let report = json(&w, &args);
+    assert_eq!(report["added"], 12);
+    assert_eq!(report["formats"], serde_json::json!(["qr-image"]));
+    // (Each 80-bit test secret has its own "short secret" warning; none is missing.)
+    let warnings = report["warnings"].to_string();
+    assert!(!warnings.contains("missing"), "{warnings}");
+    let codes = |v: &Path| json(v, &["codes", "--at", "1700000000"])["codes"].clone();
+    assert_eq!(codes(&w), codes(&v));
+    // One picture of the two: its accounts, and a warning naming the missing code.
+    let x = s.vault("x.kunci");
+    ok(&x, &["init"]);
+    let report = json(&x, &["import", &files[0]]);
+    assert_eq!(report["added"], 10);
+    assert!(report["warnings"].to_string().contains("missing"));
+}
+
+#[test]
+fn import_lists_every_format_without_a_vault() {
+    let s = Scratch::new("formats");
+    let o = run(
+        &s.vault("none.kunci"),
+        &["--json", "import", "--list-formats"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "kunci",
+        "aegis",
+        "2fas",
+        "andotp",
+        "bitwarden-csv",
+        "stratum",
+        "google-db",
+        "qr-image",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| !r["keeps"].as_str().unwrap().is_empty()));
 }
 
 /// `kunci time serve` children, killed when dropped.

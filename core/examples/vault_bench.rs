@@ -1,4 +1,5 @@
-//! Vault open and "all codes" cost, for `cargo run --release -p kunci --example vault_bench`.
+//! Vault open and "all codes" cost, for
+//! `cargo run --release -p kunci --features insecure-test-kdf --example vault_bench`.
 //!
 //! Reports the Argon2id KDF (default parameters) on its own, then, with the cheapest KDF so it
 //! does not drown the rest: open (header, integrity check, key check), list (unseal every row)

@@ -33,8 +33,28 @@ impl VaultTimeStore {
 
 impl TimeStore for VaultTimeStore {
     fn load(&self) -> Option<TimeState> {
-        let bytes = self.vault.get_blob(TIME_STATE_KEY).ok()??;
-        TimeState::from_bytes(&bytes).ok()
+        self.load_checked().ok().flatten()
+    }
+
+    fn load_checked(&self) -> Result<Option<TimeState>, crate::time::TimeError> {
+        let damaged = |reason: String| crate::time::TimeError::CorruptState { reason };
+        match self.vault.get_blob(TIME_STATE_KEY) {
+            Ok(Some(bytes)) => TimeState::from_bytes(&bytes).map(Some),
+            Ok(None) => Ok(None),
+            Err(e) => Err(damaged(e.to_string())),
+        }
+    }
+
+    fn mark(&self) -> Option<i64> {
+        self.vault.time_mark().ok().flatten()
+    }
+
+    fn set_mark(&self, utc_ms: i64) -> Result<(), PlatformError> {
+        self.vault
+            .set_time_mark(utc_ms)
+            .map_err(|e| PlatformError::Failed {
+                reason: e.to_string(),
+            })
     }
 
     fn save(&self, state: &TimeState) -> Result<(), PlatformError> {
@@ -88,6 +108,8 @@ pub enum ExportFormat {
     Aegis,
     /// Google Authenticator export URIs (one QR code each, at most 10 accounts).
     GoogleUris,
+    /// 2FAS `.2fas` backup; encrypted when a password is given.
+    TwoFas,
 }
 
 pub struct Kunci {
@@ -192,7 +214,8 @@ impl Kunci {
         for account in list.accounts {
             let view = account.params.view_at(unix)?;
             if account.params.kind.is_time_based() {
-                time_warning |= uncertainty_near_step(&time, u64::from(account.params.period));
+                time_warning |= uncertainty_near_step(&time, u64::from(account.params.period))
+                    || (at.is_none() && crate::time::needs_warning(&time));
             }
             codes.push(AccountCode { account, view });
         }
@@ -225,10 +248,19 @@ impl Kunci {
         format: Option<Format>,
         password: Option<&str>,
     ) -> Result<ImportOutcome, KunciError> {
-        let batch = match format {
-            Some(f) => backup::import(bytes, f, password)?,
-            None => backup::import_auto(bytes, password)?,
-        };
+        let options = backup::ImportOptions::with_password(password);
+        Ok(self.import_files(&[bytes], format, &options)?.1)
+    }
+
+    /// Imports one or several files (several QR pictures of one Google export are read
+    /// together); returns the formats found, for the user to see.
+    pub fn import_files(
+        &self,
+        files: &[&[u8]],
+        format: Option<Format>,
+        options: &backup::ImportOptions<'_>,
+    ) -> Result<(Vec<Format>, ImportOutcome), KunciError> {
+        let (formats, batch) = backup::import_files(files, format, options)?;
         let existing = self.vault.list()?.accounts;
         let outcome = batch.split(|issuer, name, secret| {
             existing.iter().any(|a| {
@@ -237,22 +269,37 @@ impl Kunci {
                     && a.params.secret == *secret
             })
         });
-        let drafts = outcome
-            .added
-            .iter()
-            .map(|b| AccountDraft {
+        let mut outcome = outcome;
+        let mut drafts = Vec::with_capacity(outcome.added.len());
+        let mut kept = Vec::with_capacity(outcome.added.len());
+        for b in std::mem::take(&mut outcome.added) {
+            let draft = AccountDraft {
                 issuer: b.issuer.clone(),
                 name: b.name.clone(),
                 params: b.params.clone(),
                 notes: b.notes.clone(),
                 group: b.group.clone(),
                 icon: b.icon.clone(),
-            })
-            .collect();
+            };
+            // The vault's rules (labels without control or direction characters, lengths)
+            // refuse one entry, not the whole file (issue 17, finding 6).
+            match crate::vault::check_draft(&draft) {
+                Ok(()) => {
+                    drafts.push(draft);
+                    kept.push(b);
+                }
+                Err(e) => outcome.refused.push(backup::RefusedEntry {
+                    index: usize::try_from(b.position).unwrap_or(0),
+                    label: b.label().escape_debug().to_string(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        outcome.added = kept;
         // Same issuer and name but another secret: a second account, not a silent replace.
         self.vault
             .add_all(drafts, OnConflict::KeepBoth, self.stamp())?;
-        Ok(outcome)
+        Ok((formats, outcome))
     }
 
     /// The vault's accounts in the neutral backup model, in list order.
@@ -284,6 +331,12 @@ impl Kunci {
         password: Option<&str>,
         kdf: &backup::KdfParams,
     ) -> Result<Zeroizing<Vec<u8>>, KunciError> {
+        // An empty password encrypts with a key anyone can derive (issue 17, finding 3).
+        if password.is_some_and(str::is_empty) {
+            return Err(KunciError::InvalidInput {
+                detail: "The export password must not be empty.".into(),
+            });
+        }
         let accounts = self.backup_accounts()?;
         let need_password = || {
             password.ok_or_else(|| KunciError::PasswordRequired {
@@ -305,6 +358,7 @@ impl Kunci {
                 )?),
                 None => backup::export_aegis(&accounts)?,
             },
+            ExportFormat::TwoFas => backup::export_2fas(&accounts, password)?,
             ExportFormat::GoogleUris => {
                 let export = backup::export_google(&accounts, google_batch_id(&accounts))?;
                 if let Some(skipped) = export.skipped.first() {

@@ -74,6 +74,13 @@ pub enum KunciError {
     /// A bug or an unexpected platform failure.
     #[error("{detail}")]
     Internal { detail: String },
+    /// Opening the file needs an expensive key derivation: ask the user, then import again
+    /// with the costly derivation allowed.
+    #[error("{detail}")]
+    ConfirmationRequired { detail: String },
+    /// The user cancelled a long import.
+    #[error("{detail}")]
+    Cancelled { detail: String },
 }
 
 impl KunciError {
@@ -164,6 +171,8 @@ impl From<BackupError> for KunciError {
             BackupError::VerifyFailed | BackupError::Crypto { .. } => {
                 KunciError::Internal { detail }
             }
+            BackupError::CostlyKdf { .. } => KunciError::ConfirmationRequired { detail },
+            BackupError::Cancelled => KunciError::Cancelled { detail },
             _ => KunciError::UnsupportedFile { detail },
         }
     }

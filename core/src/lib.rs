@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod backup;
+pub mod doctor;
 pub mod enroll;
 pub mod error;
 mod fence;

@@ -579,7 +579,7 @@ mod backup {
     #[test]
     fn oversized_and_unknown_files_are_refused() {
         let big = vec![b' '; 16 * 1024 * 1024 + 1];
-        for format in kunci::backup::Format::ALL {
+        for format in kunci::backup::Format::all() {
             assert_eq!(
                 import(&big, format, None),
                 Err(BackupError::TooLarge { len: big.len() })
@@ -704,7 +704,7 @@ mod backup {
 
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
-            for format in Format::ALL {
+            for format in Format::all() {
                 let _ = import(&bytes, format, Some("pw"));
             }
             let _ = import_auto(&bytes, None);

@@ -12,10 +12,7 @@ const MIN_READ: usize = 187;
 fn corpus_dir() -> PathBuf {
     match std::env::var_os("KUNCI_QR_CORPUS") {
         Some(d) => d.into(),
-        None => PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/data/qr"
-        )),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/qr")),
     }
 }
 

@@ -104,7 +104,12 @@ fn platform_slot_and_passphrase_change() {
             r.get(0)
         })
         .unwrap();
-    v.change_passphrase(&pass(), &new, KDF).unwrap();
+    // Issue 17 finding 1: a passphrase change makes a new vault key and reseals every row; the
+    // platform slot is rewrapped through the wrapper passed in.
+    assert_eq!(
+        v.rekey(&pass(), &new, KDF, Some(&wrapper)).unwrap(),
+        Vec::<i64>::new()
+    );
     drop(v);
 
     let sealed_after: Vec<u8> = raw(&dir.vault())
@@ -112,7 +117,7 @@ fn platform_slot_and_passphrase_change() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!(sealed_before, sealed_after, "accounts are not re-encrypted");
+    assert_ne!(sealed_before, sealed_after, "accounts are resealed");
     assert_eq!(
         Vault::open_with_passphrase(dir.vault(), &pass()).unwrap_err(),
         VaultError::WrongPassphrase

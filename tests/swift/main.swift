@@ -10,4 +10,9 @@ XCTMain([
     testCase(BackupTests.allTests),
     testCase(ConcurrencyTests.allTests),
     testCase(KunciKitTests.allTests),
+    testCase(AppLogicTests.allTests),
+    testCase(CodesScreenTests.allTests),
+    testCase(EnrollScreenTests.allTests),
+    testCase(BackupHelpdeskScreenTests.allTests),
+    testCase(StringsTests.allTests),
 ])

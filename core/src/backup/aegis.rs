@@ -3,9 +3,11 @@
 //! scrypt-derived keys.
 
 use super::json::{self, b64_decode, b64_encode, fixed, hex_decode, hex_encode, str_of, Scrubbed};
+use super::kdf::KdfBudget;
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
-    base32_secret, check_size, damaged, label, limits, ordered, params_from, push_warnings,
-    BackupAccount, BackupError, ImportBatch, ImportWarning, RawEntry, RefusedEntry,
+    collect, damaged, limits, ordered, read_raw_base32, BackupAccount, BackupError, Entry, Format,
+    ImportBatch, RawEntry,
 };
 use crate::otp::OtpKind;
 use aes_gcm::aead::{AeadInPlace, KeyInit};
@@ -36,9 +38,35 @@ impl Default for AegisKdf {
     }
 }
 
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::Aegis,
+    name: "aegis",
+    aliases: &[],
+    title: "Aegis Authenticator vault export (.json), plain or encrypted",
+    keeps: "TOTP, HOTP and Steam with algorithm, digits, period, counter; issuer, name, note, icon, group",
+    cannot: "mOTP and Yandex entries; only the first of several groups; vaults unlocked only by fingerprint",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.has_keys(&["header", "db"])
+    }
+    fn read(&self, bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        read(bytes, options)
+    }
+}
+
 /// Reads an Aegis vault export, plain or password-protected.
 pub fn import_aegis(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
+    super::import(bytes, Format::Aegis, password)
+}
+
+fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
     let doc = json::parse(bytes)?;
     let root = &doc.0;
     if !root.is_object() || root.get("db").is_none() {
@@ -57,11 +85,11 @@ pub fn import_aegis(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch,
     match root.get("db") {
         Some(content @ Value::Object(_)) => read_content(content),
         Some(Value::String(db)) => {
-            let password = password.ok_or(BackupError::PasswordRequired)?;
+            let password = options.password.ok_or(BackupError::PasswordRequired)?;
             let header = root
                 .get("header")
                 .ok_or_else(|| damaged("the vault has no header"))?;
-            let master = unwrap_master_key(header, password)?;
+            let master = unwrap_master_key(header, password, &mut options.budget())?;
             let params = header
                 .get("params")
                 .ok_or_else(|| damaged("the vault has no encryption parameters"))?;
@@ -79,18 +107,32 @@ pub fn import_aegis(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch,
     }
 }
 
-fn unwrap_master_key(header: &Value, password: &str) -> Result<Zeroizing<[u8; 32]>, BackupError> {
+/// Tries the password slots in order, at most [`super::kdf::MAX_DERIVATIONS`] of them: a file
+/// with hundreds of slots cannot make an import run a derivation for each.
+fn unwrap_master_key(
+    header: &Value,
+    password: &str,
+    budget: &mut KdfBudget,
+) -> Result<Zeroizing<[u8; 32]>, BackupError> {
     let slots = header
         .get("slots")
         .and_then(Value::as_array)
         .ok_or_else(|| damaged("the vault has no key slots"))?;
     let mut tried = false;
-    for slot in slots {
-        if json::u64_of(slot, "type") != Some(SLOT_PASSWORD) {
-            continue;
+    let password_slots = slots
+        .iter()
+        .filter(|s| json::u64_of(s, "type") == Some(SLOT_PASSWORD));
+    for slot in password_slots {
+        if tried && !budget.derivations_left() {
+            return Err(BackupError::UnsafeParameters {
+                reason: format!(
+                    "the password did not open the first {} password slots, and Kunci tries no more",
+                    super::kdf::MAX_DERIVATIONS
+                ),
+            });
         }
         tried = true;
-        let key = scrypt_key(slot, password)?;
+        let key = scrypt_key(slot, password, budget)?;
         let mut wrapped = hex_decode(str_of(slot, "key").unwrap_or_default(), "slot key")?;
         let params = slot
             .get("key_params")
@@ -111,7 +153,11 @@ fn unwrap_master_key(header: &Value, password: &str) -> Result<Zeroizing<[u8; 32
     }
 }
 
-fn scrypt_key(slot: &Value, password: &str) -> Result<Zeroizing<[u8; 32]>, BackupError> {
+fn scrypt_key(
+    slot: &Value,
+    password: &str,
+    budget: &mut KdfBudget,
+) -> Result<Zeroizing<[u8; 32]>, BackupError> {
     let n = json::u64_of(slot, "n").ok_or_else(|| damaged("a key slot has no scrypt N"))?;
     let r = json::u64_of(slot, "r").ok_or_else(|| damaged("a key slot has no scrypt r"))?;
     let p = json::u64_of(slot, "p").ok_or_else(|| damaged("a key slot has no scrypt p"))?;
@@ -136,7 +182,7 @@ fn scrypt_key(slot: &Value, password: &str) -> Result<Zeroizing<[u8; 32]>, Backu
     }
     let log_n = u8::try_from(n.trailing_zeros()).unwrap_or(u8::MAX);
     let salt = hex_decode(str_of(slot, "salt").unwrap_or_default(), "slot salt")?;
-    derive_scrypt(password, &salt, log_n, r, p)
+    budget.scrypt(password.as_bytes(), &salt, log_n, r, p)
 }
 
 fn derive_scrypt(
@@ -212,49 +258,30 @@ fn read_content(content: &Value) -> Result<ImportBatch, BackupError> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut batch = ImportBatch::default();
-    for (index, entry) in entries.iter().enumerate() {
-        let issuer = str_of(entry, "issuer").unwrap_or_default().trim();
-        let name = str_of(entry, "name").unwrap_or_default().trim();
-        let l = label(issuer, name);
-        match read_entry(entry) {
-            Ok((params, warnings)) => {
-                push_warnings(&mut batch, index, &l, warnings);
-                let position = i64::try_from(index).unwrap_or(i64::MAX);
-                let mut account = BackupAccount::new(issuer, name, params, position);
-                account.notes = str_of(entry, "note").unwrap_or_default().to_string();
-                account.icon = icon_of(entry);
-                let mut names: Vec<&str> = match entry.get("groups").and_then(Value::as_array) {
-                    Some(ids) => ids
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .filter_map(|id| groups.get(id).copied())
-                        .collect(),
-                    None => str_of(entry, "group").into_iter().collect(),
-                };
-                names.retain(|g| !g.trim().is_empty());
-                account.group = names.first().map(|g| g.to_string());
-                if names.len() > 1 {
-                    batch.warnings.push(ImportWarning::Dropped {
-                        index,
-                        label: l,
-                        what: format!(
-                            "Kunci keeps one group per account; kept \"{}\", dropped {} more",
-                            names.first().copied().unwrap_or_default(),
-                            names.len() - 1
-                        ),
-                    });
-                }
-                batch.accounts.push(account);
-            }
-            Err(reason) => batch.refused.push(RefusedEntry {
-                index,
-                label: l,
-                reason,
-            }),
-        }
-    }
-    Ok(batch)
+    Ok(collect(entries.iter().enumerate().map(|(index, entry)| {
+        let mut e = Entry::new(
+            index,
+            str_of(entry, "issuer").unwrap_or_default(),
+            str_of(entry, "name").unwrap_or_default(),
+            read_entry(entry),
+        );
+        e.position = Some(i64::try_from(index).unwrap_or(i64::MAX));
+        e.notes = str_of(entry, "note").unwrap_or_default().to_string();
+        e.icon = icon_of(entry);
+        e.groups = match entry.get("groups").and_then(Value::as_array) {
+            Some(ids) => ids
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|id| groups.get(id))
+                .map(|g| g.to_string())
+                .collect(),
+            None => str_of(entry, "group")
+                .map(String::from)
+                .into_iter()
+                .collect(),
+        };
+        e
+    })))
 }
 
 type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
@@ -277,10 +304,8 @@ fn read_entry(entry: &Value) -> Result<Read, String> {
     let info = entry
         .get("info")
         .ok_or_else(|| "the entry has no code details".to_string())?;
-    let mut warnings = Vec::new();
     let secret_text =
         str_of(info, "secret").ok_or_else(|| "the entry has no secret".to_string())?;
-    let secret = base32_secret(secret_text, &mut warnings)?;
     let raw = RawEntry {
         kind,
         algorithm: str_of(info, "algo"),
@@ -288,8 +313,7 @@ fn read_entry(entry: &Value) -> Result<Read, String> {
         period: json::opt_u64(info, "period")?,
         counter: json::opt_u64(info, "counter")?,
     };
-    let params = params_from(&raw, secret, &mut warnings)?;
-    Ok((params, warnings))
+    read_raw_base32(&raw, secret_text)
 }
 
 fn icon_of(entry: &Value) -> Option<String> {

@@ -2,19 +2,47 @@
 //! `steam://SECRET`, or a bare base32 secret (then the item's name and username label it).
 
 use super::json::{self, str_of};
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
-    base32_secret, check_size, label, params_from, push_warnings, BackupAccount, BackupError,
-    ImportBatch, RawEntry, RefusedEntry,
+    base32_secret, collect, params_from, BackupError, Entry, Format, ImportBatch, RawEntry,
 };
 use crate::enroll::{parse_uri, starts_with_ignore_case};
 use crate::otp::OtpKind;
 use serde_json::Value;
 use std::collections::HashMap;
 
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::Bitwarden,
+    name: "bitwarden",
+    aliases: &["bitwarden-json"],
+    title: "Bitwarden unencrypted JSON export",
+    keeps: "the TOTP field of each login (otpauth://, steam:// or a bare secret); item name, username, notes, folder",
+    cannot: "password-protected (encrypted) exports; items without a TOTP field are passwords and are passed over",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.has_keys(&["passwordProtected"])
+            || (file.has_keys(&["items"])
+                && (file.has_keys(&["encrypted"]) || file.has_keys(&["folders"])))
+    }
+    fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        read(bytes)
+    }
+}
+
 /// Reads a Bitwarden JSON export. Items without a TOTP field are passwords, not authenticator
 /// accounts, and are passed over silently. Password-protected exports are not supported.
-pub fn import_bitwarden(bytes: &[u8], _password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
+pub fn import_bitwarden(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
+    super::import(bytes, Format::Bitwarden, password)
+}
+
+fn read(bytes: &[u8]) -> Result<ImportBatch, BackupError> {
     let doc = json::parse(bytes)?;
     let root = &doc.0;
     if root.get("encrypted").and_then(Value::as_bool) == Some(true) {
@@ -35,76 +63,129 @@ pub fn import_bitwarden(bytes: &[u8], _password: Option<&str>) -> Result<ImportB
                 .collect()
         })
         .unwrap_or_default();
-    let mut batch = ImportBatch::default();
-    for (index, item) in items.iter().enumerate() {
+    let entries = items.iter().enumerate().filter_map(|(index, item)| {
         let login = item.get("login").unwrap_or(&Value::Null);
-        let Some(totp) = str_of(login, "totp")
+        let totp = str_of(login, "totp")
             .map(str::trim)
-            .filter(|t| !t.is_empty())
-        else {
-            continue;
-        };
-        let item_name = str_of(item, "name").unwrap_or_default().trim();
-        let username = str_of(login, "username").unwrap_or_default().trim();
-        let read = if starts_with_ignore_case(totp, "otpauth:") {
-            parse_uri(totp)
-                .map(|e| {
-                    let issuer = if e.issuer.is_empty() {
-                        item_name.to_string()
-                    } else {
-                        e.issuer
-                    };
-                    let name = if e.name.is_empty() {
-                        username.to_string()
-                    } else {
-                        e.name
-                    };
-                    (issuer, name, e.params, e.warnings)
-                })
-                .map_err(|e| e.to_string())
-        } else {
-            let (kind, secret_text) = match totp.get(..8) {
-                Some(p) if p.eq_ignore_ascii_case("steam://") => {
-                    (OtpKind::Steam, totp.get(8..).unwrap_or_default())
-                }
-                _ => (OtpKind::Totp, totp),
-            };
-            let mut warnings = Vec::new();
-            base32_secret(secret_text, &mut warnings).and_then(|secret| {
-                let raw = RawEntry {
-                    kind,
-                    algorithm: None,
-                    digits: None,
-                    period: None,
-                    counter: None,
+            .filter(|t| !t.is_empty())?;
+        let item_name = str_of(item, "name").unwrap_or_default();
+        let username = str_of(login, "username").unwrap_or_default();
+        let mut e = totp_entry(index, totp, item_name, username);
+        e.notes = str_of(item, "notes").unwrap_or_default().to_string();
+        e.groups = str_of(item, "folderId")
+            .and_then(|id| folders.get(id))
+            .map(|f| f.to_string())
+            .into_iter()
+            .collect();
+        Some(e)
+    });
+    Ok(collect(entries))
+}
+
+/// One Bitwarden TOTP field (JSON or CSV export): an `otpauth://` URI (its own issuer and name
+/// first, the item's name and username otherwise), `steam://SECRET`, or a bare base32 secret.
+pub(crate) fn totp_entry(index: usize, totp: &str, item_name: &str, username: &str) -> Entry {
+    let (item_name, username) = (item_name.trim(), username.trim());
+    if starts_with_ignore_case(totp, "otpauth:") {
+        return match parse_uri(totp) {
+            Ok(e) => {
+                let issuer = if e.issuer.is_empty() {
+                    item_name.to_string()
+                } else {
+                    e.issuer
                 };
-                let params = params_from(&raw, secret, &mut warnings)?;
-                Ok((
-                    item_name.to_string(),
-                    username.to_string(),
-                    params,
-                    warnings,
-                ))
-            })
-        };
-        match read {
-            Ok((issuer, name, params, warnings)) => {
-                let l = label(&issuer, &name);
-                push_warnings(&mut batch, index, &l, warnings);
-                let position = i64::try_from(batch.accounts.len()).unwrap_or(i64::MAX);
-                let mut account = BackupAccount::new(&issuer, &name, params, position);
-                account.notes = str_of(item, "notes").unwrap_or_default().to_string();
-                account.group = str_of(item, "folderId")
-                    .and_then(|id| folders.get(id))
-                    .map(|f| f.to_string());
-                batch.accounts.push(account);
+                let name = if e.name.is_empty() {
+                    username.to_string()
+                } else {
+                    e.name
+                };
+                Entry::new(index, &issuer, &name, Ok((e.params, e.warnings)))
             }
-            Err(reason) => batch.refused.push(RefusedEntry {
-                index,
-                label: label(item_name, username),
-                reason,
-            }),
-        }
+            Err(err) => Entry::new(index, item_name, username, Err(err.to_string())),
+        };
     }
-    Ok(batch)
+    let (kind, secret_text) = match totp.get(..8) {
+        Some(p) if p.eq_ignore_ascii_case("steam://") => {
+            (OtpKind::Steam, totp.get(8..).unwrap_or_default())
+        }
+        _ => (OtpKind::Totp, totp),
+    };
+    let mut warnings = Vec::new();
+    let read = base32_secret(secret_text, &mut warnings).and_then(|secret| {
+        let raw = RawEntry {
+            kind,
+            algorithm: None,
+            digits: None,
+            period: None,
+            counter: None,
+        };
+        let params = params_from(&raw, secret, &mut warnings)?;
+        Ok((params, warnings))
+    });
+    Entry::new(index, item_name, username, read)
+}
+
+/// Bitwarden's CSV export: `folder,favorite,type,name,notes,fields,reprompt,login_uri,
+/// login_username,login_password,login_totp` (the organisation export has `collections` first).
+pub(crate) struct CsvReader;
+
+static CSV_INFO: FormatInfo = FormatInfo {
+    format: Format::BitwardenCsv,
+    name: "bitwarden-csv",
+    aliases: &["bitwarden.csv"],
+    title: "Bitwarden CSV export (login_totp column)",
+    keeps: "the TOTP field of each login (otpauth://, steam:// or a bare secret); item name, username, notes, folder",
+    cannot: "items without a TOTP field (passwords, passed over)",
+};
+
+impl Importer for CsvReader {
+    fn info(&self) -> &'static FormatInfo {
+        &CSV_INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.text
+            .and_then(|t| t.lines().next())
+            .is_some_and(|h| h.contains("login_totp") && h.contains("name"))
+    }
+    fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| super::damaged("it is not UTF-8 text"))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| super::damaged(format!("the CSV header could not be read ({e})")))?
+            .clone();
+        let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let totp_col = col("login_totp").ok_or(BackupError::NotRecognized)?;
+        let (name_col, user_col) = (col("name"), col("login_username"));
+        let (notes_col, folder_col) = (col("notes"), col("folder"));
+        let mut entries = Vec::new();
+        for (index, record) in reader.records().enumerate() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let reason = format!("the line could not be read ({e})");
+                    entries.push(Entry::new(
+                        index,
+                        "",
+                        &format!("line {}", index + 2),
+                        Err(reason),
+                    ));
+                    continue;
+                }
+            };
+            let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or_default();
+            let totp = get(Some(totp_col)).trim();
+            if totp.is_empty() {
+                continue;
+            }
+            let mut e = totp_entry(index, totp, get(name_col), get(user_col));
+            e.notes = get(notes_col).to_string();
+            e.groups = vec![get(folder_col).to_string()];
+            entries.push(e);
+        }
+        Ok(collect(entries))
+    }
 }

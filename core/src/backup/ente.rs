@@ -4,14 +4,42 @@
 //! with the whole text in one message; `encryptionNonce` is the stream header.
 
 use super::json::{self, b64_decode, str_of};
+use super::kdf::KdfBudget;
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::uris::import_lines;
-use super::{check_size, damaged, limits, BackupError, ImportBatch};
+use super::{damaged, limits, BackupError, Format, ImportBatch};
 use crypto_secretstream::{Header, Key, PullStream};
 use zeroize::Zeroizing;
 
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::Ente,
+    name: "ente",
+    aliases: &["ente-auth"],
+    title: "Ente Auth export, encrypted (.json) or plain text",
+    keeps: "everything its otpauth:// URIs hold; note and tags (first tag as the group)",
+    cannot: "icons, pinned state, trashed entries (left out on purpose); the 1 GiB \"sensitive\" key setting needs the user to confirm",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.has_keys(&["kdfParams", "encryptedData"])
+    }
+    fn read(&self, bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        read(bytes, options)
+    }
+}
+
 /// Reads an Ente Auth export, encrypted (JSON) or plain (text).
 pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
+    super::import(bytes, Format::Ente, password)
+}
+
+fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
     let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
     if !text
         .trim_start_matches('\u{feff}')
@@ -31,7 +59,7 @@ pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, 
             });
         }
     }
-    let password = password.ok_or(BackupError::PasswordRequired)?;
+    let password = options.password.ok_or(BackupError::PasswordRequired)?;
     let mem_limit = json::u64_of(kdf, "memLimit").ok_or_else(|| damaged("memLimit is missing"))?;
     let ops_limit = json::u64_of(kdf, "opsLimit").ok_or_else(|| damaged("opsLimit is missing"))?;
     let salt = b64_decode(
@@ -47,7 +75,7 @@ pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, 
         "encryptedData",
     )?;
 
-    let key = derive_key(password, &salt, mem_limit, ops_limit)?;
+    let key = derive_key(password, &salt, mem_limit, ops_limit, &mut options.budget())?;
     let header = Header::try_from(header.as_slice())
         .map_err(|_| damaged("encryptionNonce should be 24 bytes"))?;
     let key = Key::from(*key);
@@ -62,12 +90,14 @@ pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, 
 }
 
 /// libsodium `crypto_pwhash(ALG_ARGON2ID13)`: memLimit in bytes (used in KiB), opsLimit passes,
-/// one lane, a 16-byte salt.
+/// one lane, a 16-byte salt. Above the usual budget (Ente's "sensitive" preset) only when the
+/// user confirmed.
 fn derive_key(
     password: &str,
     salt: &[u8],
     mem_limit: u64,
     ops_limit: u64,
+    budget: &mut KdfBudget,
 ) -> Result<Zeroizing<[u8; 32]>, BackupError> {
     let unsafe_ = |reason: String| BackupError::UnsafeParameters { reason };
     let memory_kib = u32::try_from(mem_limit / 1024)
@@ -89,5 +119,5 @@ fn derive_key(
     }
     let params = argon2::Params::new(memory_kib, iterations, 1, Some(32))
         .map_err(|e| unsafe_(e.to_string()))?;
-    super::kunci::argon2id(params, password.as_bytes(), salt)
+    budget.argon2id(params, password.as_bytes(), salt, true)
 }

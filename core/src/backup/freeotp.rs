@@ -2,63 +2,138 @@
 //! secret: [signed bytes], type}], tokenOrder: ["issuer:label", ...]}`.
 
 use super::json::{self, str_of};
-use super::{
-    check_size, label, params_from, push_warnings, BackupAccount, BackupError, ImportBatch,
-    RawEntry, RefusedEntry,
-};
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::{collect, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::FreeOtpPlus,
+    name: "freeotp",
+    aliases: &["freeotp+", "freeotpplus", "freeotp-plus"],
+    title: "FreeOTP+ JSON export",
+    keeps: "TOTP and HOTP with algorithm, digits, period, counter; issuer, label, order",
+    cannot: "icons and image references",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.has_keys(&["tokens", "tokenOrder"])
+    }
+    fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        let doc = json::parse(bytes)?;
+        let tokens = doc
+            .0
+            .get("tokens")
+            .and_then(Value::as_array)
+            .ok_or(BackupError::NotRecognized)?;
+        let order: Vec<&str> = doc
+            .0
+            .get("tokenOrder")
+            .and_then(Value::as_array)
+            .map(|o| o.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        Ok(read_tokens(tokens.iter().map(Some), &order))
+    }
+}
+
+/// FreeOTP's own `shared_prefs/tokens.xml` (FreeOTP 1, and FreeOTP+'s internal file): one
+/// `<string>` per token holding the same JSON as the export, plus `tokenOrder`.
+pub(crate) struct XmlReader;
+
+static XML_INFO: FormatInfo = FormatInfo {
+    format: Format::FreeOtpXml,
+    name: "freeotp-xml",
+    aliases: &["freeotp1", "tokens.xml", "freeotp-plus-xml"],
+    title: "FreeOTP 1 / FreeOTP+ internal tokens.xml (from a rooted phone or an adb backup)",
+    keeps: "TOTP and HOTP with algorithm, digits, period, counter; issuer, label, order",
+    cannot: "icons and image references",
+};
+
+impl Importer for XmlReader {
+    fn info(&self) -> &'static FormatInfo {
+        &XML_INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        super::prefs::looks_like(file.text, "tokenOrder")
+    }
+    fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        let prefs = super::prefs::parse(bytes)?;
+        let order_doc = prefs
+            .iter()
+            .find(|p| p.name == "tokenOrder")
+            .and_then(|p| serde_json::from_str::<Value>(&p.value).ok())
+            .map(json::Scrubbed);
+        let order: Vec<&str> = order_doc
+            .as_ref()
+            .and_then(|d| d.0.as_array())
+            .map(|o| o.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let tokens: Vec<Option<json::Scrubbed>> = prefs
+            .iter()
+            .filter(|p| p.name != "tokenOrder")
+            .map(|p| {
+                serde_json::from_str::<Value>(&p.value)
+                    .ok()
+                    .map(json::Scrubbed)
+            })
+            .collect();
+        if tokens.is_empty() {
+            return Err(BackupError::NoAccounts);
+        }
+        Ok(read_tokens(
+            tokens.iter().map(|t| t.as_ref().map(|t| &t.0)),
+            &order,
+        ))
+    }
+}
+
 /// Reads a FreeOTP+ export (not encrypted; `password` is ignored).
 pub fn import_freeotp_plus(
     bytes: &[u8],
-    _password: Option<&str>,
+    password: Option<&str>,
 ) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
-    let doc = json::parse(bytes)?;
-    let tokens = doc
-        .0
-        .get("tokens")
-        .and_then(Value::as_array)
-        .ok_or(BackupError::NotRecognized)?;
-    let order: Vec<&str> = doc
-        .0
-        .get("tokenOrder")
-        .and_then(Value::as_array)
-        .map(|o| o.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut batch = ImportBatch::default();
-    for (index, token) in tokens.iter().enumerate() {
+    super::import(bytes, Format::FreeOtpPlus, password)
+}
+
+/// FreeOTP's token objects (its JSON export, and the values of its `tokens.xml`), placed by
+/// `order` (`issuer:label` keys). A `None` token is an entry whose JSON could not be read.
+pub(crate) fn read_tokens<'a>(
+    tokens: impl Iterator<Item = Option<&'a Value>>,
+    order: &[&str],
+) -> ImportBatch {
+    let mut batch = collect(tokens.enumerate().map(|(index, token)| {
+        let Some(token) = token else {
+            return Entry::new(
+                index,
+                "",
+                &format!("entry {}", index + 1),
+                Err("the entry is not valid JSON".into()),
+            );
+        };
         let issuer = str_of(token, "issuerExt")
             .or_else(|| str_of(token, "issuerInt"))
             .unwrap_or_default()
             .trim();
         let name = str_of(token, "label").unwrap_or_default().trim();
-        let l = label(issuer, name);
-        match read_token(token) {
-            Ok((params, warnings)) => {
-                push_warnings(&mut batch, index, &l, warnings);
-                let key = format!("{issuer}:{name}");
-                let position = order
-                    .iter()
-                    .position(|o| *o == key)
-                    .unwrap_or(order.len().saturating_add(index));
-                let position = i64::try_from(position).unwrap_or(i64::MAX);
-                batch
-                    .accounts
-                    .push(BackupAccount::new(issuer, name, params, position));
-            }
-            Err(reason) => batch.refused.push(RefusedEntry {
-                index,
-                label: l,
-                reason,
-            }),
-        }
-    }
+        let key = format!("{issuer}:{name}");
+        let position = order
+            .iter()
+            .position(|o| *o == key)
+            .unwrap_or(order.len().saturating_add(index));
+        let mut e = Entry::new(index, issuer, name, read_token(token));
+        e.position = Some(i64::try_from(position).unwrap_or(i64::MAX));
+        e
+    }));
     batch.accounts.sort_by_key(|a| a.position);
-    Ok(batch)
+    batch
 }
 
 type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
@@ -90,7 +165,6 @@ fn read_token(token: &Value) -> Result<Read, String> {
             .ok_or_else(|| "the secret is not a list of bytes".to_string())?;
         secret.push((v & 0xff) as u8);
     }
-    let mut warnings = Vec::new();
     let raw = RawEntry {
         kind,
         algorithm: str_of(token, "algo"),
@@ -103,6 +177,5 @@ fn read_token(token: &Value) -> Result<Read, String> {
             .map(|c| c.checked_add(1).ok_or("the counter is at its maximum"))
             .transpose()?,
     };
-    let params = params_from(&raw, Secret::from_slice(&secret), &mut warnings)?;
-    Ok((params, warnings))
+    read_raw(&raw, Secret::from_slice(&secret))
 }

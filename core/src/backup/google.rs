@@ -1,20 +1,51 @@
 //! Google Authenticator's export: `otpauth-migration://` URIs (one per QR code), and writing
 //! them in batches the app can scan.
 
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::uris::import_lines;
-use super::{check_size, damaged, ordered, BackupAccount, BackupError, ImportBatch, RefusedEntry};
+use super::{damaged, ordered, BackupAccount, BackupError, Format, ImportBatch, RefusedEntry};
 use crate::enroll::encode_migration;
 use crate::enroll::migration::MAX_ACCOUNTS_PER_BATCH;
 use crate::otp::{OtpKind, DEFAULT_PERIOD_SECONDS};
 use zeroize::Zeroizing;
 
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::Google,
+    name: "google",
+    aliases: &["google-authenticator", "otpauth-migration"],
+    title: "Google Authenticator export: otpauth-migration:// text, or its QR code pictures",
+    keeps: "TOTP and HOTP with algorithm, 6 or 8 digits, counter; issuer, name; missing QR codes of a split export are named",
+    cannot: "notes, groups, icons (the format has none); Google only exports 30-second codes",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.text.is_some_and(|t| {
+            t.lines()
+                .any(|l| crate::enroll::starts_with_ignore_case(l.trim(), "otpauth-migration:"))
+        })
+    }
+    /// Text of URIs, or the export's QR code pictures (what `kunci export --format google-qr`
+    /// writes).
+    fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        if super::qr_image::is_image(bytes) {
+            return import_lines(&super::qr_image::uri_lines(bytes)?);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
+        import_lines(text)
+    }
+}
+
 /// Reads the text of one or several `otpauth-migration://` URIs (one per line, as scanned from
 /// the export's QR codes). QR codes of the export that are not in the file are reported as a
 /// [`super::ImportWarning::MissingBatches`] warning. Plain `otpauth://` lines are read too.
-pub fn import_google(bytes: &[u8], _password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
-    let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
-    import_lines(text)
+pub fn import_google(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
+    super::import(bytes, Format::Google, password)
 }
 
 /// A Google Authenticator export: one URI per QR code, and the accounts it could not carry.

@@ -2,7 +2,9 @@
 //! in docs/backup-format.md; keep the two in step.
 
 use super::json::json_reason;
-use super::{check_size, damaged, limits, BackupAccount, BackupError, ImportBatch, RefusedEntry};
+use super::kdf::KdfBudget;
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::{damaged, limits, BackupAccount, BackupError, Format, ImportBatch, RefusedEntry};
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -51,23 +53,15 @@ fn checked_params(p: &KdfParams) -> Result<argon2::Params, BackupError> {
         .map_err(|e| unsafe_(e.to_string()))
 }
 
-fn derive(p: &KdfParams, password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, BackupError> {
-    argon2id(checked_params(p)?, password.as_bytes(), salt)
-}
-
-/// Argon2id v1.3 into a 32-byte key.
-pub(crate) fn argon2id(
-    params: argon2::Params,
-    password: &[u8],
+/// Kunci's own files are read at what Kunci writes, never above the usual budget (no
+/// confirmation asked): at most 256 MiB and 1 GiB·passes (see [`super::kdf`]).
+fn derive(
+    p: &KdfParams,
+    password: &str,
     salt: &[u8],
+    budget: &mut KdfBudget,
 ) -> Result<Zeroizing<[u8; 32]>, BackupError> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-        .hash_password_into(password, salt, key.as_mut())
-        .map_err(|e| BackupError::UnsafeParameters {
-            reason: e.to_string(),
-        })?;
-    Ok(key)
+    budget.argon2id(checked_params(p)?, password.as_bytes(), salt, false)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -199,7 +193,8 @@ pub fn write_backup(
 fn seal(plain: &[u8], password: &str, params: &KdfParams) -> Result<Vec<u8>, BackupError> {
     let salt: [u8; SALT_LEN] = super::random_bytes();
     let nonce: [u8; NONCE_LEN] = super::random_bytes();
-    let key = derive(params, password, &salt)?;
+    // Writing is bounded like reading, so a backup that could not be opened is never written.
+    let key = derive(params, password, &salt, &mut KdfBudget::new(false, None))?;
 
     let mut out = Vec::with_capacity(HEADER_LEN + plain.len() + TAG_LEN);
     out.extend_from_slice(MAGIC);
@@ -231,7 +226,15 @@ fn seal(plain: &[u8], password: &str, params: &KdfParams) -> Result<Vec<u8>, Bac
 
 /// Reads a Kunci backup; an account inside that fails validation is refused, the rest are kept.
 pub fn read_backup(bytes: &[u8], password: &str) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
+    let options = ImportOptions::with_password(Some(password));
+    super::import_with(bytes, Some(Format::Kunci), &options).map(|(_, b)| b)
+}
+
+fn read_with(
+    bytes: &[u8],
+    password: &str,
+    budget: &mut KdfBudget,
+) -> Result<ImportBatch, BackupError> {
     let header = bytes
         .get(..HEADER_LEN)
         .ok_or_else(|| damaged("the file ends before its header does"))?;
@@ -276,7 +279,7 @@ pub fn read_backup(bytes: &[u8], password: &str) -> Result<ImportBatch, BackupEr
     if sealed.len() < TAG_LEN {
         return Err(damaged("the file ends before its contents do"));
     }
-    let key = derive(&kdf, password, salt)?;
+    let key = derive(&kdf, password, salt, budget)?;
     let cipher = XChaCha20Poly1305::new(key.as_ref().into());
     let plain = Zeroizing::new(
         cipher
@@ -315,12 +318,34 @@ pub fn read_backup(bytes: &[u8], password: &str) -> Result<ImportBatch, BackupEr
 
 /// [`read_backup`] behind the common importer signature.
 pub fn import_kunci(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
-    if !bytes.starts_with(MAGIC) {
-        return Err(BackupError::NotRecognized);
+    super::import(bytes, Format::Kunci, password)
+}
+
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::Kunci,
+    name: "kunci",
+    aliases: &[],
+    title: "Kunci encrypted backup",
+    keeps: "everything: every code setting, issuer, name, notes, group, icon, order",
+    cannot: "",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
-    let password = password.ok_or(BackupError::PasswordRequired)?;
-    read_backup(bytes, password)
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.bytes.starts_with(MAGIC)
+    }
+    fn read(&self, bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        if !bytes.starts_with(MAGIC) {
+            return Err(BackupError::NotRecognized);
+        }
+        let password = options.password.ok_or(BackupError::PasswordRequired)?;
+        read_with(bytes, password, &mut options.budget())
+    }
 }
 
 #[cfg(test)]

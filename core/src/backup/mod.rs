@@ -5,22 +5,38 @@
 //! vault: the vault turns its rows into `BackupAccount`s to export, and decides which imported
 //! accounts are new (see [`ImportBatch::split`]).
 //!
-//! Every importer reads untrusted bytes. The rules: a file larger than [`MAX_FILE_BYTES`] is
-//! refused before parsing; key-derivation parameters read from a file are bounded (see
-//! [`limits`]) so a hostile file cannot hang or exhaust memory; one bad entry is refused with a
-//! reason and never sinks the rest of the file; secrets are wiped after use and never appear in
-//! error text or `Debug` output.
+//! Every format is one module implementing [`registry::Importer`], listed once in
+//! [`registry::REGISTRY`]; [`import_with`] is the one entry point. Every importer reads untrusted
+//! bytes. The rules: a file larger than [`MAX_FILE_BYTES`] is refused at the entry, before
+//! parsing; every key derivation a file asks for goes through a per-file [`kdf`] budget so a
+//! hostile file cannot hang or exhaust memory; one bad entry is refused with a reason and never
+//! sinks the rest of the file; secrets are wiped after use and never appear in error text or
+//! `Debug` output.
 
 pub mod aegis;
+pub mod andotp;
+pub mod authy;
+pub mod battlenet;
 pub mod bitwarden;
+pub mod duo;
 pub mod ente;
 pub mod freeotp;
 pub mod google;
+pub mod kdf;
 pub mod kunci;
+pub mod proton;
+pub mod qr_image;
+pub mod refused;
+pub mod registry;
+pub mod sqlite;
+pub mod steam;
+pub mod stratum;
+pub mod totp_authenticator;
 pub mod twofas;
 pub mod uris;
 
 mod json;
+mod prefs;
 mod report;
 
 use crate::enroll::Warning;
@@ -33,9 +49,11 @@ pub use bitwarden::import_bitwarden;
 pub use ente::import_ente;
 pub use freeotp::import_freeotp_plus;
 pub use google::{export_google, import_google, GoogleExport};
+pub use kdf::Cancel;
 pub use kunci::{import_kunci, read_backup, write_backup, KdfParams};
+pub use registry::{formats, FormatInfo, ImportOptions};
 pub use report::{ImportOutcome, ReportLine, ReportStatus};
-pub use twofas::import_2fas;
+pub use twofas::{export_2fas, import_2fas};
 pub use uris::{export_uris, import_uris, EXPORT_WARNING};
 
 /// Largest file any importer reads. Real exports of hundreds of accounts with icons are a few MiB.
@@ -163,11 +181,14 @@ pub struct ImportBatch {
     pub warnings: Vec<ImportWarning>,
 }
 
-/// The file formats Kunci reads; `detect` picks one for `--format auto`.
+/// The file formats Kunci reads; `detect` picks one for `--format auto`. Names, aliases and
+/// descriptions live in the registry table ([`formats`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// Kunci's own encrypted backup.
     Kunci,
+    /// QR code pictures (PNG, JPEG, WebP): Google Authenticator's export, `otpauth://` codes.
+    QrImage,
     /// Aegis vault export, plain or encrypted.
     Aegis,
     /// 2FAS `.2fas` backup, plain or encrypted.
@@ -180,47 +201,71 @@ pub enum Format {
     Uris,
     /// FreeOTP+ JSON export.
     FreeOtpPlus,
+    /// FreeOTP 1 / FreeOTP+ internal `tokens.xml`.
+    FreeOtpXml,
+    /// andOTP: plain JSON, encrypted (PBKDF2 header) or the old encrypted format.
+    AndOtp,
+    /// Bitwarden's CSV export (`login_totp` column).
+    BitwardenCsv,
+    /// Proton Authenticator's JSON export.
+    Proton,
+    /// Stratum / Authenticator Pro backups: plain JSON, encrypted, legacy encrypted.
+    Stratum,
+    /// Steam Desktop Authenticator / Steam app `.maFile`.
+    SteamMaFile,
+    /// Duo Mobile's `accounts.json`.
+    Duo,
+    /// Authy's tokens `shared_prefs` XML, plain or with a backups password.
+    Authy,
+    /// Battle.net Authenticator preferences XML.
+    BattleNet,
+    /// TOTP Authenticator: encrypted backup or internal preferences XML.
+    TotpAuthenticator,
+    /// Recognised and refused with a way out: Authenticator Plus, FreeOTP 2's backup.
+    AuthenticatorPlus,
+    FreeOtp2,
+    /// WinAuth's text export of `otpauth://` URIs.
+    WinAuth,
+    /// An app's internal SQLite database: Google Authenticator, Microsoft Authenticator,
+    /// Stratum / Authenticator Pro.
+    GoogleDb,
+    MicrosoftDb,
+    StratumDb,
     /// Bitwarden unencrypted JSON export (`login.totp`).
     Bitwarden,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
-        Format::Kunci,
-        Format::Aegis,
-        Format::TwoFas,
-        Format::Google,
-        Format::Ente,
-        Format::Uris,
-        Format::FreeOtpPlus,
-        Format::Bitwarden,
-    ];
+    /// Every format, in the registry's order.
+    pub fn all() -> Vec<Format> {
+        registry::REGISTRY.iter().map(|i| i.info().format).collect()
+    }
+
+    /// What the registry says about this format.
+    pub fn info(self) -> FormatInfo {
+        registry::importer(self)
+            .map(|i| *i.info())
+            .unwrap_or(FormatInfo {
+                format: self,
+                name: "unknown",
+                aliases: &[],
+                title: "unknown",
+                keeps: "",
+                cannot: "",
+            })
+    }
 
     /// The name the CLI's `--format` takes.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Kunci => "kunci",
-            Format::Aegis => "aegis",
-            Format::TwoFas => "2fas",
-            Format::Google => "google",
-            Format::Ente => "ente",
-            Format::Uris => "uris",
-            Format::FreeOtpPlus => "freeotp",
-            Format::Bitwarden => "bitwarden",
-        }
+        self.info().name
     }
 
+    /// A format by its `--format` name or one of its aliases (case ignored).
     pub fn from_name(name: &str) -> Option<Format> {
         let name = name.trim().to_ascii_lowercase();
-        Format::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name)
-            .or(match name.as_str() {
-                "twofas" => Some(Format::TwoFas),
-                "freeotpplus" | "freeotp+" => Some(Format::FreeOtpPlus),
-                "otpauth" | "uri" | "text" => Some(Format::Uris),
-                _ => None,
-            })
+        registry::REGISTRY.iter().map(|i| i.info()).find_map(|i| {
+            (i.name == name || i.aliases.contains(&name.as_str())).then_some(i.format)
+        })
     }
 }
 
@@ -263,6 +308,12 @@ pub enum BackupError {
     VerifyFailed,
     #[error("encryption failed: {reason}")]
     Crypto { reason: String },
+    #[error(
+        "opening this backup needs {memory_mib} MiB of memory × {passes} passes, which can take a while and strain a phone; confirm to continue"
+    )]
+    CostlyKdf { memory_mib: u64, passes: u64 },
+    #[error("the import was cancelled")]
+    Cancelled,
 }
 
 pub(crate) fn damaged(reason: impl Into<String>) -> BackupError {
@@ -271,7 +322,7 @@ pub(crate) fn damaged(reason: impl Into<String>) -> BackupError {
     }
 }
 
-pub(crate) fn check_size(bytes: &[u8]) -> Result<(), BackupError> {
+fn check_size(bytes: &[u8]) -> Result<(), BackupError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(BackupError::TooLarge { len: bytes.len() });
     }
@@ -283,67 +334,101 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     if bytes.len() > MAX_FILE_BYTES {
         return None;
     }
-    if bytes.starts_with(kunci::MAGIC) {
-        return Some(Format::Kunci);
-    }
-    let text = std::str::from_utf8(bytes).ok()?;
-    let text = text.trim_start_matches('\u{feff}').trim();
-    if text.starts_with('{') {
-        let value: serde_json::Value = serde_json::from_str(text).ok()?;
-        let value = json::Scrubbed(value);
-        let obj = value.0.as_object()?;
-        let has = |k: &str| obj.contains_key(k);
-        return if has("header") && has("db") {
-            Some(Format::Aegis)
-        } else if has("schemaVersion") && (has("services") || has("servicesEncrypted")) {
-            Some(Format::TwoFas)
-        } else if has("kdfParams") && has("encryptedData") {
-            Some(Format::Ente)
-        } else if has("tokens") && has("tokenOrder") {
-            Some(Format::FreeOtpPlus)
-        } else if has("passwordProtected") || (has("items") && (has("encrypted") || has("folders")))
-        {
-            Some(Format::Bitwarden)
-        } else {
-            None
-        };
-    }
-    let mut uris = false;
-    for line in text.lines().map(str::trim) {
-        if crate::enroll::starts_with_ignore_case(line, "otpauth-migration:") {
-            return Some(Format::Google);
-        }
-        if crate::enroll::starts_with_ignore_case(line, "otpauth:") {
-            uris = true;
-        }
-    }
-    uris.then_some(Format::Uris)
+    let sniff = registry::Sniff::new(bytes);
+    registry::REGISTRY
+        .iter()
+        .find(|i| i.detect(&sniff))
+        .map(|i| i.info().format)
 }
 
-/// Reads a file in the given format. Encrypted input without a password gives
+/// The one entry point: checks the size, detects the format when `format` is `None`, reads.
+/// Returns the format read, so callers can name it. Encrypted input without a password gives
 /// [`BackupError::PasswordRequired`], so the caller can ask for one and call again.
+pub fn import_with(
+    bytes: &[u8],
+    format: Option<Format>,
+    options: &ImportOptions<'_>,
+) -> Result<(Format, ImportBatch), BackupError> {
+    check_size(bytes)?;
+    let format = match format {
+        Some(f) => f,
+        None => detect(bytes).ok_or(BackupError::NotRecognized)?,
+    };
+    let batch = registry::importer(format)?.read(bytes, options)?;
+    Ok((format, batch))
+}
+
+/// Reads a file in the given format (see [`import_with`]).
 pub fn import(
     bytes: &[u8],
     format: Format,
     password: Option<&str>,
 ) -> Result<ImportBatch, BackupError> {
-    match format {
-        Format::Kunci => import_kunci(bytes, password),
-        Format::Aegis => import_aegis(bytes, password),
-        Format::TwoFas => import_2fas(bytes, password),
-        Format::Google => import_google(bytes, password),
-        Format::Ente => import_ente(bytes, password),
-        Format::Uris => import_uris(bytes, password),
-        Format::FreeOtpPlus => import_freeotp_plus(bytes, password),
-        Format::Bitwarden => import_bitwarden(bytes, password),
-    }
+    import_with(bytes, Some(format), &ImportOptions::with_password(password)).map(|(_, b)| b)
 }
 
 /// [`detect`] then [`import`]; a file of no known format is [`BackupError::NotRecognized`].
 pub fn import_auto(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
-    let format = detect(bytes).ok_or(BackupError::NotRecognized)?;
-    import(bytes, format, password)
+    import_with(bytes, None, &ImportOptions::with_password(password)).map(|(_, b)| b)
+}
+
+/// Several files imported as one: QR pictures and Google export text are read together, so an
+/// export split over several QR codes is checked for missing codes across all of them; other
+/// files are read one by one and their accounts appended. Returns the formats found, in order.
+pub fn import_files(
+    files: &[&[u8]],
+    format: Option<Format>,
+    options: &ImportOptions<'_>,
+) -> Result<(Vec<Format>, ImportBatch), BackupError> {
+    let mut found = Vec::new();
+    let mut pictures: Vec<((i32, u32, usize), zeroize::Zeroizing<String>)> = Vec::new();
+    let mut batch = ImportBatch::default();
+    for bytes in files {
+        check_size(bytes)?;
+        let f = match format {
+            Some(f) => f,
+            None => detect(bytes).ok_or(BackupError::NotRecognized)?,
+        };
+        if !found.contains(&f) {
+            found.push(f);
+        }
+        match f {
+            Format::QrImage | Format::Google if files.len() > 1 => {
+                let text = if qr_image::is_image(bytes) {
+                    qr_image::uri_lines(bytes)?
+                } else {
+                    let t =
+                        std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
+                    zeroize::Zeroizing::new(t.to_string())
+                };
+                pictures.push((batch_key(&text, pictures.len()), text));
+            }
+            _ => {
+                let mut one = registry::importer(f)?.read(bytes, options)?;
+                let base = batch.accounts.len();
+                for (i, a) in one.accounts.iter_mut().enumerate() {
+                    a.position = i64::try_from(base + i).unwrap_or(i64::MAX);
+                }
+                batch.accounts.append(&mut one.accounts);
+                batch.refused.append(&mut one.refused);
+                batch.warnings.append(&mut one.warnings);
+            }
+        }
+    }
+    // The QR codes of one export in their batch order, whatever order the files came in.
+    pictures.sort_by_key(|(key, _)| *key);
+    let mut lines = zeroize::Zeroizing::new(String::new());
+    for (_, text) in &pictures {
+        lines.push_str(text);
+        lines.push('\n');
+    }
+    if !lines.trim().is_empty() {
+        let mut one = uris::import_lines(&lines)?;
+        batch.accounts.append(&mut one.accounts);
+        batch.refused.append(&mut one.refused);
+        batch.warnings.append(&mut one.warnings);
+    }
+    Ok((found, batch))
 }
 
 /// The fields an entry of another app's export describes, before validation.
@@ -428,6 +513,120 @@ pub(crate) fn push_warnings(
             warning,
         });
     }
+}
+
+/// Where a file of QR code texts goes: by the Google export batch of its first code, else last
+/// in the order given.
+fn batch_key(text: &str, order: usize) -> (i32, u32, usize) {
+    text.lines()
+        .find(|l| crate::enroll::starts_with_ignore_case(l.trim(), "otpauth-migration:"))
+        .and_then(|l| crate::enroll::decode_migration(l.trim()).ok())
+        .map_or((i32::MAX, u32::MAX, order), |m| {
+            (m.batch.id, m.batch.index, order)
+        })
+}
+
+/// One entry of another app's file, read but not yet in the batch.
+pub(crate) struct Entry {
+    /// Position of the entry in the file (zero-based), for the report.
+    pub index: usize,
+    pub issuer: String,
+    pub name: String,
+    /// The validated parameters and what was fixed on the way, or why the entry is refused.
+    pub read: Result<(OtpParams, Vec<Warning>), String>,
+    /// Order in the list; the order of the file when `None`.
+    pub position: Option<i64>,
+    pub notes: String,
+    /// Group names as the file has them; Kunci keeps the first.
+    pub groups: Vec<String>,
+    pub icon: Option<String>,
+}
+
+impl Entry {
+    pub(crate) fn new(
+        index: usize,
+        issuer: &str,
+        name: &str,
+        read: Result<(OtpParams, Vec<Warning>), String>,
+    ) -> Self {
+        Entry {
+            index,
+            issuer: issuer.trim().to_string(),
+            name: name.trim().to_string(),
+            read,
+            position: None,
+            notes: String::new(),
+            groups: Vec::new(),
+            icon: None,
+        }
+    }
+}
+
+/// The loop every importer shares: labels, warnings, refusals, positions, one group kept.
+pub(crate) fn collect(entries: impl IntoIterator<Item = Entry>) -> ImportBatch {
+    let mut batch = ImportBatch::default();
+    for e in entries {
+        let l = label(&e.issuer, &e.name);
+        let (params, warnings) = match e.read {
+            Ok(read) => read,
+            Err(reason) => {
+                batch.refused.push(RefusedEntry {
+                    index: e.index,
+                    label: l,
+                    reason,
+                });
+                continue;
+            }
+        };
+        push_warnings(&mut batch, e.index, &l, warnings);
+        let position = e
+            .position
+            .unwrap_or_else(|| i64::try_from(batch.accounts.len()).unwrap_or(i64::MAX));
+        let mut account = BackupAccount::new(&e.issuer, &e.name, params, position);
+        account.notes = e.notes;
+        account.icon = e.icon;
+        let groups: Vec<String> = e
+            .groups
+            .into_iter()
+            .map(|g| g.trim().to_string())
+            .filter(|g| !g.is_empty())
+            .collect();
+        account.group = groups.first().cloned();
+        if groups.len() > 1 {
+            batch.warnings.push(ImportWarning::Dropped {
+                index: e.index,
+                label: l,
+                what: format!(
+                    "Kunci keeps one group per account; kept \"{}\", dropped {} more",
+                    groups.first().map_or("", String::as_str),
+                    groups.len() - 1
+                ),
+            });
+        }
+        batch.accounts.push(account);
+    }
+    batch
+}
+
+/// Params and warnings from a raw entry and its secret: the usual `read` of an [`Entry`].
+pub(crate) fn read_raw(
+    raw: &RawEntry<'_>,
+    secret: Secret,
+) -> Result<(OtpParams, Vec<Warning>), String> {
+    let mut warnings = Vec::new();
+    let params = params_from(raw, secret, &mut warnings)?;
+    Ok((params, warnings))
+}
+
+/// Params from a raw entry and a base32 secret text.
+pub(crate) fn read_raw_base32(
+    raw: &RawEntry<'_>,
+    secret: &str,
+) -> Result<(OtpParams, Vec<Warning>), String> {
+    let mut warnings = Vec::new();
+    let secret = base32_secret(secret, &mut warnings)?;
+    let params = params_from(raw, secret, &mut warnings)?;
+    Ok((params, warnings))
 }
 
 /// Accounts in list order: by position, ties kept in their given order.

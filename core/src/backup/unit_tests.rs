@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn backup_format_names_round_trip() {
-    for f in Format::ALL {
+    for f in Format::all() {
         assert_eq!(Format::from_name(f.as_str()), Some(f));
         assert_eq!(Format::from_name(&f.to_string().to_uppercase()), Some(f));
     }

@@ -1,8 +1,9 @@
 //! Plain lists of `otpauth://` URIs, one per line (also Ente Auth's plain export, and the lines
 //! of a Google Authenticator export).
 
+use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
-    check_size, damaged, label, ordered, push_warnings, BackupAccount, BackupError, ImportBatch,
+    damaged, label, ordered, push_warnings, BackupAccount, BackupError, Format, ImportBatch,
     ImportWarning, RefusedEntry,
 };
 use crate::enroll::{decode_migration, format_uri, parse_uri, starts_with_ignore_case, BatchInfo};
@@ -17,10 +18,69 @@ Keep it somewhere safe and delete it once you have imported it.";
 /// Reads a text file of `otpauth://` (and `otpauth-migration://`) URIs. Blank lines and lines
 /// starting with `#` are ignored; any other line that is not a usable URI is refused on its own.
 /// There is no encryption, so `password` is ignored.
-pub fn import_uris(bytes: &[u8], _password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    check_size(bytes)?;
-    let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
-    import_lines(text)
+pub fn import_uris(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
+    super::import(bytes, Format::Uris, password)
+}
+
+pub(crate) struct Reader;
+
+static INFO: FormatInfo = FormatInfo {
+    format: Format::Uris,
+    name: "uris",
+    aliases: &["otpauth", "uri", "text", "txt"],
+    title: "A text file of otpauth:// URIs, one per line (Kunci, Ente plain, andOTP/Aegis/2FAS text exports)",
+    keeps: "everything an otpauth:// URI holds: type, algorithm, digits, period, counter, issuer, name",
+    cannot: "notes, groups and icons (URIs have none, except Ente's codeDisplay note and tags)",
+};
+
+impl Importer for Reader {
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
+    }
+    fn detect(&self, file: &Sniff<'_>) -> bool {
+        file.text.is_some_and(|t| {
+            t.lines()
+                .any(|l| crate::enroll::starts_with_ignore_case(l.trim(), "otpauth:"))
+        })
+    }
+    fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
+        import_lines(text)
+    }
+}
+
+/// WinAuth's "export as text": one `otpauth://` URI per line whose label is the name the user
+/// gave the authenticator (often the service); when a URI has no issuer, that label becomes
+/// the issuer, as WinAuth shows it.
+pub(crate) struct WinAuthReader;
+
+static WINAUTH_INFO: FormatInfo = FormatInfo {
+    format: Format::WinAuth,
+    name: "winauth",
+    aliases: &[],
+    title: "WinAuth text export (otpauth:// URIs; use --format winauth, auto-detection reads it as uris)",
+    keeps: "everything its URIs hold; the authenticator's name as issuer",
+    cannot: "WinAuth's encrypted .wa files (export as text from WinAuth)",
+};
+
+impl Importer for WinAuthReader {
+    fn info(&self) -> &'static FormatInfo {
+        &WINAUTH_INFO
+    }
+    /// Not distinguishable from a URI list; chosen by name only.
+    fn detect(&self, _file: &Sniff<'_>) -> bool {
+        false
+    }
+    fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
+        let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
+        let mut batch = import_lines(text)?;
+        for a in &mut batch.accounts {
+            if a.issuer.is_empty() {
+                a.issuer = std::mem::take(&mut a.name);
+            }
+        }
+        Ok(batch)
+    }
 }
 
 /// Reads URI lines; a text with no line to read at all is [`BackupError::NoAccounts`].

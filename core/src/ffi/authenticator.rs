@@ -67,6 +67,9 @@ impl AuthenticatorOptions {
 pub struct Authenticator {
     app: Kunci,
     options: AuthenticatorOptions,
+    /// The platform key store last used with this vault, so a passphrase change (which makes a
+    /// new vault key, issue 17) can rewrap the platform slot instead of dropping it.
+    key_wrapper: std::sync::Mutex<Option<Arc<dyn KeyWrapper>>>,
 }
 
 impl Authenticator {
@@ -85,11 +88,33 @@ impl Authenticator {
             options.sync_config(),
             https,
         );
-        Arc::new(Authenticator { app, options })
+        Arc::new(Authenticator {
+            app,
+            options,
+            key_wrapper: std::sync::Mutex::new(None),
+        })
+    }
+
+    fn remember(self: Arc<Self>, key_wrapper: Option<Arc<dyn KeyWrapper>>) -> Arc<Self> {
+        if key_wrapper.is_some() {
+            *self.wrapper_slot() = key_wrapper;
+        }
+        self
+    }
+
+    fn wrapper_slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<dyn KeyWrapper>>> {
+        self.key_wrapper
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn stamp(&self) -> i64 {
         self.app.now().unix_seconds()
+    }
+
+    /// The app layer, for the other `#[uniffi::export]` blocks of this object.
+    pub(super) fn app(&self) -> &Kunci {
+        &self.app
     }
 }
 
@@ -111,6 +136,7 @@ impl Authenticator {
     ) -> Result<Arc<Self>, KunciError> {
         // Creation time only labels the slots; the wall clock is good enough for that.
         let now = crate::time::WallClock::now_ms(&SystemWallClock).div_euclid(1000);
+        let remembered = key_wrapper.clone();
         let vault = match (passphrase, key_wrapper.as_ref()) {
             (Some(p), wrapper) => {
                 let v = Vault::create(&path, &secret_of(p), options.kdf(), now)?;
@@ -128,7 +154,7 @@ impl Authenticator {
                 ))
             }
         };
-        Ok(Self::wrap(vault, boot_clock, https, options))
+        Ok(Self::wrap(vault, boot_clock, https, options).remember(remembered))
     }
 
     #[uniffi::constructor]
@@ -151,8 +177,8 @@ impl Authenticator {
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
-        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper))?;
-        Ok(Self::wrap(vault, boot_clock, https, options))
+        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper.clone()))?;
+        Ok(Self::wrap(vault, boot_clock, https, options).remember(Some(key_wrapper)))
     }
 
     /// Accounts in list order (rows that cannot be opened are in `codes().unreadable`).
@@ -312,6 +338,38 @@ impl Authenticator {
             .into())
     }
 
+    /// Imports one or several files (the QR pictures of one Google export together). `format` is
+    /// a name from `import_formats()` (None detects it); `allow_costly_kdf` after the user
+    /// confirmed a `ConfirmationRequired` error; `cancel` stops a long key derivation.
+    pub fn import_files(
+        &self,
+        files: Vec<Vec<u8>>,
+        format: Option<String>,
+        password: Option<String>,
+        allow_costly_kdf: bool,
+        cancel: Option<Arc<super::records::ImportCancel>>,
+    ) -> Result<ImportReport, KunciError> {
+        let format = match format {
+            Some(name) => Some(crate::backup::Format::from_name(&name).ok_or_else(|| {
+                KunciError::InvalidInput {
+                    detail: format!("unknown import format {name:?}"),
+                }
+            })?),
+            None => None,
+        };
+        let password = password.map(zeroize::Zeroizing::new);
+        let options = crate::backup::ImportOptions {
+            password: password.as_deref().map(String::as_str),
+            allow_costly_kdf,
+            cancel: cancel.map(|c| Arc::clone(&c.inner)),
+        };
+        let files: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let (formats, outcome) = self.app.import_files(&files, format, &options)?;
+        let mut report = ImportReport::from(outcome);
+        report.formats = formats.iter().map(|f| f.as_str().to_string()).collect();
+        Ok(report)
+    }
+
     /// Writes an export. `Uris` and unencrypted `Aegis` are NOT encrypted: warn the user.
     pub fn export_file(
         &self,
@@ -337,19 +395,26 @@ impl Authenticator {
         Ok(())
     }
 
+    /// Changes the passphrase under a new vault key (every account is resealed). The platform
+    /// slot is rewrapped through the key store this vault was created, opened or unlocked with;
+    /// without one it is removed and `add_platform_key` must be called again.
     pub fn change_passphrase(&self, old: String, new: String) -> Result<(), KunciError> {
-        Ok(self.app.vault().change_passphrase(
+        let wrapper = self.wrapper_slot().clone().map(ForeignKeyWrapper);
+        self.app.vault().rekey(
             &secret_of(old),
             &secret_of(new),
             self.options.kdf(),
-        )?)
+            wrapper.as_ref().map(|w| w as &dyn crate::vault::KeyWrapper),
+        )?;
+        Ok(())
     }
 
     /// Adds a platform key slot, so the app can open without the passphrase.
     pub fn add_platform_key(&self, key_wrapper: Arc<dyn KeyWrapper>) -> Result<(), KunciError> {
         self.app
             .vault()
-            .add_platform_slot(&ForeignKeyWrapper(key_wrapper), self.stamp())?;
+            .add_platform_slot(&ForeignKeyWrapper(key_wrapper.clone()), self.stamp())?;
+        *self.wrapper_slot() = Some(key_wrapper);
         Ok(())
     }
 
@@ -369,9 +434,10 @@ impl Authenticator {
         &self,
         key_wrapper: Arc<dyn KeyWrapper>,
     ) -> Result<(), KunciError> {
-        Ok(self
-            .app
+        self.app
             .vault()
-            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper))?)
+            .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper.clone()))?;
+        *self.wrapper_slot() = Some(key_wrapper);
+        Ok(())
     }
 }

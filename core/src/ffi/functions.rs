@@ -1,6 +1,6 @@
 //! Stateless exports: what a shell needs before (or without) a vault.
 
-use super::records::{AccountPreview, CodeInfo, QrCode};
+use super::records::{AccountPreview, CodeInfo, ImportFormatInfo, QrCode};
 use crate::enroll::qr::{self, LumaFrame, ScanEffort};
 use crate::enroll::{parse_payload, Payload};
 use crate::error::KunciError;
@@ -9,6 +9,16 @@ use crate::error::KunciError;
 #[uniffi::export]
 pub fn kunci_version() -> String {
     env!("CARGO_PKG_VERSION").into()
+}
+
+/// Every file format `import_files` reads, with what each keeps and cannot (the same table as
+/// auto-detection and `kunci import --list-formats`).
+#[uniffi::export]
+pub fn import_formats() -> Vec<ImportFormatInfo> {
+    crate::backup::formats()
+        .into_iter()
+        .map(Into::into)
+        .collect()
 }
 
 /// Every account an otpauth or otpauth-migration URI holds, for a confirmation screen.

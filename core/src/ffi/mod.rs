@@ -7,11 +7,13 @@
 //! (the vault and the clock take care of that).
 
 mod authenticator;
+mod doctor;
 mod functions;
 mod platform;
 mod records;
 
 pub use authenticator::{Authenticator, AuthenticatorOptions};
+pub use doctor::{DoctorFact, DoctorFinding, PortalCheckInfo, TimeStatusInfo};
 pub use functions::*;
 pub use platform::{BootClock, HttpsDate, KeyWrapper};
 pub use records::*;

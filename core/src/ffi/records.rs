@@ -253,6 +253,44 @@ impl From<ImportFormat> for backup::Format {
     }
 }
 
+/// One format of the registry, for an import screen: `name` is what `import_files` takes.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ImportFormatInfo {
+    pub name: String,
+    pub title: String,
+    pub keeps: String,
+    pub cannot: String,
+}
+
+impl From<backup::FormatInfo> for ImportFormatInfo {
+    fn from(f: backup::FormatInfo) -> Self {
+        ImportFormatInfo {
+            name: f.name.into(),
+            title: f.title.into(),
+            keeps: f.keeps.into(),
+            cannot: f.cannot.into(),
+        }
+    }
+}
+
+/// Cancels a long import from another thread (a Cancel button beside a progress spinner).
+#[derive(Debug, Default, uniffi::Object)]
+pub struct ImportCancel {
+    pub(crate) inner: std::sync::Arc<backup::Cancel>,
+}
+
+#[uniffi::export]
+impl ImportCancel {
+    #[uniffi::constructor]
+    pub fn new() -> std::sync::Arc<Self> {
+        std::sync::Arc::new(ImportCancel::default())
+    }
+
+    pub fn cancel(&self) {
+        self.inner.cancel();
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ImportReport {
     pub added: u32,
@@ -260,6 +298,8 @@ pub struct ImportReport {
     pub refused: Vec<RefusedItem>,
     /// One sentence per entry ("GitHub (jo): added"), for a results screen.
     pub lines: Vec<String>,
+    /// The formats read (registry names), so the screen can say what the file was.
+    pub formats: Vec<String>,
 }
 
 impl From<ImportOutcome> for ImportReport {
@@ -282,6 +322,7 @@ impl From<ImportOutcome> for ImportReport {
             duplicates: count(o.duplicates.len()),
             refused,
             lines,
+            formats: Vec::new(),
         }
     }
 }
@@ -325,11 +366,18 @@ impl From<SyncReport> for SyncResult {
     }
 }
 
-/// One QR code found in a picture.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// One QR code found in a picture. Debug prints lengths only: the text is usually an otpauth
+/// URI with the secret.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct QrCode {
     pub bytes: Vec<u8>,
     pub text: Option<String>,
+}
+
+impl std::fmt::Debug for QrCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "QrCode(<redacted, {} bytes>)", self.bytes.len())
+    }
 }
 
 impl From<QrPayload> for QrCode {

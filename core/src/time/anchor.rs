@@ -120,8 +120,14 @@ impl SourceBackoff {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceSummary {
     pub source: String,
-    /// "agreed", "outlier", or the reason it was rejected.
+    /// "agreed", or the stable code of why it was not used ([`super::Rejection::code`]).
     pub result: String,
+    /// Why it was not used, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `ntp`, `http`, `https` or `roughtime`, when it answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Its offset from the agreed time, when it answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_from_consensus_ms: Option<i64>,
@@ -145,6 +151,28 @@ pub struct TimeState {
     pub backoff: Vec<SourceBackoff>,
     #[serde(default)]
     pub last_sources: Vec<SourceSummary>,
+    /// Set when the saved state was found missing or damaged while a sealed high-water mark
+    /// shows there was one (tampering): the next sync is treated as a large jump.
+    #[serde(default)]
+    pub damaged: Option<String>,
+    /// The last `time check` of a portal, for diagnostics and the doctor.
+    #[serde(default)]
+    pub last_portal_check: Option<super::check::PortalCheck>,
+    /// The last sync attempt, whatever its outcome (the doctor's "never reached quorum").
+    #[serde(default)]
+    pub last_attempt: Option<SyncAttempt>,
+}
+
+/// What the last sync attempt did, whatever its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncAttempt {
+    /// `synced`, `quarantined`, `no_consensus`, `conflict` or `offline`.
+    pub outcome: String,
+    pub agreeing: usize,
+    pub responded: usize,
+    pub quorum: usize,
+    /// Sources asked.
+    pub asked: usize,
 }
 
 impl Default for TimeState {
@@ -159,6 +187,9 @@ impl Default for TimeState {
             last_sync_utc_ms: None,
             backoff: Vec::new(),
             last_sources: Vec::new(),
+            damaged: None,
+            last_portal_check: None,
+            last_attempt: None,
         }
     }
 }
@@ -199,6 +230,53 @@ pub trait TimeStore: Send + Sync {
     /// which is safe: time becomes Unverified until the next sync).
     fn load(&self) -> Option<TimeState>;
     fn save(&self, state: &TimeState) -> Result<(), PlatformError>;
+    /// Like [`TimeStore::load`], telling "never saved" (`Ok(None)`) from "unreadable" (`Err`).
+    fn load_checked(&self) -> Result<Option<TimeState>, TimeError> {
+        Ok(self.load())
+    }
+    /// A sealed high-water mark of trusted UTC kept where it cannot be removed without breaking
+    /// the store (the vault keeps it inside its key check). `None`: none kept.
+    fn mark(&self) -> Option<i64> {
+        None
+    }
+    /// Replaces the sealed high-water mark.
+    fn set_mark(&self, _utc_ms: i64) -> Result<(), PlatformError> {
+        Ok(())
+    }
+}
+
+/// The state to start from: what the store holds, checked against its sealed high-water mark.
+/// A missing or unreadable state, or one whose high-water mark is below the sealed one (an old
+/// copy put back), while a mark exists is tampering: reported, and the next sync must treat
+/// its result as a large jump.
+pub fn load_state(store: &dyn TimeStore) -> TimeState {
+    let mark = store.mark();
+    let (mut state, problem) = match store.load_checked() {
+        Ok(Some(s)) => {
+            let rolled_back = mark.is_some_and(|m| s.high_water_utc_ms.is_none_or(|hw| hw < m));
+            let problem = rolled_back.then(|| {
+                "the saved time state is older than the vault's sealed time mark".to_string()
+            });
+            (s, problem)
+        }
+        Ok(None) => (
+            TimeState::default(),
+            mark.map(|_| "the saved time state was removed".to_string()),
+        ),
+        Err(e) => (TimeState::default(), Some(e.to_string())),
+    };
+    if let Some(problem) = problem {
+        // Without a mark there is no evidence of a previous state: a new install is not tampering
+        // unless the state itself is unreadable.
+        state.damaged = Some(problem);
+        if let Some(m) = mark {
+            state.high_water_utc_ms = Some(state.high_water_utc_ms.map_or(m, |hw| hw.max(m)));
+        }
+        state.anchor = None;
+        state.last_offset = None;
+        state.drift_base = None;
+    }
+    state
 }
 
 /// A store in memory, for tests.

@@ -115,6 +115,51 @@ pub fn marzullo(intervals: &[Interval]) -> Option<Consensus> {
     })
 }
 
+/// Marzullo with authenticated sources in charge: when some intervals come from sources that
+/// proved who they are (verified TLS, a signed Roughtime answer), the answer must lie where the
+/// most of them agree. Every interval is clipped to that region first, so a crowd of spoofed NTP
+/// replies can at most block a decision, never move time away from the authenticated sources.
+/// `responded` stays the number of all intervals (the majority rule is over everyone).
+pub fn agree(intervals: &[Interval], authenticated: &[bool]) -> Option<Consensus> {
+    let trusted: Vec<Interval> = intervals
+        .iter()
+        .zip(authenticated)
+        .filter(|(_, &a)| a)
+        .map(|(iv, _)| *iv)
+        .collect();
+    let Some(auth) = marzullo(&trusted) else {
+        return marzullo(intervals);
+    };
+    let region = auth.region;
+    let clipped: Vec<(usize, Interval)> = intervals
+        .iter()
+        .enumerate()
+        .filter(|(_, iv)| iv.overlaps(&region))
+        .map(|(i, iv)| {
+            let lo = iv.lo_ms.min(iv.hi_ms).max(region.lo_ms);
+            let hi = iv.lo_ms.max(iv.hi_ms).min(region.hi_ms);
+            (
+                i,
+                Interval {
+                    lo_ms: lo,
+                    hi_ms: hi,
+                },
+            )
+        })
+        .collect();
+    let only: Vec<Interval> = clipped.iter().map(|(_, iv)| *iv).collect();
+    let inner = marzullo(&only)?;
+    Some(Consensus {
+        region: inner.region,
+        agreeing: inner
+            .agreeing
+            .iter()
+            .filter_map(|&k| clipped.get(k).map(|(i, _)| *i))
+            .collect(),
+        responded: intervals.len(),
+    })
+}
+
 #[cfg(test)]
 #[path = "consensus_tests.rs"]
 mod tests;

@@ -7,17 +7,23 @@
 //! what the anchor predicts is quarantined until confirmed: moving time forward on a lie would let
 //! an attacker harvest future codes.
 //!
-//! Modules: [`sntp`] (packet codec and checks), [`sources`] (UDP/HTTP queries), [`consensus`]
-//! (Marzullo), [`anchor`] (persistent state and prediction), [`clock`] (clock traits), [`trusted`]
-//! (the `TrustedClock`), [`server`] (a skewed or misbehaving NTP server for tests and QA).
+//! Modules: [`sntp`] (packet codec and checks), [`sources`] (UDP/HTTP queries), [`roughtime`]
+//! (signed time), [`consensus`] (Marzullo, authenticated sources in charge), `decide` (the sync
+//! decision), [`anchor`] (persistent state and prediction), [`clock`] (clock traits),
+//! [`trusted`] (the `TrustedClock`), [`words`] (sentences), [`server`] (a skewed or misbehaving
+//! NTP server for tests and QA).
 
 pub mod anchor;
+pub mod check;
 pub mod clock;
 pub mod consensus;
+mod decide;
+pub mod roughtime;
 pub mod server;
 pub mod sntp;
 pub mod sources;
 pub mod trusted;
+pub mod words;
 
 #[cfg(test)]
 mod tests;
@@ -26,16 +32,19 @@ pub use anchor::{
     Anchor, AnchorPoint, FileTimeStore, MemoryTimeStore, Quarantine, SourceBackoff, SourceSummary,
     TimeState, TimeStore, WallOffset,
 };
+pub use check::{PortalCheck, PortalVerdict};
 pub use clock::{
     BootClock, FakeBootClock, FakeWallClock, SystemBootClock, SystemWallClock, WallClock,
 };
 pub use consensus::{Consensus, Interval};
+pub use roughtime::RoughtimeServer;
 pub use server::{serve, FakeNtpServer, Misbehaviour, ServeOptions, ServeStats, ServedRequest};
 pub use sntp::{KissCode, NtpSample, NtpTimestamp, Rejection};
 pub use sources::{
-    HttpsDate, PlainHttpDate, Sample, SourceKind, SourceResult, SyncConfig, DEFAULT_NTP_SERVERS,
+    HttpsDate, PlainHttpDate, Sample, SourceKind, SourceResult, SyncConfig, DEFAULT_HTTPS_URLS,
+    DEFAULT_NTP_SERVERS,
 };
-pub use trusted::{Rejected, SyncReport, SyncStatus, TimeDiagnostics, TrustedClock};
+pub use trusted::{needs_warning, Rejected, SyncReport, SyncStatus, TimeDiagnostics, TrustedClock};
 
 use serde::Serialize;
 

@@ -1,4 +1,5 @@
-//! A skewed, optionally misbehaving NTP server for tests and QA (`kunci time serve`).
+//! A skewed, optionally misbehaving NTP (or Roughtime) server for tests and QA
+//! (`kunci time serve`).
 //!
 //! It answers with the given wall clock plus `offset_ms`, so an emulator pointed at it sees a
 //! controlled time; the misbehaviours exercise each of the client's packet checks. Its lifetime
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::clock::WallClock;
+use super::roughtime::ServerKeys;
 use super::sntp::{ms_to_short, NtpTimestamp, Packet, MODE_SERVER};
 use super::TimeError;
 
@@ -62,6 +64,10 @@ pub struct ServeOptions {
     pub max_requests: Option<u64>,
     /// Stop when this becomes true (checked every 20 ms).
     pub stop: Option<Arc<AtomicBool>>,
+    /// Serve Roughtime signed with these keys instead of NTP.
+    pub roughtime: Option<Arc<ServerKeys>>,
+    /// The radius (RADI) of Roughtime answers, in seconds (at least 1).
+    pub roughtime_radius_s: u32,
 }
 
 /// One request the server saw and what it did (for `kunci time serve` to print).
@@ -80,12 +86,48 @@ pub struct ServeStats {
     pub answered: u64,
 }
 
-/// Serves NTP on `socket` with `wall.now_ms() + offset_ms` until a bound in `options` is hit.
+/// Serves NTP (or Roughtime, when `options.roughtime` holds keys) on `socket` with
+/// `wall.now_ms() + offset_ms` until a bound in `options` is hit.
 pub fn serve(
     socket: UdpSocket,
     offset_ms: i64,
     wall: &dyn WallClock,
     options: &ServeOptions,
+    on_request: &mut dyn FnMut(&ServedRequest),
+) -> Result<ServeStats, TimeError> {
+    let mut answer = |bytes: &[u8], peer: SocketAddr, requests: u64| {
+        let receive_ms = wall.now_ms().saturating_add(offset_ms);
+        if let Some(keys) = &options.roughtime {
+            let reply = keys.respond(bytes, receive_ms, options.roughtime_radius_s.max(1))?;
+            return Some((Some(reply), served(peer, Some(receive_ms), options)));
+        }
+        let request = Packet::decode(bytes)?;
+        let transmit_ms = wall.now_ms().saturating_add(offset_ms).max(receive_ms);
+        let reply = ntp_reply(&request, receive_ms, transmit_ms, requests, options);
+        let answered = reply.is_some().then_some(receive_ms);
+        Some((reply, served(peer, answered, options)))
+    };
+    serve_datagrams(&socket, options, &mut answer, on_request)
+}
+
+fn served(peer: SocketAddr, answered_utc_ms: Option<i64>, options: &ServeOptions) -> ServedRequest {
+    ServedRequest {
+        peer,
+        answered_utc_ms,
+        misbehaviour: options.misbehaviour.clone(),
+    }
+}
+
+/// The receive loop shared by both protocols: waits in short slices (so the stop flag and the
+/// idle bound take effect), counts requests, sends what `answer` returns. `answer` gets the
+/// datagram, the peer and the number of requests so far (this one included); `None` means "not
+/// a request" (ignored, not counted).
+type Answer = Option<(Option<Vec<u8>>, ServedRequest)>;
+
+fn serve_datagrams(
+    socket: &UdpSocket,
+    options: &ServeOptions,
+    answer: &mut dyn FnMut(&[u8], SocketAddr, u64) -> Answer,
     on_request: &mut dyn FnMut(&ServedRequest),
 ) -> Result<ServeStats, TimeError> {
     let net = |e: std::io::Error| TimeError::Network {
@@ -97,7 +139,7 @@ pub fn serve(
         .map(|d| (d.as_millis() / SLICE.as_millis()).max(1));
     let mut idle_slices = 0u128;
     let mut stats = ServeStats::default();
-    let mut buf = [0u8; 512];
+    let mut buf = [0u8; 2048];
     loop {
         if options
             .stop
@@ -121,82 +163,80 @@ pub fn serve(
             }
             Err(e) => return Err(net(e)),
         };
-        let receive_ms = wall.now_ms().saturating_add(offset_ms);
-        let Some(request) = Packet::decode(buf.get(..n).unwrap_or(&[])) else {
+        let Some((reply, served)) = answer(buf.get(..n).unwrap_or(&[]), peer, stats.requests + 1)
+        else {
             continue;
         };
         stats.requests += 1;
-        let mut reply = Packet {
-            leap: 0,
-            version: request.version.clamp(3, 4),
-            mode: MODE_SERVER,
-            stratum: if options.stratum == 0 {
-                2
-            } else {
-                options.stratum
-            },
-            poll: request.poll,
-            precision: -20,
-            root_delay: ms_to_short(options.root_delay_ms),
-            root_dispersion: ms_to_short(options.root_dispersion_ms),
-            reference_id: [127, 0, 0, 1],
-            reference: NtpTimestamp::from_unix_ms(receive_ms.saturating_sub(16_000)),
-            origin: request.transmit,
-            receive: NtpTimestamp::from_unix_ms(receive_ms),
-            transmit: NtpTimestamp(0),
-        };
-        let transmit_ms = wall.now_ms().saturating_add(offset_ms).max(receive_ms);
-        reply.transmit = NtpTimestamp::from_unix_ms(transmit_ms);
-        let mut len = reply.encode().len();
-        match &options.misbehaviour {
-            Misbehaviour::None => {}
-            Misbehaviour::Silent => {
-                on_request(&ServedRequest {
-                    peer,
-                    answered_utc_ms: None,
-                    misbehaviour: Misbehaviour::Silent,
-                });
-                continue;
-            }
-            Misbehaviour::WrongOrigin => reply.origin = NtpTimestamp(request.transmit.0 ^ 1),
-            Misbehaviour::KissOfDeath(code) => {
-                reply.stratum = 0;
-                reply.leap = 3;
-                let mut id = [b' '; 4];
-                for (d, s) in id.iter_mut().zip(code.bytes()) {
-                    *d = s;
-                }
-                reply.reference_id = id;
-            }
-            Misbehaviour::Leap3 => reply.leap = 3,
-            Misbehaviour::Stratum(s) => reply.stratum = *s,
-            Misbehaviour::ZeroTransmit => reply.transmit = NtpTimestamp(0),
-            Misbehaviour::ReferenceAfterTransmit => {
-                reply.reference = NtpTimestamp::from_unix_ms(transmit_ms.saturating_add(60_000))
-            }
-            Misbehaviour::WrongMode => reply.mode = 3,
-            Misbehaviour::WrongVersion => reply.version = 7,
-            Misbehaviour::HugeRootDistance => reply.root_dispersion = ms_to_short(5_000),
-            Misbehaviour::Short => len = 20,
-            Misbehaviour::RateAfterFirst if stats.requests > 1 => {
-                reply.stratum = 0;
-                reply.leap = 3;
-                reply.reference_id = *b"RATE";
-            }
-            Misbehaviour::RateAfterFirst => {}
+        if let Some(bytes) = reply {
+            socket.send_to(&bytes, peer).map_err(net)?;
+            stats.answered += 1;
+            idle_slices = 0;
         }
-        let bytes = reply.encode();
-        socket
-            .send_to(bytes.get(..len).unwrap_or(&bytes), peer)
-            .map_err(net)?;
-        stats.answered += 1;
-        idle_slices = 0;
-        on_request(&ServedRequest {
-            peer,
-            answered_utc_ms: Some(receive_ms),
-            misbehaviour: options.misbehaviour.clone(),
-        });
+        on_request(&served);
     }
+}
+
+/// The NTP reply to `request`, misbehaving as asked (`None`: stay silent).
+fn ntp_reply(
+    request: &Packet,
+    receive_ms: i64,
+    transmit_ms: i64,
+    requests: u64,
+    options: &ServeOptions,
+) -> Option<Vec<u8>> {
+    let mut reply = Packet {
+        leap: 0,
+        version: request.version.clamp(3, 4),
+        mode: MODE_SERVER,
+        stratum: if options.stratum == 0 {
+            2
+        } else {
+            options.stratum
+        },
+        poll: request.poll,
+        precision: -20,
+        root_delay: ms_to_short(options.root_delay_ms),
+        root_dispersion: ms_to_short(options.root_dispersion_ms),
+        reference_id: [127, 0, 0, 1],
+        reference: NtpTimestamp::from_unix_ms(receive_ms.saturating_sub(16_000)),
+        origin: request.transmit,
+        receive: NtpTimestamp::from_unix_ms(receive_ms),
+        transmit: NtpTimestamp::from_unix_ms(transmit_ms),
+    };
+    let mut len = reply.encode().len();
+    match &options.misbehaviour {
+        Misbehaviour::None => {}
+        Misbehaviour::Silent => return None,
+        Misbehaviour::WrongOrigin => reply.origin = NtpTimestamp(request.transmit.0 ^ 1),
+        Misbehaviour::KissOfDeath(code) => {
+            reply.stratum = 0;
+            reply.leap = 3;
+            let mut id = [b' '; 4];
+            for (d, s) in id.iter_mut().zip(code.bytes()) {
+                *d = s;
+            }
+            reply.reference_id = id;
+        }
+        Misbehaviour::Leap3 => reply.leap = 3,
+        Misbehaviour::Stratum(s) => reply.stratum = *s,
+        Misbehaviour::ZeroTransmit => reply.transmit = NtpTimestamp(0),
+        Misbehaviour::ReferenceAfterTransmit => {
+            reply.reference = NtpTimestamp::from_unix_ms(transmit_ms.saturating_add(60_000))
+        }
+        Misbehaviour::WrongMode => reply.mode = 3,
+        Misbehaviour::WrongVersion => reply.version = 7,
+        Misbehaviour::HugeRootDistance => reply.root_dispersion = ms_to_short(5_000),
+        Misbehaviour::Short => len = 20,
+        Misbehaviour::RateAfterFirst if requests > 1 => {
+            reply.stratum = 0;
+            reply.leap = 3;
+            reply.reference_id = *b"RATE";
+        }
+        Misbehaviour::RateAfterFirst => {}
+    }
+    let bytes = reply.encode();
+    Some(bytes.get(..len).unwrap_or(&bytes).to_vec())
 }
 
 /// A fake server on 127.0.0.1 in its own thread, stopped when dropped (tests, benches, demos).
@@ -214,6 +254,39 @@ impl FakeNtpServer {
         offset_ms: i64,
         misbehaviour: Misbehaviour,
     ) -> Result<Self, TimeError> {
+        Self::spawn_with(
+            wall,
+            offset_ms,
+            ServeOptions {
+                misbehaviour,
+                ..ServeOptions::default()
+            },
+        )
+    }
+
+    /// A Roughtime server answering `wall + offset_ms`, signed with `keys`.
+    pub fn spawn_roughtime(
+        wall: Arc<dyn WallClock>,
+        offset_ms: i64,
+        keys: ServerKeys,
+    ) -> Result<Self, TimeError> {
+        Self::spawn_with(
+            wall,
+            offset_ms,
+            ServeOptions {
+                roughtime: Some(Arc::new(keys)),
+                roughtime_radius_s: 1,
+                ..ServeOptions::default()
+            },
+        )
+    }
+
+    /// Starts a server with these options (the idle bound and stop flag are added).
+    pub fn spawn_with(
+        wall: Arc<dyn WallClock>,
+        offset_ms: i64,
+        options: ServeOptions,
+    ) -> Result<Self, TimeError> {
         let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| TimeError::Network {
             reason: e.to_string(),
         })?;
@@ -222,10 +295,9 @@ impl FakeNtpServer {
         })?;
         let stop = Arc::new(AtomicBool::new(false));
         let options = ServeOptions {
-            misbehaviour,
             max_idle: Some(Duration::from_secs(60)),
             stop: Some(stop.clone()),
-            ..ServeOptions::default()
+            ..options
         };
         let handle =
             std::thread::spawn(move || serve(socket, offset_ms, &*wall, &options, &mut |_| {}));

@@ -261,8 +261,78 @@ pub enum Rejection {
     Http { reason: String },
     #[error("HTTP Date header is not a valid date: {value}")]
     BadHttpDate { value: String },
-    #[error("disagrees with the majority of time sources")]
-    Disagrees,
+    #[error("disagrees with the agreed time by {}", seconds(*by_ms))]
+    Disagrees { by_ms: i64 },
+    #[error("is an outlier: {} from the agreed time", seconds(*by_ms))]
+    Outlier { by_ms: i64 },
+    #[error("disagrees with the time sources that proved who they are (HTTPS, Roughtime)")]
+    AgainstAuthenticated,
+    #[error("Roughtime answer is malformed: {reason}")]
+    RoughtimeMalformed { reason: String },
+    #[error("Roughtime signature is not valid ({reason}): forged or from another server")]
+    BadSignature { reason: String },
+    #[error(
+        "Roughtime answer is not for our request (nonce or proof mismatch): replayed or forged"
+    )]
+    WrongNonce,
+    #[error("Roughtime answer's time lies outside its key's validity: {reason}")]
+    OutsideValidity { reason: String },
+}
+
+/// "+1.25 s" / "-510.0 s": a signed distance a user can read.
+fn seconds(ms: i64) -> String {
+    format!("{:+.2} s", ms as f64 / 1000.0)
+}
+
+impl Rejection {
+    /// A stable machine code for scripts, JSON and the apps (the text may change; this does not).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::WrongAddress { .. } => "wrong_address",
+            Rejection::TooShort { .. } => "too_short",
+            Rejection::WrongOrigin => "wrong_origin",
+            Rejection::WrongMode { .. } => "wrong_mode",
+            Rejection::WrongVersion { .. } => "wrong_version",
+            Rejection::KissOfDeath { .. } => "kiss_of_death",
+            Rejection::BadStratum { .. } => "bad_stratum",
+            Rejection::Unsynchronized => "unsynchronized",
+            Rejection::ZeroTransmit => "zero_transmit",
+            Rejection::NoReference => "no_reference",
+            Rejection::ReferenceAfterTransmit => "reference_after_transmit",
+            Rejection::RootDistance { .. } => "root_distance",
+            Rejection::RttTooLong { .. } => "rtt_too_long",
+            Rejection::BadTimestamps => "bad_timestamps",
+            Rejection::NoAnswer { .. } => "no_answer",
+            Rejection::GaveUpAfterQuorum => "gave_up_after_quorum",
+            Rejection::BackingOff => "backing_off",
+            Rejection::Dropped => "dropped",
+            Rejection::Resolve { .. } => "resolve",
+            Rejection::Network { .. } => "network",
+            Rejection::Http { .. } => "http",
+            Rejection::BadHttpDate { .. } => "bad_http_date",
+            Rejection::Disagrees { .. } => "disagrees",
+            Rejection::Outlier { .. } => "outlier",
+            Rejection::AgainstAuthenticated => "against_authenticated",
+            Rejection::RoughtimeMalformed { .. } => "roughtime_malformed",
+            Rejection::BadSignature { .. } => "bad_signature",
+            Rejection::WrongNonce => "wrong_nonce",
+            Rejection::OutsideValidity { .. } => "outside_validity",
+        }
+    }
+
+    /// Whether it means "we could not reach it" (as opposed to "it answered badly").
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            Rejection::NoAnswer { .. }
+                | Rejection::GaveUpAfterQuorum
+                | Rejection::Network { .. }
+                | Rejection::Resolve { .. }
+                | Rejection::Http { .. }
+                | Rejection::BackingOff
+                | Rejection::Dropped
+        )
+    }
 }
 
 /// What the caller knew when it sent the request and received the reply.

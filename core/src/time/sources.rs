@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use super::clock::BootClock;
 use super::consensus::Interval;
+use super::roughtime::RoughtimeServer;
 use super::sntp::{check_reply, NtpTimestamp, Packet, Rejection, ReplyContext};
 use super::PlatformError;
 
@@ -25,6 +26,27 @@ pub const DEFAULT_NTP_SERVERS: [&str; 5] = [
     "id.pool.ntp.org",
     "time.windows.com",
 ];
+
+/// HTTPS hosts whose `Date` header is a time source by default: with UDP port 123 blocked
+/// (common on office and government networks) these alone reach the quorum. Five operators,
+/// each running its own edge network and its own clocks, so no single company decides the time
+/// (docs/trusted-time.md says why each). `HEAD /` is answered with a `Date` by each.
+pub const DEFAULT_HTTPS_URLS: [&str; 5] = [
+    "https://www.google.com/",
+    "https://www.cloudflare.com/",
+    "https://www.apple.com/",
+    "https://www.microsoft.com/",
+    "https://www.amazon.com/",
+];
+
+/// Every NTP interval is widened by this much on each side. Public servers disagree by
+/// 100–300 ms (asymmetric mobile routes, a pool member with a poor upstream) while a one-time
+/// code only needs about a second: with ±500 ms, any two sources within 1 s of each other share
+/// a point and agree, and the agreed time is still well inside a 30 s step.
+pub const NTP_FLOOR_MS: u64 = 500;
+/// A source further than this from the agreed time is named an outlier (with its distance);
+/// between 1 s and this it merely disagrees.
+pub const OUTLIER_MS: u64 = 5_000;
 
 pub const NTP_PORT: u16 = 123;
 /// Granularity of all waiting: a socket read never blocks longer than this, so cancellation and
@@ -41,6 +63,8 @@ pub struct SyncConfig {
     pub ntp_servers: Vec<String>,
     /// URLs whose `Date` header is a time source (through [`HttpsDate`]).
     pub https_urls: Vec<String>,
+    /// Roughtime servers (authenticated time: each answer is signed by a pinned key).
+    pub roughtime_servers: Vec<RoughtimeServer>,
     /// Minimum number of agreeing sources (QA with one local server uses 1).
     pub quorum: usize,
     pub requests_per_server: u32,
@@ -53,6 +77,13 @@ pub struct SyncConfig {
     pub max_root_distance_ms: u64,
     /// Added to every interval: boot-clock granularity and scheduling jitter.
     pub margin_ms: u64,
+    /// Added to every NTP interval (see [`NTP_FLOOR_MS`]).
+    pub ntp_floor_ms: u64,
+    /// Beyond this distance from the agreed time a source is an outlier.
+    pub outlier_ms: u64,
+    /// Net forward movement allowed per boot without an authenticated source (plus 200 ppm of
+    /// the time since the boot's first sync, the worst honest drift).
+    pub forward_cap_ms: u64,
     /// A result differing from the anchor's prediction by more than both uncertainties plus this
     /// is quarantined.
     pub quarantine_tolerance_ms: u64,
@@ -70,7 +101,8 @@ impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
             ntp_servers: DEFAULT_NTP_SERVERS.iter().map(|s| s.to_string()).collect(),
-            https_urls: Vec::new(),
+            https_urls: DEFAULT_HTTPS_URLS.iter().map(|s| s.to_string()).collect(),
+            roughtime_servers: super::roughtime::default_servers(),
             quorum: 3,
             requests_per_server: 3,
             server_timeout_ms: 2_000,
@@ -78,6 +110,9 @@ impl Default for SyncConfig {
             max_rtt_ms: 1_500,
             max_root_distance_ms: 1_000,
             margin_ms: 25,
+            ntp_floor_ms: NTP_FLOOR_MS,
+            outlier_ms: OUTLIER_MS,
+            forward_cap_ms: 5_000,
             quarantine_tolerance_ms: 2_000,
             confirm_after_ms: 5 * 60_000,
             drift_min_interval_ms: 4 * 3_600_000,
@@ -95,6 +130,8 @@ pub enum SourceKind {
     Http {
         authenticated: bool,
     },
+    /// A Roughtime answer whose signature chain ends in a pinned key.
+    Roughtime,
 }
 
 /// A usable answer: the true "UTC − boot" lies in `offset_ms ± half_width_ms`.
@@ -115,7 +152,7 @@ impl Sample {
             self.kind,
             SourceKind::Http {
                 authenticated: true
-            }
+            } | SourceKind::Roughtime
         )
     }
 }
@@ -192,8 +229,19 @@ pub fn query_sources(
         ask_http.push((results.len(), u.to_string()));
         results.push(None);
     }
+    let mut ask_rt = Vec::new();
+    for server in &config.roughtime_servers {
+        ask_rt.push((results.len(), server));
+        results.push(None);
+    }
+    let names: Vec<String> = ntp
+        .iter()
+        .map(|s| s.to_string())
+        .chain(urls.iter().map(|s| s.to_string()))
+        .chain(config.roughtime_servers.iter().map(|r| r.address.clone()))
+        .collect();
     let race = Race {
-        total: ask_ntp.len() + ask_http.len(),
+        total: ask_ntp.len() + ask_http.len() + ask_rt.len(),
         quorum: config.quorum,
         answered: AtomicUsize::new(0),
         decided: AtomicBool::new(false),
@@ -209,6 +257,21 @@ pub fn query_sources(
                     i,
                     SourceResult {
                         source: server,
+                        outcome,
+                    },
+                )
+            }));
+        }
+        for (i, server) in ask_rt {
+            handles.push(scope.spawn(move || {
+                let outcome = super::roughtime::query(server, config, boot);
+                if let Ok(s) = &outcome {
+                    race.answered(s.rtt_ms);
+                }
+                (
+                    i,
+                    SourceResult {
+                        source: server.address.clone(),
                         outcome,
                     },
                 )
@@ -243,14 +306,7 @@ pub fn query_sources(
         .enumerate()
         .map(|(i, r)| {
             r.unwrap_or_else(|| SourceResult {
-                source: ntp
-                    .get(i)
-                    .map(|s| s.to_string())
-                    .or_else(|| {
-                        let j = i.checked_sub(ntp.len())?;
-                        urls.get(j).map(|s| s.to_string())
-                    })
-                    .unwrap_or_default(),
+                source: names.get(i).cloned().unwrap_or_default(),
                 outcome: Err(Rejection::Network {
                     reason: "the query thread failed".into(),
                 }),
@@ -350,12 +406,7 @@ fn query_ntp(
                         Ok(s) => {
                             let sample = Sample {
                                 offset_ms: s.offset_ms,
-                                half_width_ms: s
-                                    .rtt_ms
-                                    .div_ceil(2)
-                                    .saturating_add(s.root_delay_ms.div_ceil(2))
-                                    .saturating_add(s.root_dispersion_ms)
-                                    .saturating_add(config.margin_ms),
+                                half_width_ms: ntp_half_width(&s, config),
                                 rtt_ms: s.rtt_ms,
                                 kind: SourceKind::Ntp,
                             };
@@ -418,6 +469,18 @@ fn query_ntp(
     best.ok_or(last.unwrap_or(Rejection::NoAnswer {
         waited_ms: config.server_timeout_ms,
     }))
+}
+
+/// The honest error of an NTP answer: half the round trip (the path may be asymmetric), the
+/// server's own root distance, the floor that lets servers within a second agree
+/// ([`NTP_FLOOR_MS`]) and the boot-clock margin.
+pub fn ntp_half_width(s: &super::sntp::NtpSample, config: &SyncConfig) -> u64 {
+    s.rtt_ms
+        .div_ceil(2)
+        .saturating_add(s.root_delay_ms.div_ceil(2))
+        .saturating_add(s.root_dispersion_ms)
+        .saturating_add(config.ntp_floor_ms)
+        .saturating_add(config.margin_ms)
 }
 
 /// Parses an HTTP `Date` header (IMF-fixdate, RFC 7231) to Unix ms.

@@ -4,14 +4,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
-use super::anchor::{
-    Anchor, AnchorPoint, Quarantine, SourceBackoff, SourceSummary, TimeState, TimeStore,
-    WallOffset, DEFAULT_GROWTH_PPM, MAX_DRIFT_PPM, MIN_GROWTH_PPM,
-};
+use super::anchor::{load_state, SourceSummary, TimeState, TimeStore};
 use super::clock::{BootClock, WallClock};
-use super::consensus::{marzullo, Consensus};
-use super::sntp::{KissCode, Rejection};
+use super::decide::{decide, Jump};
+pub use super::decide::{Rejected, SyncStatus};
+use super::sntp::Rejection;
 use super::sources::{query_sources, HttpsDate, SourceResult};
+use super::words;
 use super::{TimeError, TimeEstimate, TimeStatus};
 
 pub use super::sources::SyncConfig;
@@ -27,26 +26,6 @@ pub const WALL_CLOCK_GROWTH_PPM: u64 = 200;
 /// How long a server that sent RATE is left alone.
 pub const RATE_BACKOFF_MS: u64 = 15 * 60_000;
 
-/// What a sync did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncStatus {
-    /// The agreed time was applied.
-    Synced,
-    /// The agreed time is far from what the anchor predicts: held until a later sync (or an
-    /// authenticated source) confirms it; the clock did not move.
-    Quarantined,
-    /// No strict majority or not enough agreeing sources: the clock did not move.
-    NoConsensus,
-}
-
-/// A source whose answer was not used, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Rejected {
-    pub source: String,
-    pub reason: String,
-}
-
 /// The outcome of a sync (`kunci time sync --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
@@ -56,9 +35,17 @@ pub struct SyncReport {
     pub uncertainty_ms: u64,
     pub agreeing: usize,
     pub responded: usize,
+    /// The agreeing sources needed (the quorum), so "2 of 3 agree" can say what blocked it.
+    pub quorum: usize,
     pub rejected: Vec<Rejected>,
+    /// The result that was held back (quarantined): its offset from the wall clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_offset_ms: Option<i64>,
+    /// The agreeing sources that proved who they are (verified HTTPS, signed Roughtime).
+    pub authenticated: Vec<String>,
+    /// What happened, in one sentence for users.
+    pub message: String,
     /// This sync confirmed an earlier quarantined result.
-    #[serde(skip)]
     pub confirmed: bool,
     #[serde(skip)]
     pub estimate: TimeEstimate,
@@ -80,6 +67,21 @@ pub struct TimeDiagnostics {
     pub utc_offset_seconds: i32,
     pub drift_ppm: Option<f64>,
     pub quarantined: bool,
+    /// The offset from the wall clock of the result being held back, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_offset_ms: Option<i64>,
+    /// Why the saved time state is not trusted (it was removed, damaged or rolled back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tampered: Option<String>,
+    /// How far the phone's own clock is off, in words ("phone clock 1 min 30 s behind").
+    pub phone_clock: String,
+    /// The status in one sentence, with what to do when time is not verified.
+    pub message: String,
+    /// The time is not verified: codes may be wrong and the user should sync.
+    pub warning: bool,
+    /// The last `time check` of a portal's clock, if one was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portal_check: Option<super::check::PortalCheck>,
     pub sources: Vec<SourceSummary>,
 }
 
@@ -110,7 +112,7 @@ impl TrustedClock {
         store: Arc<dyn TimeStore>,
         config: SyncConfig,
     ) -> Self {
-        let state = store.load().unwrap_or_default();
+        let state = load_state(&*store);
         TrustedClock {
             boot,
             wall,
@@ -160,7 +162,7 @@ impl TrustedClock {
     /// pointing at a local server, an app letting the user pick servers).
     pub fn sync_with(&self, config: &SyncConfig) -> Result<SyncReport, TimeError> {
         let has_https = self.https.is_some() && !config.https_urls.is_empty();
-        if config.ntp_servers.is_empty() && !has_https {
+        if config.ntp_servers.is_empty() && config.roughtime_servers.is_empty() && !has_https {
             return Err(TimeError::NoSources);
         }
         let boot_id = self.boot.boot_id();
@@ -193,28 +195,67 @@ impl TrustedClock {
         let boot_id = self.boot.boot_id();
         let boot_now = self.boot.elapsed_ms();
         let wall_now = self.wall.now_ms();
-        let (outcome, snapshot) = {
+        let (outcome, snapshot, mark_before) = {
             let mut state = self.lock();
+            let before = state.high_water_utc_ms;
             let outcome = decide(&mut state, config, &results, &boot_id, boot_now, wall_now);
-            (outcome, state.clone())
+            state.last_attempt = Some(attempt(&outcome, config, results.len()));
+            (outcome, state.clone(), before)
         };
         let saved = self.store.save(&snapshot).map_err(|e| TimeError::Store {
             reason: e.to_string(),
         });
+        // The sealed mark follows the state's high-water mark (after the state is saved: a crash
+        // in between shows up as a damaged state, which only asks for an authenticated sync).
+        let marked = match snapshot.high_water_utc_ms {
+            Some(hw) if Some(hw) != mark_before || self.store.mark() != Some(hw) => {
+                self.store.set_mark(hw).map_err(|e| TimeError::Store {
+                    reason: e.to_string(),
+                })
+            }
+            _ => Ok(()),
+        };
         let decision = outcome?;
         saved?;
+        marked?;
         let estimate = estimate(&snapshot, config, &boot_id, boot_now, wall_now);
-        Ok(SyncReport {
+        let held_offset_ms = decision.held_offset.map(|o| {
+            i64::try_from(boot_now)
+                .unwrap_or(i64::MAX)
+                .saturating_add(o)
+                .saturating_sub(wall_now)
+        });
+        let mut report = SyncReport {
             status: decision.status,
             offset_ms: estimate.offset_ms,
             uncertainty_ms: estimate.uncertainty_ms,
             agreeing: decision.agreeing,
             responded: decision.responded,
+            quorum: config.quorum.max(1),
             rejected: decision.rejected,
+            held_offset_ms,
+            authenticated: decision.authenticated,
+            message: String::new(),
             confirmed: decision.confirmed,
             estimate,
             sources: snapshot.last_sources.clone(),
-        })
+        };
+        report.message = words::sync_sentence(&report, decision.jump == Jump::Forward);
+        Ok(report)
+    }
+
+    pub(super) fn https_client(&self) -> Option<&dyn HttpsDate> {
+        self.https.as_deref()
+    }
+
+    /// Keeps a portal check in the saved state (best effort: a check changes no time).
+    pub(super) fn remember_check(&self, check: &super::check::PortalCheck) {
+        let snapshot = {
+            let mut state = self.lock();
+            state.last_portal_check = Some(check.clone());
+            state.clone()
+        };
+        let _ = self.store.save(&snapshot);
     }
 
     /// Status for `kunci time status`; the time zone is the caller's (the core does not read it).
@@ -236,6 +277,17 @@ impl TrustedClock {
             utc_offset_seconds,
             drift_ppm: state.anchor.as_ref().map(|a| a.drift_ppm),
             quarantined: state.quarantine.is_some(),
+            held_offset_ms: state.quarantine.as_ref().map(|q| {
+                q.utc_ms
+                    .saturating_sub(q.boot_ms as i64)
+                    .saturating_add(self.boot.elapsed_ms() as i64)
+                    .saturating_sub(self.wall.now_ms())
+            }),
+            tampered: state.damaged.clone(),
+            phone_clock: words::phone_clock(now.offset_ms, now.uncertainty_ms),
+            message: words::status_sentence(&now, state.damaged.as_deref()),
+            warning: needs_warning(&now),
+            portal_check: state.last_portal_check.clone(),
             sources: state.last_sources,
         }
     }
@@ -301,264 +353,43 @@ pub fn estimate(
     }
 }
 
+fn attempt(
+    outcome: &Result<super::decide::Decision, TimeError>,
+    config: &SyncConfig,
+    asked: usize,
+) -> super::anchor::SyncAttempt {
+    let (name, agreeing, responded) = match outcome {
+        Ok(d) => (
+            match d.status {
+                SyncStatus::Synced => "synced",
+                SyncStatus::Quarantined => "quarantined",
+                SyncStatus::NoConsensus => "no_consensus",
+                SyncStatus::Conflict => "conflict",
+            },
+            d.agreeing,
+            d.responded,
+        ),
+        Err(_) => ("offline", 0, 0),
+    };
+    super::anchor::SyncAttempt {
+        outcome: name.to_string(),
+        agreeing,
+        responded,
+        quorum: config.quorum.max(1),
+        asked,
+    }
+}
+
+/// Whether codes on this estimate need a warning: the time is not verified in this boot (after
+/// a reboot the wall clock may have moved by any amount), it conflicts with a time we trusted,
+/// or it is too uncertain for a 30 s step.
+pub fn needs_warning(estimate: &TimeEstimate) -> bool {
+    matches!(
+        estimate.status,
+        TimeStatus::Unverified | TimeStatus::Conflict
+    ) || super::uncertainty_near_step(estimate, 30)
+}
+
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-struct Decision {
-    status: SyncStatus,
-    agreeing: usize,
-    responded: usize,
-    rejected: Vec<Rejected>,
-    confirmed: bool,
-}
-
-/// Whether a rejection means "we could not reach it" (as opposed to "it answered badly").
-fn is_unreachable(r: &Rejection) -> bool {
-    matches!(
-        r,
-        Rejection::NoAnswer { .. }
-            | Rejection::GaveUpAfterQuorum
-            | Rejection::Network { .. }
-            | Rejection::Resolve { .. }
-            | Rejection::Http { .. }
-            | Rejection::BackingOff
-            | Rejection::Dropped
-    )
-}
-
-/// The sync decision: consensus, quarantine, drift, and the new state (pure).
-fn decide(
-    state: &mut TimeState,
-    config: &SyncConfig,
-    results: &[SourceResult],
-    boot_id: &str,
-    boot_now: u64,
-    wall_now: i64,
-) -> Result<Decision, TimeError> {
-    // Kiss-o'-Death bookkeeping first: it applies whatever the consensus says.
-    state.backoff.retain(|b| b.active(boot_id, boot_now));
-    for r in results {
-        if let Err(Rejection::KissOfDeath { code }) = &r.outcome {
-            let until = match code {
-                KissCode::Rate => Some(boot_now.saturating_add(RATE_BACKOFF_MS)),
-                KissCode::Deny | KissCode::Restrict => None,
-                KissCode::Other(_) => continue,
-            };
-            state.backoff.retain(|b| b.source != r.source);
-            state.backoff.push(SourceBackoff {
-                source: r.source.clone(),
-                boot_id: boot_id.to_string(),
-                until_boot_ms: until,
-                code: code.to_string(),
-            });
-        }
-    }
-    let answered: Vec<(usize, super::sources::Sample)> = results
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| r.outcome.as_ref().ok().map(|s| (i, *s)))
-        .collect();
-    let intervals: Vec<_> = answered.iter().map(|(_, s)| s.interval()).collect();
-    let consensus = marzullo(&intervals);
-    let agreeing_idx: Vec<usize> = consensus
-        .as_ref()
-        // ok: marzullo returns indexes into the `intervals` it was given, one per `answered`.
-        .map(|c| c.agreeing.iter().map(|&k| answered[k].0).collect())
-        .unwrap_or_default();
-    let center = consensus.as_ref().map(Consensus::offset_ms);
-
-    let mut rejected = Vec::new();
-    let mut summaries = Vec::new();
-    for (i, r) in results.iter().enumerate() {
-        let (result, rtt, diff) = match &r.outcome {
-            Ok(s) => {
-                let diff = center.map(|c| s.offset_ms.saturating_sub(c));
-                if agreeing_idx.contains(&i) {
-                    ("agreed".to_string(), Some(s.rtt_ms), diff)
-                } else {
-                    rejected.push(Rejected {
-                        source: r.source.clone(),
-                        reason: Rejection::Disagrees.to_string(),
-                    });
-                    ("outlier".to_string(), Some(s.rtt_ms), diff)
-                }
-            }
-            Err(e) => {
-                rejected.push(Rejected {
-                    source: r.source.clone(),
-                    reason: e.to_string(),
-                });
-                (e.to_string(), None, None)
-            }
-        };
-        summaries.push(SourceSummary {
-            source: r.source.clone(),
-            result,
-            offset_from_consensus_ms: diff,
-            rtt_ms: rtt,
-        });
-    }
-    state.last_sources = summaries;
-
-    let mut decision = Decision {
-        status: SyncStatus::NoConsensus,
-        agreeing: agreeing_idx.len(),
-        responded: answered.len(),
-        rejected,
-        confirmed: false,
-    };
-    let Some(consensus) = consensus else {
-        if results
-            .iter()
-            .all(|r| r.outcome.as_ref().err().is_some_and(is_unreachable))
-        {
-            let details = results
-                .iter()
-                .map(|r| match &r.outcome {
-                    Err(e) => format!("{}: {e}", r.source),
-                    Ok(_) => r.source.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(TimeError::Offline { details });
-        }
-        return Ok(decision);
-    };
-    if !consensus.accepted(config.quorum) {
-        return Ok(decision);
-    }
-
-    let offset = consensus.offset_ms();
-    let unc = consensus.uncertainty_ms();
-    let authenticated = consensus
-        .agreeing
-        .iter()
-        .any(|&k| answered[k].1.authenticated()); // ok: indexes from marzullo(&intervals)
-    let boot_i = to_i64(boot_now);
-    let utc = boot_i.saturating_add(offset);
-
-    // Far from what we already trust? Compare with the anchor of this boot. Without one (after a
-    // reboot) judge against a time we know has passed, and against the wall clock plus the last
-    // offset, but only forwards: the wall clock may have been fixed by hand (a result behind it
-    // is fine), while a jump ahead of it is the attack. Never synced at all: nothing to compare,
-    // and the first majority is what fixes a wrong phone clock.
-    let far = match state
-        .anchor
-        .as_ref()
-        .and_then(|a| a.predicted_offset(boot_id, boot_now))
-    {
-        Some((predicted, predicted_unc)) => {
-            let limit = predicted_unc
-                .saturating_add(unc)
-                .saturating_add(config.quarantine_tolerance_ms);
-            offset.saturating_sub(predicted).unsigned_abs() > limit
-        }
-        None => {
-            let below_high_water = state
-                .high_water_utc_ms
-                .is_some_and(|hw| utc.saturating_add(to_i64(unc)) < hw);
-            let ahead_of_wall = state.last_offset.is_some() && {
-                let e = estimate(state, config, boot_id, boot_now, wall_now);
-                let limit = e
-                    .uncertainty_ms
-                    .saturating_add(unc)
-                    .saturating_add(config.quarantine_tolerance_ms);
-                utc.saturating_sub(e.utc_ms) > to_i64(limit)
-            };
-            below_high_water || ahead_of_wall
-        }
-    };
-    if far && !authenticated {
-        let previous = state
-            .quarantine
-            .as_ref()
-            .filter(|q| q.boot_id == boot_id)
-            .filter(|q| {
-                let limit = q
-                    .uncertainty_ms
-                    .saturating_add(unc)
-                    .saturating_add(config.margin_ms);
-                offset.saturating_sub(q.offset_ms).unsigned_abs() <= limit
-            });
-        match previous {
-            Some(q) if boot_now.saturating_sub(q.boot_ms) >= config.confirm_after_ms => {
-                decision.confirmed = true;
-            }
-            Some(_) => {
-                // Agrees with the quarantined claim, but too soon after it to confirm it.
-                decision.status = SyncStatus::Quarantined;
-                return Ok(decision);
-            }
-            None => {
-                state.quarantine = Some(Quarantine {
-                    boot_id: boot_id.to_string(),
-                    boot_ms: boot_now,
-                    offset_ms: offset,
-                    uncertainty_ms: unc,
-                    utc_ms: utc,
-                });
-                decision.status = SyncStatus::Quarantined;
-                return Ok(decision);
-            }
-        }
-    } else if far {
-        decision.confirmed = state.quarantine.is_some();
-    }
-
-    // Accept. Drift: between the first sync of this boot and now, if hours apart.
-    let mut drift_ppm = state.anchor.as_ref().map_or(0.0, |a| a.drift_ppm);
-    let mut growth_ppm = state
-        .anchor
-        .as_ref()
-        .map_or(DEFAULT_GROWTH_PPM, |a| a.growth_ppm);
-    let base = state
-        .drift_base
-        .as_ref()
-        .filter(|b| b.boot_id == boot_id && b.boot_ms <= boot_now && !far);
-    match base {
-        // ok: the filter above keeps only b.boot_ms <= boot_now, so these cannot underflow.
-        Some(b) if boot_now - b.boot_ms >= config.drift_min_interval_ms => {
-            let span = (boot_now - b.boot_ms) as f64;
-            let gained = utc.saturating_sub(b.utc_ms) as f64 - span;
-            let residual =
-                (b.uncertainty_ms.saturating_add(unc)) as f64 * 1e6 / span + MIN_GROWTH_PPM;
-            if residual < DEFAULT_GROWTH_PPM {
-                drift_ppm = (gained * 1e6 / span).clamp(-MAX_DRIFT_PPM, MAX_DRIFT_PPM);
-                growth_ppm = residual;
-            }
-        }
-        Some(_) => {}
-        None => {
-            state.drift_base = Some(AnchorPoint {
-                boot_id: boot_id.to_string(),
-                boot_ms: boot_now,
-                utc_ms: utc,
-                uncertainty_ms: unc,
-            });
-        }
-    }
-    state.anchor = Some(Anchor {
-        boot_id: boot_id.to_string(),
-        boot_ms: boot_now,
-        utc_ms: utc,
-        uncertainty_ms: unc,
-        drift_ppm,
-        growth_ppm,
-    });
-    state.last_offset = Some(WallOffset {
-        offset_ms: utc.saturating_sub(wall_now),
-        measured_utc_ms: utc,
-        uncertainty_ms: unc,
-    });
-    let floor = utc.saturating_sub(to_i64(unc));
-    state.high_water_utc_ms = Some(match (far, state.high_water_utc_ms) {
-        // A confirmed correction backwards resets what we believed had passed.
-        (false, Some(hw)) => hw.max(floor),
-        _ => floor,
-    });
-    state.last_sync_utc_ms = Some(utc);
-    state.quarantine = None;
-    decision.status = SyncStatus::Synced;
-    Ok(decision)
 }

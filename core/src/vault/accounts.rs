@@ -2,18 +2,21 @@
 //!
 //! Reads unseal row by row, so one broken row is reported beside the others instead of hiding
 //! them. Writes are one `BEGIN IMMEDIATE` transaction each; a row that does not open is never
-//! overwritten by an edit (the edit fails with `TamperedRecord`).
+//! overwritten by an edit (the edit fails with `TamperedRecord`). Every write bumps the row's
+//! counter in the sealed [`Manifest`] in the same transaction; a row whose seal does not carry
+//! the manifest's counter (rolled back, restored after deletion, or deleted) is tampered.
 
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
-use super::record::AccountRecord;
-use super::seal::{RecordCipher, RowRef};
+use super::manifest::Manifest;
+use super::record::{self, AccountRecord};
+use super::seal::{RecordCipher, RowRef, ACCOUNT_RECORD_VERSION};
 use super::{Result, Unlocked, Vault, VaultError};
 use crate::otp::{OtpKind, OtpParams};
 
-const ACCOUNTS_TABLE: &str = "accounts";
+pub(crate) const ACCOUNTS_TABLE: &str = "accounts";
 /// Longest issuer, name, notes, group or icon hint, in bytes.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
@@ -80,10 +83,8 @@ struct RowMeta {
     updated_at: i64,
 }
 
-const SELECT_BY_ID: &str =
-    "SELECT id, position, created_at, updated_at, sealed FROM accounts WHERE id = ?1";
-const SELECT_ALL: &str =
-    "SELECT id, position, created_at, updated_at, sealed FROM accounts ORDER BY position, id";
+const SELECT_BY_ID: &str = "SELECT id, position, sealed FROM accounts WHERE id = ?1";
+const SELECT_ALL: &str = "SELECT id, position, sealed FROM accounts ORDER BY position, id";
 
 fn account(meta: RowMeta, r: AccountRecord) -> Account {
     Account {
@@ -100,76 +101,151 @@ fn account(meta: RowMeta, r: AccountRecord) -> Account {
     }
 }
 
+/// The sealed blob of an account row at its `counter`-th write.
+pub(crate) fn seal_row(
+    cipher: &RecordCipher,
+    id: i64,
+    counter: u64,
+    record: &AccountRecord,
+    created_at: i64,
+    updated_at: i64,
+) -> Vec<u8> {
+    cipher.seal_as(
+        ACCOUNT_RECORD_VERSION,
+        ACCOUNTS_TABLE,
+        RowRef::Counted { id, counter },
+        &record::encode_v2(record, created_at, updated_at),
+    )
+}
+
 /// Parses and unseals one row. The outer error is the connection's (stop); the inner one is
 /// the row's (report and go on).
-fn read_row(row: &Row<'_>, cipher: &RecordCipher) -> Result<Result<(RowMeta, AccountRecord)>> {
+fn read_row(
+    row: &Row<'_>,
+    cipher: &RecordCipher,
+    manifest: &Manifest,
+) -> Result<Result<(RowMeta, AccountRecord)>> {
     let id: i64 = row.get(0)?;
     let tampered = || VaultError::TamperedRecord { id };
-    let clear = (|| -> rusqlite::Result<_> {
-        Ok(RowMeta {
-            id,
-            position: row.get(1)?,
-            created_at: row.get(2)?,
-            updated_at: row.get(3)?,
-        })
-    })();
-    let Ok(meta) = clear else {
+    // A row the manifest does not list was deleted (or never written) by Kunci.
+    let Some(counter) = manifest.counter(id) else {
         return Ok(Err(tampered()));
     };
-    let Ok(sealed) = row.get_ref(4).and_then(|v| Ok(v.as_blob()?)) else {
+    let Ok(position) = row.get::<_, i64>(1) else {
         return Ok(Err(tampered()));
     };
-    let Ok(plain) = cipher.open(ACCOUNTS_TABLE, RowRef::Id(id), sealed) else {
+    let Ok(sealed) = row.get_ref(2).and_then(|v| Ok(v.as_blob()?)) else {
         return Ok(Err(tampered()));
     };
-    Ok(match AccountRecord::decode(&plain) {
-        Some(record) => Ok((meta, record)),
+    let Ok(plain) = cipher.open_as(
+        ACCOUNT_RECORD_VERSION,
+        ACCOUNTS_TABLE,
+        RowRef::Counted { id, counter },
+        sealed,
+    ) else {
+        return Ok(Err(tampered()));
+    };
+    Ok(match record::decode_v2(&plain) {
+        Some((created_at, updated_at, record)) => Ok((
+            RowMeta {
+                id,
+                position,
+                created_at,
+                updated_at,
+            },
+            record,
+        )),
         None => Err(VaultError::Corrupted {
             reason: format!("account {id} opened but its contents do not decode"),
         }),
     })
 }
 
-fn load(conn: &Connection, cipher: &RecordCipher, id: i64) -> Result<(RowMeta, AccountRecord)> {
+fn load(
+    conn: &Connection,
+    cipher: &RecordCipher,
+    manifest: &Manifest,
+    id: i64,
+) -> Result<(RowMeta, AccountRecord)> {
     let mut stmt = conn.prepare_cached(SELECT_BY_ID)?;
     let mut rows = stmt.query([id])?;
     match rows.next()? {
-        Some(row) => read_row(row, cipher)?,
+        Some(row) => read_row(row, cipher, manifest)?,
+        // Listed but gone: removed outside Kunci.
+        None if manifest.counter(id).is_some() => Err(VaultError::TamperedRecord { id }),
         None => Err(VaultError::NotFound { id }),
     }
 }
 
+/// Every row in order, then (as failures) every row the manifest lists that is missing.
 fn for_each_row(
     conn: &Connection,
     cipher: &RecordCipher,
+    manifest: &Manifest,
     mut f: impl FnMut(i64, Result<(RowMeta, AccountRecord)>),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(SELECT_ALL)?;
     let mut rows = stmt.query([])?;
+    let mut seen = std::collections::HashSet::new();
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
-        f(id, read_row(row, cipher)?);
+        seen.insert(id);
+        f(id, read_row(row, cipher, manifest)?);
+    }
+    for id in manifest.ids().filter(|id| !seen.contains(id)) {
+        f(id, Err(VaultError::TamperedRecord { id }));
     }
     Ok(())
 }
 
+/// Reseals a row with its next write counter (the manifest is saved by the caller).
 fn store(
     tx: &Transaction<'_>,
     cipher: &RecordCipher,
-    id: i64,
+    manifest: &mut Manifest,
+    meta: RowMeta,
     record: &AccountRecord,
-    now_unix: i64,
 ) -> Result<()> {
-    let sealed = cipher.seal(ACCOUNTS_TABLE, RowRef::Id(id), &record.encode());
-    tx.prepare_cached("UPDATE accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3")?
-        .execute(rusqlite::params![sealed, now_unix, id])?;
+    let counter = manifest.bump(meta.id);
+    let sealed = seal_row(
+        cipher,
+        meta.id,
+        counter,
+        record,
+        meta.created_at,
+        meta.updated_at,
+    );
+    tx.prepare_cached("UPDATE accounts SET sealed = ?1 WHERE id = ?2")?
+        .execute(rusqlite::params![sealed, meta.id])?;
     Ok(())
 }
 
-fn check_text(field: &str, value: &str) -> Result<()> {
+/// Characters that reorder the text around them (embeddings, overrides, isolates): shown in a
+/// list they make "moc.knab" read as "bank.com" (Trojan Source). The marks LRM/RLM/ALM, which
+/// only nudge neutral characters, stay allowed: right-to-left names need them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The label rule of otpauth URIs, for every source (URI, QR, importers, edits): no control
+/// characters (ANSI escapes, NUL, newlines) and no bidirectional overrides. Notes may hold line
+/// breaks and tabs.
+fn check_text(field: &str, value: &str, multiline: bool) -> Result<()> {
     if value.len() > MAX_TEXT_BYTES {
         return Err(VaultError::InvalidInput {
             reason: format!("the {field} is longer than {MAX_TEXT_BYTES} bytes"),
+        });
+    }
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\t' | '\r');
+    if value
+        .chars()
+        .any(|c| (c.is_control() && !allowed(c)) || is_bidi_control(c))
+    {
+        return Err(VaultError::InvalidInput {
+            reason: format!(
+                "the {field} contains control or text-direction characters, which could \
+                 disguise it on screen"
+            ),
         });
     }
     Ok(())
@@ -177,12 +253,25 @@ fn check_text(field: &str, value: &str) -> Result<()> {
 
 fn validate(r: &AccountRecord) -> Result<()> {
     r.params.validate()?;
-    check_text("issuer", &r.issuer)?;
-    check_text("account name", &r.name)?;
-    check_text("notes", &r.notes)?;
-    check_text("group", r.group.as_deref().unwrap_or(""))?;
-    check_text("icon hint", r.icon.as_deref().unwrap_or(""))?;
+    check_text("issuer", &r.issuer, false)?;
+    check_text("account name", &r.name, false)?;
+    check_text("notes", &r.notes, true)?;
+    check_text("group", r.group.as_deref().unwrap_or(""), false)?;
+    check_text("icon hint", r.icon.as_deref().unwrap_or(""), false)?;
     Ok(())
+}
+
+/// Whether the vault would store `draft`, and if not why (for importers, to refuse one entry
+/// instead of the whole file).
+pub fn check_draft(draft: &AccountDraft) -> Result<()> {
+    validate(&AccountRecord {
+        issuer: draft.issuer.clone(),
+        name: draft.name.clone(),
+        params: draft.params.clone(),
+        notes: draft.notes.clone(),
+        group: draft.group.clone(),
+        icon: draft.icon.clone(),
+    })
 }
 
 /// Issuer and name the way a user tells accounts apart: trimmed, case-insensitive.
@@ -239,12 +328,12 @@ impl Vault {
             validate(r)?;
         }
         let check_conflicts = on_conflict != OnConflict::KeepBoth;
-        self.write(|tx, Unlocked { cipher, .. }| {
+        self.write_accounts(|tx, cipher, manifest| {
             // Identity -> the oldest account with it. Rows that do not open cannot be compared;
             // list() reports them.
             let mut known: HashMap<(String, String), (RowMeta, AccountRecord)> = HashMap::new();
             if check_conflicts {
-                for_each_row(tx, cipher, |_, row| {
+                for_each_row(tx, cipher, manifest, |_, row| {
                     if let Ok((meta, old)) = row {
                         let key = identity(&old.issuer, &old.name);
                         match known.get(&key) {
@@ -284,26 +373,25 @@ impl Vault {
                         updated_at: now_unix,
                         ..*meta
                     };
-                    store(tx, cipher, meta.id, &merged, now_unix)?;
+                    store(tx, cipher, manifest, meta, &merged)?;
                     added.push(account(meta, merged.clone()));
                     known.insert(key, (meta, merged));
                     continue;
                 }
-                // The id is part of the sealed row's associated data, so the row is inserted
-                // first and sealed once its id is known (same transaction).
-                tx.prepare_cached(
-                    "INSERT INTO accounts (position, created_at, updated_at, sealed)
-                     VALUES (?1, ?2, ?2, x'')",
-                )?
-                .execute(rusqlite::params![next_position, now_unix])?;
+                // The manifest hands out ids (never reused) and counts the row's first write.
                 let meta = RowMeta {
-                    id: tx.last_insert_rowid(),
+                    id: manifest.allocate()?,
                     position: next_position,
                     created_at: now_unix,
                     updated_at: now_unix,
                 };
+                let counter = manifest.bump(meta.id);
+                let sealed = seal_row(cipher, meta.id, counter, &record, now_unix, now_unix);
+                tx.prepare_cached(
+                    "INSERT INTO accounts (id, position, sealed) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(rusqlite::params![meta.id, next_position, sealed])?;
                 next_position += 1;
-                store(tx, cipher, meta.id, &record, now_unix)?;
                 if check_conflicts {
                     known.insert(key, (meta, record.clone()));
                 }
@@ -316,8 +404,9 @@ impl Vault {
     /// Every account in order; rows that fail to open are listed in `failures`.
     pub fn list(&self) -> Result<AccountList> {
         self.read(|conn, Unlocked { cipher, .. }| {
+            let manifest = Manifest::load(conn, cipher)?;
             let mut out = AccountList::default();
-            for_each_row(conn, cipher, |id, row| match row {
+            for_each_row(conn, cipher, &manifest, |id, row| match row {
                 Ok((meta, record)) => out.accounts.push(account(meta, record)),
                 Err(error) => out.failures.push(RowFailure { id, error }),
             })?;
@@ -327,7 +416,8 @@ impl Vault {
 
     pub fn get(&self, id: i64) -> Result<Account> {
         self.read(|conn, Unlocked { cipher, .. }| {
-            let (meta, record) = load(conn, cipher, id)?;
+            let manifest = Manifest::load(conn, cipher)?;
+            let (meta, record) = load(conn, cipher, &manifest, id)?;
             Ok(account(meta, record))
         })
     }
@@ -348,21 +438,16 @@ impl Vault {
         now_unix: i64,
         edit: impl FnOnce(&mut AccountRecord) -> Result<T>,
     ) -> Result<(Account, T)> {
-        self.write(|tx, Unlocked { cipher, .. }| {
-            let (meta, mut record) = load(tx, cipher, id)?;
+        self.write_accounts(|tx, cipher, manifest| {
+            let (meta, mut record) = load(tx, cipher, manifest, id)?;
             let out = edit(&mut record)?;
             validate(&record)?;
-            store(tx, cipher, id, &record, now_unix)?;
-            Ok((
-                account(
-                    RowMeta {
-                        updated_at: now_unix,
-                        ..meta
-                    },
-                    record,
-                ),
-                out,
-            ))
+            let meta = RowMeta {
+                updated_at: now_unix,
+                ..meta
+            };
+            store(tx, cipher, manifest, meta, &record)?;
+            Ok((account(meta, record), out))
         })
     }
 
@@ -450,20 +535,41 @@ impl Vault {
     }
 
     /// Deletes an account (secure_delete zeroes its freed bytes) and closes the gap in order.
+    /// Also clears a tampered row: one the manifest does not list, or a listed one that is gone.
     pub fn remove(&self, id: i64) -> Result<()> {
-        self.write(|tx, _| {
-            let position: i64 = tx
+        self.write_accounts(|tx, _, manifest| {
+            let listed = manifest.remove(id);
+            let position: Option<i64> = tx
                 .query_row("SELECT position FROM accounts WHERE id = ?1", [id], |r| {
                     r.get(0)
                 })
-                .optional()?
-                .ok_or(VaultError::NotFound { id })?;
+                .optional()?;
+            let Some(position) = position else {
+                return if listed {
+                    Ok(())
+                } else {
+                    Err(VaultError::NotFound { id })
+                };
+            };
             tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
             tx.execute(
                 "UPDATE accounts SET position = position - 1 WHERE position > ?1",
                 [position],
             )?;
             Ok(())
+        })
+    }
+
+    /// Runs `f` in one write transaction with the manifest loaded; saves the manifest after it.
+    fn write_accounts<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>, &RecordCipher, &mut Manifest) -> Result<T>,
+    ) -> Result<T> {
+        self.write(|tx, Unlocked { cipher, .. }| {
+            let mut manifest = Manifest::load(tx, cipher)?;
+            let out = f(tx, cipher, &mut manifest)?;
+            manifest.save(tx, cipher)?;
+            Ok(out)
         })
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! A passphrase slot stores Argon2id parameters and salt beside the vault key sealed under the
 //! derived key; a platform slot stores whatever the platform's [`KeyWrapper`] returned. Changing a
-//! passphrase rewrites one slot; accounts are never re-encrypted.
+//! passphrase (or rotating the key) makes a new vault key and rewraps every slot (see `rotate.rs`).
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
@@ -37,11 +37,20 @@ impl KdfParams {
     };
 
     /// The cheapest parameters Argon2 accepts. Tests and benchmarks only: offers no protection.
+    /// Compiled out of release builds (unless the `insecure-test-kdf` feature asks for it, as the
+    /// benchmark examples do), and the only parameters below the writing floor a build with it
+    /// still writes.
+    #[cfg(any(debug_assertions, feature = "insecure-test-kdf"))]
     pub const INSECURE_FOR_TESTS: KdfParams = KdfParams {
         memory_kib: 8,
         iterations: 1,
         parallelism: 1,
     };
+
+    /// Floors for a slot or backup Kunci writes (OWASP's Argon2id minimum: 19 MiB, 2 passes).
+    /// Reading stays lenient: a file written with less by another tool or an older build opens.
+    pub const MIN_WRITE_MEMORY_KIB: u32 = 19 * 1024;
+    pub const MIN_WRITE_ITERATIONS: u32 = 2;
 
     /// Upper bounds on what a slot may ask for, so a damaged or hostile file cannot make
     /// opening allocate gigabytes or spin for hours.
@@ -82,6 +91,31 @@ impl KdfParams {
                 "{} KiB × {} passes is more work than any real setting",
                 self.memory_kib, self.iterations
             ));
+        }
+        Ok(())
+    }
+
+    /// [`KdfParams::validate`] plus the writing floors: what a new passphrase slot (or an
+    /// export) may use. A phone that writes 8 KiB × 1 pass makes every guess nearly free.
+    pub fn validate_for_writing(&self) -> Result<(), VaultError> {
+        self.validate()?;
+        #[cfg(any(debug_assertions, feature = "insecure-test-kdf"))]
+        if *self == Self::INSECURE_FOR_TESTS {
+            return Ok(());
+        }
+        if self.memory_kib < Self::MIN_WRITE_MEMORY_KIB
+            || self.iterations < Self::MIN_WRITE_ITERATIONS
+        {
+            return Err(VaultError::InvalidKdfParams {
+                reason: format!(
+                    "{} KiB × {} passes is too cheap to protect a passphrase; use at least {} KiB \
+                     and {} passes",
+                    self.memory_kib,
+                    self.iterations,
+                    Self::MIN_WRITE_MEMORY_KIB,
+                    Self::MIN_WRITE_ITERATIONS
+                ),
+            });
         }
         Ok(())
     }
@@ -169,12 +203,19 @@ fn slot_aad(kdf: &KdfParams, salt: &[u8]) -> Vec<u8> {
 }
 
 impl PassphraseSlot {
-    /// Runs the KDF: call without holding the vault lock.
+    /// Runs the KDF: call without holding the vault lock. Refuses an empty passphrase and
+    /// parameters under the writing floors.
     pub(crate) fn create(
         vault_key: &Secret,
         passphrase: &Secret,
         kdf: KdfParams,
     ) -> Result<Self, VaultError> {
+        kdf.validate_for_writing()?;
+        if passphrase.is_empty() {
+            return Err(VaultError::InvalidInput {
+                reason: "the passphrase must not be empty".into(),
+            });
+        }
         let salt = seal::random_bytes::<SALT_LEN>().to_vec();
         let kek = kdf.derive(passphrase, &salt)?;
         let wrapped = seal::seal_with(

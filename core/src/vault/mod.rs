@@ -15,9 +15,13 @@
 mod accounts;
 mod error;
 mod keys;
+mod manifest;
 mod record;
+mod rotate;
 mod schema;
 mod seal;
+mod strength;
+mod upgrade;
 
 use std::fmt;
 use std::fs::File;
@@ -28,10 +32,13 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use accounts::{Account, AccountDraft, AccountList, OnConflict, RowFailure, MAX_TEXT_BYTES};
+pub use accounts::{
+    check_draft, Account, AccountDraft, AccountList, OnConflict, RowFailure, MAX_TEXT_BYTES,
+};
 pub use error::{KeyWrapperError, VaultError};
 pub use keys::{KdfParams, KeySlotInfo, KeyWrapper, SlotKind};
 pub use schema::SCHEMA_VERSION;
+pub use strength::{passphrase_strength, PassphraseStrength, MIN_PASSPHRASE_SCORE};
 
 use keys::PassphraseSlot;
 use seal::{RecordCipher, RowRef};
@@ -46,6 +53,8 @@ const META_TABLE: &str = "vault_meta";
 const SETTINGS_TABLE: &str = "settings";
 /// Sealed with the vault key into `vault_meta.key_check`; opening it proves the key is right.
 const KEY_CHECK: &[u8] = b"kunci vault key check v1";
+/// Bytes of the sealed time mark appended to the key check.
+const TIME_MARK_BYTES: usize = 8;
 /// Longest settings key; keys are names like `time.anchor`, stored in clear.
 pub const MAX_SETTING_KEY_BYTES: usize = 128;
 /// Largest settings value.
@@ -121,6 +130,7 @@ impl Vault {
         let cipher = RecordCipher::new(&key).ok_or(VaultError::Corrupted {
             reason: "the vault key has the wrong length".into(),
         })?;
+        create_private_file(path)?;
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -133,7 +143,7 @@ impl Vault {
         if objects != 0 || schema::user_version(&tx)? != 0 {
             return Err(VaultError::AlreadyExists);
         }
-        schema::migrate(&tx)?;
+        schema::migrate(&tx, &cipher)?;
         tx.execute(
             "INSERT INTO vault_meta (id, format, created_at, key_check) VALUES (1, ?1, ?2, ?3)",
             rusqlite::params![
@@ -185,11 +195,15 @@ impl Vault {
         version: u32,
         unlocked: Unlocked,
     ) -> Result<Vault> {
+        // Only once the key proved this is our vault: a foreign file keeps its mode.
+        make_private(path)?;
         set_wal(&conn)?;
         if version < SCHEMA_VERSION {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            schema::migrate(&tx)?;
+            schema::migrate(&tx, &unlocked.cipher)?;
             tx.commit()?;
+            // The old rows (clear timestamps, unpadded) leave the WAL too.
+            checkpoint(&conn);
         }
         Ok(Vault {
             path: path.to_path_buf(),
@@ -314,45 +328,6 @@ impl Vault {
         })
     }
 
-    /// Rewraps the vault key in the passphrase slot that `old` opens; accounts stay as they
-    /// are. `WrongPassphrase` if no passphrase slot opens with `old`.
-    pub fn change_passphrase(&self, old: &Secret, new: &Secret, kdf: KdfParams) -> Result<()> {
-        kdf.validate()?;
-        let key = self.vault_key()?;
-        let header = read_header(&mut self.guard().conn, false)?;
-        let mut found = None;
-        for (id, slot) in &header.passphrase_slots {
-            if let Some(k) = slot.open(old)? {
-                if k == key {
-                    found = Some((*id, slot.wrapped.clone()));
-                    break;
-                }
-            }
-        }
-        let (id, old_wrapped) = found.ok_or(VaultError::WrongPassphrase)?;
-        let slot = PassphraseSlot::create(&key, new, kdf)?;
-        self.write(|tx, _| {
-            let changed = tx.execute(
-                "UPDATE key_slots SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4,
-                 wrapped_key = ?5 WHERE id = ?6 AND wrapped_key = ?7",
-                rusqlite::params![
-                    slot.kdf.memory_kib,
-                    slot.kdf.iterations,
-                    slot.kdf.parallelism,
-                    slot.salt,
-                    slot.wrapped,
-                    id,
-                    old_wrapped
-                ],
-            )?;
-            // Another process changed or removed this slot since we read it.
-            if changed != 1 {
-                return Err(VaultError::Busy);
-            }
-            Ok(())
-        })
-    }
-
     // ----- settings -----------------------------------------------------------------------
 
     /// A sealed settings value (`None` if never set).
@@ -404,6 +379,45 @@ impl Vault {
     pub fn remove_blob(&self, key: &str) -> Result<bool> {
         check_setting_key(key)?;
         self.write(|tx, _| Ok(tx.execute("DELETE FROM settings WHERE key = ?1", [key])? > 0))
+    }
+
+    // ----- sealed time mark ---------------------------------------------------------------
+
+    /// The trusted-time high-water mark sealed inside the key check (`None`: never set). It
+    /// lives there because the key check cannot be removed or swapped for another vault's
+    /// without the vault failing to open: deleting the time state no longer erases what time
+    /// we know has passed.
+    pub fn time_mark(&self) -> Result<Option<i64>> {
+        self.read(|conn, unlocked| {
+            let sealed: Vec<u8> =
+                conn.query_row("SELECT key_check FROM vault_meta WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
+            let plain = unlocked
+                .cipher
+                .open(META_TABLE, RowRef::Id(1), &sealed)
+                .map_err(|_| VaultError::Corrupted {
+                    reason: "the key check cannot be opened".into(),
+                })?;
+            let mark = plain
+                .get(KEY_CHECK.len()..)
+                .and_then(|b| <[u8; TIME_MARK_BYTES]>::try_from(b).ok())
+                .map(i64::from_le_bytes);
+            Ok(mark)
+        })
+    }
+
+    /// Replaces the sealed time mark (the key check is re-sealed with it).
+    pub fn set_time_mark(&self, utc_ms: i64) -> Result<()> {
+        self.write(|tx, unlocked| {
+            let plain = [KEY_CHECK, &utc_ms.to_le_bytes()].concat();
+            let sealed = unlocked.cipher.seal(META_TABLE, RowRef::Id(1), &plain);
+            tx.execute(
+                "UPDATE vault_meta SET key_check = ?1 WHERE id = 1",
+                rusqlite::params![sealed],
+            )?;
+            Ok(())
+        })
     }
 
     // ----- plumbing -----------------------------------------------------------------------
@@ -490,10 +504,56 @@ fn wrap_verified(wrapper: &dyn KeyWrapper, key: &Secret) -> Result<Vec<u8>> {
 }
 
 fn refuse_existing(path: &Path) -> Result<()> {
-    match std::fs::metadata(path) {
+    match std::fs::symlink_metadata(path) {
+        // A link could point SQLite at another file; a vault is a plain file.
+        Ok(m) if m.file_type().is_symlink() => Err(VaultError::InvalidInput {
+            reason: "the vault path is a symbolic link; give the real file's path".into(),
+        }),
         Ok(m) if m.len() > 0 => Err(VaultError::AlreadyExists),
         _ => Ok(()),
     }
+}
+
+/// Creates the (empty) vault file readable by its owner only before SQLite opens it: SQLite
+/// gives the `-wal` and `-shm` files it makes the main file's mode, so all three are private. An
+/// empty file left by an earlier failed attempt is made private too.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => make_private(path),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes group and other access from the vault and the files SQLite keeps beside it. Vaults
+/// made by earlier versions were world-readable (`-rw-r--r--`); opening fixes that.
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = Path::new(&name);
+            let Ok(meta) = std::fs::symlink_metadata(file) else {
+                continue;
+            };
+            if meta.file_type().is_file() && meta.permissions().mode() & 0o077 != 0 {
+                let mode = meta.permissions().mode() & 0o700;
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 fn check_setting_key(key: &str) -> Result<()> {
@@ -517,6 +577,13 @@ fn configure_connection(conn: &Connection) -> Result<()> {
          PRAGMA cell_size_check = ON;",
     )?;
     Ok(())
+}
+
+/// Copies the WAL into the file and truncates it, so superseded sealed rows (old key, old
+/// layout) do not linger there; secure_delete has zeroed them in the main file. Best effort:
+/// another reader may hold the WAL, and the next checkpoint finishes the job.
+fn checkpoint(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
 }
 
 fn set_wal(conn: &Connection) -> Result<()> {
@@ -659,7 +726,10 @@ fn verify_key(header: &Header, key: Secret) -> Option<Unlocked> {
     let check = cipher
         .open(META_TABLE, RowRef::Id(1), &header.key_check)
         .ok()?;
-    (check.as_slice() == KEY_CHECK).then_some(Unlocked { key, cipher })
+    // The key check may carry the sealed time mark after the constant (see `set_time_mark`).
+    let ok = check.starts_with(KEY_CHECK)
+        && matches!(check.len() - KEY_CHECK.len(), 0 | TIME_MARK_BYTES);
+    ok.then_some(Unlocked { key, cipher })
 }
 
 fn unlock_by_passphrase(header: &Header, passphrase: &Secret) -> Result<Unlocked> {

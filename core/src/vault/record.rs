@@ -8,6 +8,10 @@
 //! `kind u8 | algorithm u8 | digits u8 | period u32 | counter u64 | secret bytes |
 //!  issuer str | name str | notes str | group opt-str | icon opt-str`
 //! where `bytes`/`str` = `u32 length + bytes` and `opt-str` = `u8 0` or `u8 1 + str`.
+//!
+//! Record version 2 (schema v3) wraps that body with the timestamps, which were clear columns,
+//! and pads it so the sealed length tells only a size bucket, not the lengths of the name, the
+//! issuer or the secret: `created_at i64 | updated_at i64 | body-length u32 | body | zeros`.
 
 use zeroize::Zeroizing;
 
@@ -139,11 +143,60 @@ impl AccountRecord {
     }
 }
 
-struct Reader<'a> {
+/// Plaintext lengths are padded up to the next of these; past the last, to a multiple of it.
+/// 256 holds a typical account (20-byte secret, issuer and e-mail address, no notes).
+const PAD_BUCKETS: [usize; 5] = [256, 1024, 4096, 16 * 1024, 64 * 1024];
+
+/// The padded length for `len` plaintext bytes.
+pub(crate) fn padded_len(len: usize) -> usize {
+    match PAD_BUCKETS.iter().find(|&&b| b >= len) {
+        Some(&b) => b,
+        None => len.div_ceil(PAD_BUCKETS[4]) * PAD_BUCKETS[4], // ok: fixed 5-element array
+    }
+}
+
+/// A version-2 account plaintext: the timestamps, the record and padding.
+pub(crate) fn encode_v2(
+    record: &AccountRecord,
+    created_at: i64,
+    updated_at: i64,
+) -> Zeroizing<Vec<u8>> {
+    let body = record.encode();
+    let len = 8 + 8 + 4 + body.len();
+    let mut out = Zeroizing::new(Vec::with_capacity(padded_len(len)));
+    out.extend_from_slice(&created_at.to_be_bytes());
+    out.extend_from_slice(&updated_at.to_be_bytes());
+    put_bytes(&mut out, &body);
+    out.resize(padded_len(len), 0);
+    out
+}
+
+/// `(created_at, updated_at, record)`, or `None` if the bytes do not decode.
+pub(crate) fn decode_v2(bytes: &[u8]) -> Option<(i64, i64, AccountRecord)> {
+    let mut r = Reader { rest: bytes };
+    let created_at = i64::from_be_bytes(r.array()?);
+    let updated_at = i64::from_be_bytes(r.array()?);
+    let record = AccountRecord::decode(r.bytes()?)?;
+    // Padding is zeros; anything else was not written by us.
+    r.rest
+        .iter()
+        .all(|&b| b == 0)
+        .then_some((created_at, updated_at, record))
+}
+
+pub(crate) struct Reader<'a> {
     rest: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
+    pub(crate) fn new(rest: &'a [u8]) -> Self {
+        Reader { rest }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rest.is_empty()
+    }
+
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if self.rest.len() < n {
             return None;
@@ -157,7 +210,7 @@ impl<'a> Reader<'a> {
         self.take(1).map(|b| b[0]) // ok: take(1) returned exactly one byte
     }
 
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N)?.try_into().ok()
     }
 
@@ -182,6 +235,29 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v2_round_trips_and_pads_to_buckets() {
+        let r = sample();
+        let bytes = encode_v2(&r, 5, 6);
+        assert_eq!(bytes.len(), 256);
+        assert_eq!(decode_v2(&bytes), Some((5, 6, r.clone())));
+        // A longer name lands in the same bucket: the sealed length does not tell it.
+        let longer = AccountRecord {
+            name: "a-much-longer-account-name@example.org".into(),
+            ..r.clone()
+        };
+        assert_eq!(encode_v2(&longer, 5, 6).len(), 256);
+        let notes = AccountRecord {
+            notes: "x".repeat(5000),
+            ..r
+        };
+        assert_eq!(encode_v2(&notes, 5, 6).len(), 16 * 1024);
+        assert_eq!(padded_len(64 * 1024 + 1), 128 * 1024);
+        let mut dirty = bytes.to_vec();
+        *dirty.last_mut().unwrap() = 1;
+        assert_eq!(decode_v2(&dirty), None);
+    }
 
     fn sample() -> AccountRecord {
         AccountRecord {

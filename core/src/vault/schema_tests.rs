@@ -9,10 +9,11 @@ fn every_migration_applies_in_order() {
             conn.execute_batch(m.sql).unwrap();
         }
     }
+    let cipher = RecordCipher::new(&super::super::seal::random_key()).unwrap();
     let mut conn = Connection::open_in_memory().unwrap();
     let tx = conn.transaction().unwrap();
-    migrate(&tx).unwrap();
-    migrate(&tx).unwrap();
+    migrate(&tx, &cipher).unwrap();
+    migrate(&tx, &cipher).unwrap();
     tx.commit().unwrap();
     assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
 }

@@ -6,6 +6,10 @@
 //! a blob copied to another row, moved to another id, or relabelled with another version does
 //! not open. The version is the layout of the sealed plaintext (bumped only by a migration that
 //! re-seals rows); schema migrations that leave the layout alone need no key.
+//!
+//! Account rows and the manifest use record version 2 (schema v3): an account row's associated
+//! data also holds its write counter ([`RowRef::Counted`]), which the sealed manifest records, so
+//! an older copy of a row put back into the file no longer opens.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
@@ -17,8 +21,10 @@ use crate::secret::Secret;
 pub(crate) const KEY_LEN: usize = 32;
 pub(crate) const NONCE_LEN: usize = 24;
 pub(crate) const TAG_LEN: usize = 16;
-/// Layout version of sealed plaintexts written by this code.
+/// Layout version of sealed settings, the key check and key slots.
 pub(crate) const RECORD_VERSION: u8 = 1;
+/// Layout version of sealed account rows and the manifest (timestamps inside, padded).
+pub(crate) const ACCOUNT_RECORD_VERSION: u8 = 2;
 const AAD_DOMAIN: &[u8] = b"kunci.vault.v1";
 
 /// Where a sealed blob belongs; part of its associated data.
@@ -26,6 +32,11 @@ const AAD_DOMAIN: &[u8] = b"kunci.vault.v1";
 pub(crate) enum RowRef<'a> {
     Id(i64),
     Key(&'a str),
+    /// An account row at its `counter`-th write.
+    Counted {
+        id: i64,
+        counter: u64,
+    },
 }
 
 fn associated_data(table: &str, row: RowRef<'_>, version: u8) -> Vec<u8> {
@@ -43,6 +54,11 @@ fn associated_data(table: &str, row: RowRef<'_>, version: u8) -> Vec<u8> {
             aad.push(b'k');
             aad.extend_from_slice(&(key.len() as u64).to_be_bytes());
             aad.extend_from_slice(key.as_bytes());
+        }
+        RowRef::Counted { id, counter } => {
+            aad.push(b'c');
+            aad.extend_from_slice(&id.to_be_bytes());
+            aad.extend_from_slice(&counter.to_be_bytes());
         }
     }
     aad.push(version);
@@ -83,9 +99,21 @@ impl RecordCipher {
     }
 
     pub(crate) fn seal(&self, table: &str, row: RowRef<'_>, plaintext: &[u8]) -> Vec<u8> {
-        seal_with(
+        self.seal_as(RECORD_VERSION, table, row, plaintext)
+    }
+
+    /// Seals with an explicit record version (bound in the associated data).
+    pub(crate) fn seal_as(
+        &self,
+        version: u8,
+        table: &str,
+        row: RowRef<'_>,
+        plaintext: &[u8],
+    ) -> Vec<u8> {
+        seal_versioned(
             &self.aead,
-            &associated_data(table, row, RECORD_VERSION),
+            version,
+            &associated_data(table, row, version),
             plaintext,
         )
     }
@@ -97,8 +125,18 @@ impl RecordCipher {
         row: RowRef<'_>,
         blob: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
-        let version = *blob.first().ok_or(OpenFailed)?;
-        if version != RECORD_VERSION {
+        self.open_as(RECORD_VERSION, table, row, blob)
+    }
+
+    /// Opens only a blob of record version `version`.
+    pub(crate) fn open_as(
+        &self,
+        version: u8,
+        table: &str,
+        row: RowRef<'_>,
+        blob: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
+        if blob.first() != Some(&version) {
             return Err(OpenFailed);
         }
         open_with(&self.aead, &associated_data(table, row, version), blob)
@@ -107,6 +145,10 @@ impl RecordCipher {
 
 /// `[RECORD_VERSION][nonce][ciphertext+tag]` under `aead`.
 pub(crate) fn seal_with(aead: &XChaCha20Poly1305, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    seal_versioned(aead, RECORD_VERSION, aad, plaintext)
+}
+
+fn seal_versioned(aead: &XChaCha20Poly1305, version: u8, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let nonce: [u8; NONCE_LEN] = random_bytes();
     // Encryption of a bounded in-memory buffer cannot fail (the only error is a length overflow
     // at 256 GiB); an empty ciphertext would then fail to open, never silently succeed.
@@ -120,7 +162,7 @@ pub(crate) fn seal_with(aead: &XChaCha20Poly1305, aad: &[u8], plaintext: &[u8]) 
         )
         .unwrap_or_default();
     let mut blob = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
-    blob.push(RECORD_VERSION);
+    blob.push(version);
     blob.extend_from_slice(&nonce);
     blob.extend_from_slice(&ciphertext);
     blob

@@ -105,11 +105,36 @@ fn build_v1(path: &Path) -> Vec<i64> {
     ids
 }
 
+/// Schema v2 as published: v1 plus the sealed settings table.
+const V2_SQL: &str = "
+CREATE TABLE settings (
+    key         TEXT    PRIMARY KEY,
+    sealed      BLOB    NOT NULL
+);
+PRAGMA user_version = 2;
+";
+
+/// Writes a v2 vault: the v1 accounts (one deleted after a fourth was added, so ids have a
+/// gap and AUTOINCREMENT's counter is past the last row) and a setting.
+fn build_v2(path: &Path) -> Vec<i64> {
+    let ids = build_v1(path);
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(V2_SQL).unwrap();
+    conn.execute(
+        "INSERT INTO accounts (position, created_at, updated_at, sealed) VALUES (3, ?1, ?1, x'00')",
+        [NOW],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM accounts WHERE id = 4", [])
+        .unwrap();
+    ids
+}
+
 /// Writes a vault as an earlier schema did; returns the account ids in order.
 type Builder = fn(&Path) -> Vec<i64>;
 
 /// One builder per earlier schema version, oldest first.
-const EARLIER_SCHEMAS: &[(u32, Builder)] = &[(1, build_v1)];
+const EARLIER_SCHEMAS: &[(u32, Builder)] = &[(1, build_v1), (2, build_v2)];
 
 fn temp_path(tag: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -175,6 +200,24 @@ fn upgrade_from_every_earlier_schema() {
             Some(&b"state"[..])
         );
         assert_eq!(v.next_hotp(want[1].0, NOW).unwrap(), "359152");
+        // The clear timestamps moved inside the seal; ids are never reused (v2 deleted id 4).
+        assert_eq!(v.get(want[0].0).unwrap().created_at, NOW);
+        let added = v
+            .add(
+                AccountDraft {
+                    issuer: "New".into(),
+                    name: "after upgrade".into(),
+                    params: OtpParams::totp(Secret::from_slice(b"12345678901234567890")),
+                    notes: String::new(),
+                    group: None,
+                    icon: None,
+                },
+                OnConflict::Reject,
+                NOW,
+            )
+            .unwrap();
+        let highest = if *version == 2 { 4 } else { 3 };
+        assert_eq!(added.id, highest + 1, "v{version}");
         drop(v);
         assert_eq!(
             schema::user_version(&Connection::open(&path).unwrap()).unwrap(),
@@ -199,14 +242,15 @@ fn the_current_schema_matches_a_fresh_migration() {
         rows.map(|r| r.unwrap().split_whitespace().collect::<Vec<_>>().join(" "))
             .collect()
     };
+    let cipher = RecordCipher::new(&seal::random_key()).unwrap();
     let mut fresh = Connection::open_in_memory().unwrap();
     let tx = fresh.transaction().unwrap();
-    schema::migrate(&tx).unwrap();
+    schema::migrate(&tx, &cipher).unwrap();
     tx.commit().unwrap();
     let mut old = Connection::open_in_memory().unwrap();
     old.execute_batch(V1_SQL).unwrap();
     let tx = old.transaction().unwrap();
-    schema::migrate(&tx).unwrap();
+    schema::migrate(&tx, &cipher).unwrap();
     tx.commit().unwrap();
     assert_eq!(dump(&fresh), dump(&old));
 }

@@ -118,3 +118,70 @@ pub fn assert_all_same_otp(before: &[BackupAccount], after: &[BackupAccount]) {
         assert_same_otp(b, a);
     }
 }
+
+/// RFC 4226 / 6238 (and Steam's alphabet) computed here with `hmac` and `sha*`, independent of
+/// the crate's OTP engine: the code `p` shows at `unix`.
+pub fn independent_code(p: &OtpParams, unix: u64) -> String {
+    use hmac::{Hmac, Mac};
+    let counter = match p.kind {
+        OtpKind::Hotp => p.counter,
+        _ => unix / u64::from(p.period),
+    };
+    let msg = counter.to_be_bytes();
+    let key = p.secret.expose();
+    let mac: Vec<u8> = match (p.kind, p.algorithm) {
+        (OtpKind::Steam, _) | (_, HashAlgorithm::Sha1) => {
+            let mut m = Hmac::<sha1::Sha1>::new_from_slice(key).unwrap();
+            m.update(&msg);
+            m.finalize().into_bytes().to_vec()
+        }
+        (_, HashAlgorithm::Sha256) => {
+            let mut m = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+            m.update(&msg);
+            m.finalize().into_bytes().to_vec()
+        }
+        (_, HashAlgorithm::Sha512) => {
+            let mut m = Hmac::<sha2::Sha512>::new_from_slice(key).unwrap();
+            m.update(&msg);
+            m.finalize().into_bytes().to_vec()
+        }
+    };
+    let off = usize::from(mac[mac.len() - 1] & 0x0f);
+    let bin = u32::from_be_bytes([mac[off] & 0x7f, mac[off + 1], mac[off + 2], mac[off + 3]]);
+    if p.kind == OtpKind::Steam {
+        let alphabet = b"23456789BCDFGHJKMNPQRTVWXY";
+        let mut v = bin;
+        return (0..5)
+            .map(|_| {
+                let c = alphabet[(v % 26) as usize] as char;
+                v /= 26;
+                c
+            })
+            .collect();
+    }
+    let modulo = 10u64.pow(u32::from(p.digits));
+    format!(
+        "{:0width$}",
+        u64::from(bin) % modulo,
+        width = usize::from(p.digits)
+    )
+}
+
+/// `after` holds the accounts of `before` (same labels and settings) and every code of `after`
+/// at every time in `TIMES` equals the independent computation from `before`'s settings.
+pub fn assert_imported_exactly(before: &[BackupAccount], after: &[BackupAccount]) {
+    assert_eq!(before.len(), after.len(), "number of accounts");
+    for (b, a) in before.iter().zip(after) {
+        assert_eq!(b.issuer, a.issuer);
+        assert_eq!(b.name, a.name);
+        assert_eq!(b.params, a.params, "{}", b.label());
+        for t in TIMES {
+            assert_eq!(
+                a.params.code_at(t).expect("code"),
+                independent_code(&b.params, t),
+                "{} at {t}",
+                b.label()
+            );
+        }
+    }
+}

@@ -1,125 +1,192 @@
+// The code list, bound to CodesViewModel: banner with "sync now", search, group filter, rows with
+// countdown rings and the next code, tap to copy, HOTP next, swipe to delete (confirmed), rename /
+// notes / group, reorder, the backup reminder, and the menus to the other screens.
 import Combine
 import Kunci
-import KunciKit
-import PhotosUI
+import KunciAppLogic
 import SwiftUI
 
 struct CodeListView: View {
-    @EnvironmentObject private var model: AppModel
-    @State private var scanning = false
-    @State private var photo: PhotosPickerItem?
+    @ObservedObject var model: AppModel
+    @ObservedObject var codes: CodesViewModel
+    @ObservedObject var enroll: EnrollViewModel
+    @State private var adding = false
+    @State private var editing: CodesViewModel.Row?
+    @State private var helpFor: Int64?
+    @State private var sheet: Sheet?
+
+    enum Sheet: String, Identifiable { case backup, diagnostics, guide, settings; var id: String { rawValue } }
+
     private let ticker = Timer.publish(every: 1, on: .main, in: .common).autoconnect()
+    private var l: Localizer { model.l }
 
     var body: some View {
         NavigationStack {
-            List {
-                if let banner = model.banner {
-                    Section { BannerRow(banner: banner) }
-                }
-                TimelineView(.periodic(from: .now, by: 1)) { _ in
-                    let now = model.nowMs()
-                    ForEach(model.codes?.codes ?? [], id: \.accountId) { code in
-                        CodeRow(code: code, nowMs: now, handedOut: model.handedOut[code.accountId])
+                List {
+                    if let banner = codes.banner { BannerRow(banner: banner, codes: codes, l: l) }
+                    if model.needsBackup {
+                        Button(l["codes.backupReminder"]) { sheet = .backup }.font(.footnote)
+                    }
+                    if !codes.groups.isEmpty { groupPicker }
+                    ForEach(codes.rows) { row in
+                        CodeRowView(row: row, l: l)
+                            .contentShape(Rectangle())
+                            .onTapGesture { codes.copy(id: row.id) }
                             .swipeActions {
-                                Button("Delete", role: .destructive) { Task { await model.remove(code) } }
+                                Button(l["action.delete"], role: .destructive) { codes.requestDelete(id: row.id) }
+                                Button(l["action.rename"]) { editing = row }
+                            }
+                            .contextMenu {
+                                Button(l["action.rename"]) { editing = row }
+                                Button(l["action.help"]) { helpFor = row.id }
+                                if row.kind == .hotp { Button(l["codes.next"]) { Task { await codes.next(id: row.id) } } }
                             }
                     }
+                    .onMove { from, to in Task { await codes.move(from: from, to: to) } }
+                    ForEach(codes.unreadable, id: \.self) { Label($0, systemImage: "exclamationmark.triangle").foregroundStyle(.red) }
+                    if codes.rows.isEmpty && codes.searchText.isEmpty { Text(l["codes.empty"]).foregroundStyle(.secondary) }
                 }
-                ForEach(model.codes?.unreadable ?? [], id: \.id) { row in
-                    Label(row.detail, systemImage: "exclamationmark.triangle").foregroundStyle(.red)
-                }
-            }
-            .navigationTitle("Kunci")
-            .refreshable { await model.refresh() }
-            .onReceive(ticker) { _ in
-                Task { await model.tick() } // re-asks the core once a step has ended
-            }
+            .onReceive(ticker) { _ in Task { await codes.tick() } } // countdowns move; the core is asked again per step
+            .searchable(text: Binding(get: { codes.searchText }, set: { text in Task { await codes.search(text) } }),
+                        prompt: l["codes.search"])
+            .navigationTitle(l["codes.title"])
+            .refreshable { await codes.refresh() }
             .toolbar {
-                ToolbarItemGroup(placement: .primaryAction) {
-                    Button { scanning = true } label: { Image(systemName: "qrcode.viewfinder") }
-                    PhotosPicker(selection: $photo, matching: .images) { Image(systemName: "photo") }
+                ToolbarItem(placement: .primaryAction) { Button { adding = true } label: { Image(systemName: "plus") } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["backup.title"]) { sheet = .backup } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["diag.title"]) { sheet = .diagnostics } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["settings.title"]) { sheet = .settings } }
+                ToolbarItem(placement: .secondaryAction) { EditButton() }
+            }
+            .sheet(isPresented: $adding) { EnrollView(enroll: enroll, l: l) }
+            .sheet(item: $sheet) { which in
+                switch which {
+                case .backup: if let vm = model.makeBackup() { BackupView(backup: vm, l: l) }
+                case .diagnostics: if let vm = model.makeDiagnostics(appVersion: appVersion) { DiagnosticsView(diagnostics: vm, l: l) }
+                case .settings: SettingsView(settings: model.makeSettings(), l: l)
+                case .guide: GuidedEnrollmentView(guide: GuidedEnrollment(localizer: l), enroll: enroll, codes: codes, l: l)
                 }
             }
-            .sheet(isPresented: $scanning) {
-                ScannerView { outcome in
-                    scanning = false
-                    Task { await model.scanned(outcome) }
+            .sheet(item: $editing) { row in EditAccountView(row: row, codes: codes, l: l) }
+            .sheet(item: Binding(get: { helpFor.map(HelpTarget.init) }, set: { helpFor = $0?.id })) { target in
+                if let vm = model.makeHelp() { HelpView(help: vm, accountId: target.id, codes: codes, model: model, l: l) }
+            }
+            .confirmationDialog(codes.pendingDelete?.title ?? "", isPresented: Binding(
+                get: { codes.pendingDelete != nil }, set: { if !$0 { codes.cancelDelete() } }), titleVisibility: .visible,
+                presenting: codes.pendingDelete) { request in
+                Button(l["action.delete"], role: .destructive) { Task { await codes.confirmDelete(request) } }
+                Button(l["action.cancel"], role: .cancel) { codes.cancelDelete() }
+            } message: { request in Text(request.message) }
+            .alert(codes.problem?.message ?? "", isPresented: Binding(get: { codes.problem != nil }, set: { if !$0 { codes.problem = nil } })) {
+                Button(l["action.ok"]) { codes.problem = nil }
+            } message: { Text(codes.problem?.detail ?? "") }
+            .overlay(alignment: .bottom) {
+                if let notice = codes.notice {
+                    Text(notice).font(.footnote).padding().background(.thinMaterial, in: Capsule()).padding()
+                        .task { try? await Task.sleep(nanoseconds: 4_000_000_000); codes.notice = nil }
                 }
-                .ignoresSafeArea()
             }
-            .onChange(of: photo) { item in
-                guard let item else { return }
-                photo = nil
-                Task {
-                    if let data = try? await item.loadTransferable(type: Data.self) {
-                        await model.enroll(image: data)
-                    }
-                }
-            }
-            .alert("Kunci", isPresented: Binding(get: { model.message != nil }, set: { if !$0 { model.message = nil } })) {
-                Button("OK") { model.message = nil }
-            } message: {
-                Text(model.message ?? "")
-            }
-            .confirmationDialog("This account already exists", isPresented: Binding(
-                get: { model.conflict != nil }, set: { if !$0 { model.conflict = nil } }), presenting: model.conflict) { conflict in
-                Button("Replace (the portal issued a new code)") { Task { await model.resolve(conflict, with: .replace) } }
-                Button("Keep both") { Task { await model.resolve(conflict, with: .keepBoth) } }
-                Button("Cancel", role: .cancel) { model.conflict = nil }
-            }
+            .onAppear { if model.offersGuide { sheet = .guide } }
         }
     }
+
+    private var groupPicker: some View {
+        Picker(l["action.group"], selection: Binding(get: { codes.selectedGroup }, set: { codes.showGroup($0) })) {
+            Text(l["codes.allGroups"]).tag(String?.none)
+            ForEach(codes.groups, id: \.self) { Text($0).tag(String?.some($0)) }
+        }
+        .pickerStyle(.segmented)
+    }
+
+    private var appVersion: String { Bundle.main.infoDictionary?["CFBundleShortVersionString"] as? String ?? "?" }
 }
 
+private struct HelpTarget: Identifiable { let id: Int64 }
+
 private struct BannerRow: View {
-    @EnvironmentObject private var model: AppModel
-    let banner: TimeBanner
+    let banner: Banner
+    @ObservedObject var codes: CodesViewModel
+    let l: Localizer
 
     var body: some View {
-        HStack {
-            Image(systemName: banner.level == .info ? "clock" : "exclamationmark.triangle")
+        VStack(alignment: .leading, spacing: 6) {
             Text(banner.text).font(.footnote)
-            Spacer()
             if banner.offersSync {
-                Button(model.syncing ? "Syncing…" : "Sync time") { Task { await model.syncTime() } }
-                    .disabled(model.syncing)
+                Button(codes.syncing ? l["action.syncing"] : l["action.syncNow"]) { Task { await codes.sync() } }
+                    .disabled(codes.syncing)
             }
         }
         .foregroundStyle(banner.level == .error ? .red : banner.level == .warning ? .orange : .secondary)
     }
 }
 
-private struct CodeRow: View {
-    @EnvironmentObject private var model: AppModel
-    let code: CodeInfo
-    let nowMs: Int64?
-    let handedOut: String?
+struct CodeRowView: View {
+    let row: CodesViewModel.Row
+    let l: Localizer
+    var large = false
 
     var body: some View {
         HStack {
             VStack(alignment: .leading) {
-                Text(code.issuer.isEmpty ? code.name : code.issuer).font(.headline)
-                if !code.issuer.isEmpty { Text(code.name).font(.caption).foregroundStyle(.secondary) }
-                Text(grouped(handedOut ?? code.code)).font(.system(.title, design: .monospaced))
+                Text(row.title).font(.headline)
+                if !row.subtitle.isEmpty { Text(row.subtitle).font(.caption).foregroundStyle(.secondary) }
+                Text(grouped(row.code)).font(.system(large ? .largeTitle : .title, design: .monospaced))
+                if let next = row.next { Text(l.text("codes.nextCode", ["code": grouped(next)])).font(.caption).foregroundStyle(.secondary) }
             }
             Spacer()
-            if code.kind == .hotp {
-                Button("Next") { Task { await model.next(code) } }.buttonStyle(.bordered)
-            } else if let now = nowMs, let countdown = CodeTicker.countdown(for: code, nowMs: now) {
+            if let countdown = row.countdown {
                 ZStack {
                     Circle().stroke(.quaternary, lineWidth: 3)
                     Circle().trim(from: 0, to: countdown.remaining).stroke(.tint, lineWidth: 3).rotationEffect(.degrees(-90))
                     Text("\(countdown.secondsLeft)").font(.caption2.monospacedDigit())
                 }
-                .frame(width: 30, height: 30)
+                .frame(width: large ? 56 : 30, height: large ? 56 : 30)
             }
         }
-        .contentShape(Rectangle())
-        .onTapGesture { model.copy(code, text: handedOut) }
+        .accessibilityElement(children: .combine)
     }
 
     private func grouped(_ code: String) -> String {
         let half = code.count / 2
         return code.count >= 6 ? "\(code.prefix(half)) \(code.suffix(code.count - half))" : code
+    }
+}
+
+private struct EditAccountView: View {
+    let row: CodesViewModel.Row
+    @ObservedObject var codes: CodesViewModel
+    let l: Localizer
+    @Environment(\.dismiss) private var dismiss
+    @State private var issuer = ""
+    @State private var name = ""
+    @State private var notes = ""
+    @State private var group = ""
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                TextField(l["edit.issuer"], text: $issuer)
+                TextField(l["edit.account"], text: $name)
+                TextField(l["edit.group"], text: $group)
+                TextField(l["edit.notes"], text: $notes, axis: .vertical)
+            }
+            .toolbar {
+                Button(l["action.save"]) {
+                    Task {
+                        await codes.rename(id: row.id, issuer: issuer, name: name)
+                        await codes.setNotes(id: row.id, notes: notes)
+                        await codes.setGroup(id: row.id, group: group)
+                        dismiss()
+                    }
+                }
+            }
+            .onAppear {
+                let account = codes.accounts.first { $0.id == row.id }
+                issuer = account?.issuer ?? row.title
+                name = account?.name ?? row.subtitle
+                notes = row.notes
+                group = row.group ?? ""
+            }
+        }
     }
 }

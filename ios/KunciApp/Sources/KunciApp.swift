@@ -1,19 +1,84 @@
+// The app's entry: builds AppModel (ios/Sources/KunciAppLogic) with the Apple adapters in
+// Platform/, and forwards scene phases (privacy cover, lock after time in background), otpauth
+// links and the background time sync to it. Views only bind to the view models.
+import KunciAppLogic
+import KunciKit
+import Kunci
 import SwiftUI
 
 @main
 struct KunciApp: App {
-    @StateObject private var model = AppModel()
+    @StateObject private var model: AppModel
     @Environment(\.scenePhase) private var scenePhase
+
+    init() {
+        let key = KeychainDeviceKey()
+        // QA: launch with `-KunciNtpServer host:port` (scheme arguments, read through UserDefaults)
+        // to sync against `kunci time serve` alone.
+        let qa = UserDefaults.standard.string(forKey: "KunciNtpServer").flatMap { $0.isEmpty ? nil : [$0] }
+        let deps = AppModel.Dependencies(
+            storage: AppleVaultStorage(),
+            platform: Core.Platform(keyWrapper: key, bootClock: MachBootClock(), https: URLSessionHttpsDate(),
+                                    options: AuthenticatorOptions(httpsUrls: ["https://www.apple.com/", "https://www.google.com/"])),
+            deviceAuth: LocalAuthenticator(deviceKey: key), clock: MachUptimeClock(), wall: SystemWallClock(),
+            pasteboard: SystemPasteboard(), settings: DefaultsSettings(), localizer: .bundled(), syncServers: qa,
+            scheduler: RefreshScheduler())
+        _model = StateObject(wrappedValue: AppModel(deps))
+    }
 
     var body: some Scene {
         WindowGroup {
-            CodeListView()
-                .environmentObject(model)
-                .task { await model.open() }
+            RootView(model: model)
+                .task { await model.start() }
+                .onOpenURL { url in Task { await model.enroll?.open(url: url) } }
         }
         .onChange(of: scenePhase) { phase in
-            // Back from the background: the step may have changed while asleep.
-            if phase == .active { Task { await model.refresh() } }
+            switch phase {
+            case .inactive: model.willResignActive()
+            case .background: model.didEnterBackground()
+            case .active: Task { await model.didBecomeActive() }
+            @unknown default: break
+            }
         }
+        .backgroundTask(.appRefresh(RefreshScheduler.identifier)) {
+            _ = await model.backgroundSync()
+        }
+    }
+}
+
+/// One screen per AppModel state; the privacy cover on top whenever the app is not active.
+struct RootView: View {
+    @ObservedObject var model: AppModel
+
+    var body: some View {
+        ZStack {
+            switch model.screen {
+            case .starting: ProgressView()
+            case .firstRun: PassphraseSetupView(model: model)
+            case .recover: RecoverView(model: model)
+            case .locked: LockView(model: model)
+            case .ready:
+                if let codes = model.codes, let enroll = model.enroll {
+                    CodeListView(model: model, codes: codes, enroll: enroll)
+                }
+            case let .failed(problem): ProblemView(problem: problem)
+            }
+            if model.privacyCover {
+                Color(.systemBackground).ignoresSafeArea()
+                    .overlay(Image(systemName: "lock.fill").font(.largeTitle).foregroundStyle(.secondary))
+            }
+        }
+    }
+}
+
+struct ProblemView: View {
+    let problem: Problem
+    var body: some View {
+        VStack(spacing: 12) {
+            Image(systemName: "exclamationmark.triangle").font(.largeTitle)
+            Text(problem.message).multilineTextAlignment(.center)
+            if !problem.detail.isEmpty { Text(problem.detail).font(.footnote).foregroundStyle(.secondary) }
+        }
+        .padding()
     }
 }

@@ -11,7 +11,7 @@ extension KunciError {
              let .VaultDamaged(detail), let .VaultMissing(detail), let .VaultExists(detail),
              let .Locked(detail), let .Busy(detail), let .KeyUnavailable(detail),
              let .TimeSyncFailed(detail), let .UnsupportedFile(detail), let .NotExportable(detail),
-             let .Io(detail), let .Internal(detail):
+             let .Io(detail), let .Internal(detail), let .ConfirmationRequired(detail), let .Cancelled(detail):
             return detail
         case let .DuplicateAccount(_, detail), let .TamperedAccount(_, detail), let .NotFound(_, detail):
             return detail

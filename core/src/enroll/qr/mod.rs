@@ -10,14 +10,19 @@
 mod engine;
 mod finder;
 mod gray;
+mod picture;
+
+pub use picture::MAX_DECODER_ALLOC;
 
 use std::io::Cursor;
 
 use engine::Found;
 use gray::Gray;
 
-/// Decoded pictures and camera frames may have at most this many pixels (50 MP).
-pub const MAX_PIXELS: u64 = 50_000_000;
+/// Decoded pictures and camera frames may have at most this many pixels (24 MP: a 6000 x 4000
+/// photo). The cap bounds a phone's memory: a picture is checked from its header before any
+/// pixel is decoded (see `picture`).
+pub const MAX_PIXELS: u64 = 24_000_000;
 /// The long side of the image the cascade works on; larger inputs are box-downscaled first.
 const WORK_MAX_SIDE: usize = 1600;
 /// The long side a camera frame is box-downscaled to at most (720p and 1080p by 2). A code held
@@ -36,13 +41,25 @@ pub struct LumaFrame<'a> {
     pub bytes: &'a [u8],
 }
 
-/// One decoded QR symbol.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One decoded QR symbol. It usually holds an otpauth URI with the secret, so Debug prints only
+/// lengths (issue 17, finding 8).
+#[derive(Clone, PartialEq, Eq)]
 pub struct QrPayload {
     /// The payload bytes.
     pub bytes: Vec<u8>,
     /// The decoded string when the payload is valid text.
     pub text: Option<String>,
+}
+
+impl std::fmt::Debug for QrPayload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "QrPayload(<redacted, {} bytes, text: {}>)",
+            self.bytes.len(),
+            self.text.is_some()
+        )
+    }
 }
 
 /// How hard to look.
@@ -115,40 +132,15 @@ fn decode_frame(frame: &LumaFrame) -> Result<Vec<QrPayload>, QrError> {
     run_cascade(&finer, &[steps[0].1], 1)
 }
 
-/// A JPEG decoded straight to its luma plane: no RGB copy (a 12 MP photo needs 12 MB, not 48).
-/// `None` (fall back to the general decoder) if the decoder refuses or disagrees on the size.
-fn jpeg_to_luma(encoded: &[u8], w: u32, h: u32) -> Option<Vec<u8>> {
-    use zune_core::bytestream::ZCursor;
-    use zune_core::colorspace::ColorSpace;
-    use zune_core::options::DecoderOptions;
-    let (uw, uh) = (usize::try_from(w).ok()?, usize::try_from(h).ok()?);
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::Luma)
-        .set_max_width(uw)
-        .set_max_height(uh);
-    // A third-party decoder on untrusted bytes: fenced like the QR engines.
-    crate::fence::fenced(|| {
-        let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(encoded), options);
-        decoder.decode_headers().ok()?;
-        if decoder.dimensions()? != (uw, uh) || decoder.output_colorspace()? != ColorSpace::Luma {
-            return None;
-        }
-        let mut out = vec![0u8; uw.checked_mul(uh)?];
-        decoder.decode_into(&mut out).ok()?;
-        Some(out)
-    })
-    .flatten()
-}
-
 /// Decodes every QR code in a PNG, JPEG or WebP picture (thorough scan).
 pub fn decode_image(encoded: &[u8]) -> Result<Vec<QrPayload>, QrError> {
-    let (luma, w, h) = decode_to_luma(encoded)?;
+    let luma = picture::decode(encoded)?;
     decode_luma(
         &LumaFrame {
-            width: w,
-            height: h,
-            row_stride: w,
-            bytes: &luma,
+            width: luma.w,
+            height: luma.h,
+            row_stride: luma.w,
+            bytes: &luma.px,
         },
         ScanEffort::Thorough,
     )
@@ -250,58 +242,6 @@ fn working_image(frame: &LumaFrame, max_side: usize) -> Result<Gray, QrError> {
     }
     let factor = w.max(h).div_ceil(max_side.max(1)).max(1);
     Ok(Gray::from_strided(frame.bytes, w, h, stride, factor))
-}
-
-/// Decodes a PNG / JPEG / WebP into 8-bit luma, transparent pixels composited on white.
-fn decode_to_luma(encoded: &[u8]) -> Result<(Vec<u8>, u32, u32), QrError> {
-    use image::ImageReader;
-    let unreadable = |e: &dyn std::fmt::Display| QrError::UnreadableImage {
-        reason: e.to_string(),
-    };
-    let reader = ImageReader::new(Cursor::new(encoded))
-        .with_guessed_format()
-        .map_err(|e| unreadable(&e))?;
-    if reader.format().is_none() {
-        return Err(QrError::UnreadableImage {
-            reason: "unknown file format".into(),
-        });
-    }
-    let (w, h) = reader.into_dimensions().map_err(|e| unreadable(&e))?;
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(QrError::ImageTooLarge {
-            width: w.into(),
-            height: h.into(),
-            max_pixels: MAX_PIXELS,
-        });
-    }
-    let mut reader = ImageReader::new(Cursor::new(encoded))
-        .with_guessed_format()
-        .map_err(|e| unreadable(&e))?;
-    if reader.format() == Some(image::ImageFormat::Jpeg) {
-        if let Some(luma) = jpeg_to_luma(encoded, w, h) {
-            return Ok((luma, w, h));
-        }
-    }
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(w);
-    limits.max_image_height = Some(h);
-    // 50 MP of RGBA16 plus slack; the default (512 MiB) would refuse big but legal photos.
-    limits.max_alloc = Some(MAX_PIXELS * 8 + (64 << 20));
-    reader.limits(limits);
-    let img = reader.decode().map_err(|e| unreadable(&e))?;
-    let (w, h) = (img.width(), img.height());
-    let luma = if img.color().has_alpha() {
-        img.to_luma_alpha8()
-            .pixels()
-            .map(|p| {
-                let (l, a) = (u32::from(p.0[0]), u32::from(p.0[1]));
-                ((l * a + 255 * (255 - a)) / 255) as u8
-            })
-            .collect()
-    } else {
-        img.to_luma8().into_raw()
-    };
-    Ok((luma, w, h))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -521,9 +461,30 @@ pub mod bench {
         Ok((h.normal, h.inverted))
     }
 
-    /// The luma pixels `decode_image` works on.
+    /// One pass's name and what it found: payloads with their bounding boxes.
+    pub type PassFindings = (&'static str, Vec<(QrPayload, [f32; 4])>);
+
+    /// Every pass of the picture cascade on its own, none skipped: per pass, what it found
+    /// (payload and bounding box in working-image pixels), before merging and nesting rules.
+    pub fn every_pass(frame: &LumaFrame) -> Result<Vec<PassFindings>, QrError> {
+        let base = working_image(frame, WORK_MAX_SIDE)?;
+        Ok(THOROUGH_STEPS
+            .iter()
+            .filter_map(|&i| STEPS.get(i))
+            .map(|s| {
+                let found = run_step(&base, s)
+                    .into_iter()
+                    .map(|f| (f.payload, f.bbox))
+                    .collect();
+                (s.name, found)
+            })
+            .collect())
+    }
+
+    /// The luma pixels `decode_image` works on (box-downscaled when the picture is larger than
+    /// the working size).
     pub fn image_to_luma(encoded: &[u8]) -> Result<(Vec<u8>, u32, u32), QrError> {
-        decode_to_luma(encoded)
+        picture::decode(encoded).map(|l| (l.px, l.w, l.h))
     }
 
     /// rqrr alone on the full-resolution pixels, no preprocessing and no downscale.

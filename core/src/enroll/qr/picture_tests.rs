@@ -1,0 +1,232 @@
+//! Tests of the picture decoders: the streaming PNG path gives the same pixels as `image`'s
+//! whole-frame decode followed by the box downscale; sizes are refused from the header.
+
+use super::*;
+
+fn noise(n: usize, seed: u32) -> Vec<u8> {
+    let mut v = seed;
+    (0..n)
+        .map(|_| {
+            v = v.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (v >> 16) as u8
+        })
+        .collect()
+}
+
+fn encode_png(img: &image::DynamicImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// The whole frame decoded by `image`, then the same per-pixel luma and the box downscale of
+/// the full plane: what the row-by-row path must reproduce exactly.
+fn reference(encoded: &[u8]) -> Luma {
+    let img = image::load_from_memory(encoded).unwrap();
+    let (w, h) = (img.width(), img.height());
+    let n = (w * h) as usize;
+    let luma = match img {
+        image::DynamicImage::ImageLuma8(b) => b.into_raw(),
+        image::DynamicImage::ImageLumaA8(b) => bytes_to_luma(b.as_raw(), 2, n),
+        image::DynamicImage::ImageRgb8(b) => bytes_to_luma(b.as_raw(), 3, n),
+        image::DynamicImage::ImageRgba8(b) => bytes_to_luma(b.as_raw(), 4, n),
+        other => panic!("unexpected {:?}", other.color()),
+    };
+    downscaled(luma, w, h)
+}
+
+#[test]
+fn luma_weights_and_white_background() {
+    assert_eq!(rgb_luma(255, 255, 255), 255);
+    assert_eq!(rgb_luma(0, 0, 0), 0);
+    // BT.709: 0.2126 R + 0.7152 G + 0.0722 B, truncated.
+    assert_eq!(rgb_luma(255, 0, 0), 54);
+    assert_eq!(rgb_luma(0, 255, 0), 182);
+    assert_eq!(rgb_luma(0, 0, 255), 18);
+    // Transparent is white, opaque keeps its value, half way is half way.
+    assert_eq!(on_white(0, 0), 255);
+    assert_eq!(on_white(10, 255), 10);
+    assert_eq!(on_white(0, 128), 127);
+}
+
+fn assert_same(a: &Luma, b: &Luma) {
+    assert_eq!((a.w, a.h), (b.w, b.h));
+    let first = a.px.iter().zip(&b.px).position(|(x, y)| x != y);
+    assert!(first.is_none(), "pixels differ from index {first:?}");
+}
+
+#[test]
+fn png_rows_match_the_whole_frame_decode_in_every_colour_type() {
+    let (w, h) = (97u32, 61u32);
+    let n = (w * h) as usize;
+    let images = [
+        image::DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, noise(n, 1)).unwrap()),
+        image::DynamicImage::ImageLumaA8(
+            image::GrayAlphaImage::from_raw(w, h, noise(2 * n, 2)).unwrap(),
+        ),
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, noise(3 * n, 3)).unwrap()),
+        image::DynamicImage::ImageRgba8(image::RgbaImage::from_raw(w, h, noise(4 * n, 4)).unwrap()),
+    ];
+    for img in &images {
+        let png = encode_png(img);
+        assert_same(&decode(&png).unwrap(), &reference(&png));
+    }
+}
+
+#[test]
+fn large_png_comes_out_downscaled_like_the_full_plane() {
+    // Factor 2 with an odd width and height (the last column and row are dropped); factor 4
+    // with a partial band after a full one; one band shorter than its factor.
+    for (w, h) in [(1601u32, 803u32), (4900, 7), (1700, 1)] {
+        let n = (w * h) as usize;
+        let img = image::DynamicImage::ImageRgb8(
+            image::RgbImage::from_raw(w, h, noise(3 * n, w)).unwrap(),
+        );
+        let png = encode_png(&img);
+        let got = decode(&png).unwrap();
+        assert!(got.w.max(got.h) as usize <= WORK_MAX_SIDE, "{w}x{h}");
+        assert_same(&got, &reference(&png));
+    }
+}
+
+// A minimal PNG writer for what `image` cannot write: Adam7 interlacing, chosen headers.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = !0u32;
+    for &b in bytes {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// zlib with stored (uncompressed) blocks.
+fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = data.chunks(65_535).collect();
+    for (i, b) in blocks.iter().enumerate() {
+        out.push(u8::from(i + 1 == blocks.len()));
+        let len = b.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(b);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &v in data {
+        a = (a + u32::from(v)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out
+}
+
+fn png_file(w: u32, h: u32, depth: u8, colour: u8, interlace: u8, raw: &[u8]) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[depth, colour, 0, 0, interlace]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &zlib_stored(raw));
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// An 8-bit grey Adam7 PNG of `px`: each pass's rows, filter byte 0.
+fn interlaced_gray_png(w: usize, h: usize, px: &[u8]) -> Vec<u8> {
+    const PASSES: [(usize, usize, usize, usize); 7] = [
+        (0, 0, 8, 8),
+        (4, 0, 8, 8),
+        (0, 4, 4, 8),
+        (2, 0, 4, 4),
+        (0, 2, 2, 4),
+        (1, 0, 2, 2),
+        (0, 1, 1, 2),
+    ];
+    let mut raw = Vec::new();
+    for (x0, y0, dx, dy) in PASSES {
+        if x0 >= w || y0 >= h {
+            continue;
+        }
+        for y in (y0..h).step_by(dy) {
+            raw.push(0);
+            raw.extend((x0..w).step_by(dx).map(|x| px[y * w + x]));
+        }
+    }
+    png_file(w as u32, h as u32, 8, 0, 1, &raw)
+}
+
+#[test]
+fn interlaced_png_decodes_to_the_same_pixels() {
+    for (w, h) in [(37usize, 23usize), (3301, 9), (5, 3)] {
+        let px = noise(w * h, 9);
+        let got = decode(&interlaced_gray_png(w, h, &px)).unwrap();
+        let want = downscaled(px, w as u32, h as u32);
+        assert_same(&got, &want);
+    }
+}
+
+#[test]
+fn too_many_pixels_are_refused_from_the_header() {
+    // The 16-bit 7071 x 7071 PNG of the review needed 542 MB; here only its header exists (the
+    // data would be needed to decode anything), so a refusal proves nothing was decoded.
+    let png = png_file(7071, 7071, 16, 6, 0, &[]);
+    match decode(&png) {
+        Err(QrError::ImageTooLarge { width, height, .. }) => {
+            assert_eq!((width, height), (7071, 7071))
+        }
+        other => panic!(
+            "expected ImageTooLarge, got {:?}",
+            other.map(|l| (l.w, l.h))
+        ),
+    }
+    // A long strip within the cap is decoded, downscaled by 15 (one band shorter than 15 rows).
+    let w = 24_000u32;
+    let png = png_file(
+        w,
+        1,
+        8,
+        0,
+        0,
+        &[&[0u8][..], &vec![200u8; w as usize]].concat(),
+    );
+    let got = decode(&png).unwrap();
+    assert_eq!((got.w, got.h), (1600, 1));
+    assert!(got.px.iter().all(|&v| v == 200));
+}
+
+#[test]
+fn truncated_and_inconsistent_pngs_are_unreadable() {
+    let img = image::DynamicImage::ImageRgb8(
+        image::RgbImage::from_raw(64, 64, noise(3 * 4096, 5)).unwrap(),
+    );
+    let png = encode_png(&img);
+    for cut in [png.len() / 2, png.len() - 20, 40] {
+        let e = decode(&png[..cut])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("could not be opened"), "cut {cut}: {e}");
+    }
+    // Zero rows of data for a 16 x 16 picture.
+    let e = decode(&png_file(16, 16, 8, 0, 0, &[]))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("could not be opened"), "{e}");
+}

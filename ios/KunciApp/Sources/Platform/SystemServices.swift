@@ -1,0 +1,83 @@
+// Apple-only adapters for KunciAppLogic's protocols, each a few lines: Face ID / passcode
+// (LocalAuthentication), the pasteboard with expiry, the vault directory excluded from backups,
+// UserDefaults, the monotonic clock, and BGAppRefreshTask scheduling.
+import BackgroundTasks
+import Darwin
+import Foundation
+import KunciAppLogic
+import LocalAuthentication
+import UIKit
+import UniformTypeIdentifiers
+
+final class LocalAuthenticator: DeviceAuthenticator, @unchecked Sendable {
+    let deviceKey: KeychainDeviceKey
+    init(deviceKey: KeychainDeviceKey) { self.deviceKey = deviceKey }
+
+    func authenticate(reason: String) async -> DeviceAuthResult {
+        let context = LAContext()
+        var error: NSError?
+        guard context.canEvaluatePolicy(.deviceOwnerAuthentication, error: &error) else { return .unavailable }
+        do {
+            _ = try await context.evaluatePolicy(.deviceOwnerAuthentication, localizedReason: reason)
+            deviceKey.context = context // the Keychain read that follows reuses this prompt
+            return .success
+        } catch let e as LAError where [.userCancel, .appCancel, .systemCancel].contains(e.code) {
+            return .cancelled
+        } catch {
+            return .failed(reason: error.localizedDescription)
+        }
+    }
+}
+
+final class SystemPasteboard: Pasteboard {
+    func copy(_ text: String, expiresAt: Date) {
+        UIPasteboard.general.setItems([[UTType.plainText.identifier: text]],
+                                      options: [.expirationDate: expiresAt, .localOnly: true])
+    }
+}
+
+/// Application Support/Vault, excluded from iCloud and computer backups (see README, "Backups").
+struct AppleVaultStorage: VaultStorage {
+    private func directory() throws -> URL {
+        let base = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
+        let dir = base.appendingPathComponent("Vault", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
+                                                attributes: [.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication])
+        return dir
+    }
+
+    func vaultPath() throws -> String { try directory().appendingPathComponent("vault.kunci").path }
+
+    func excludeFromBackups() throws {
+        var dir = try directory()
+        var values = URLResourceValues()
+        values.isExcludedFromBackup = true
+        try dir.setResourceValues(values)
+    }
+}
+
+final class DefaultsSettings: SettingsStore {
+    private let d = UserDefaults.standard
+    func integer(_ key: String) -> Int? { d.object(forKey: key) as? Int }
+    func set(_ value: Int?, for key: String) { d.set(value, forKey: key) }
+    func string(_ key: String) -> String? { d.string(forKey: key) }
+    func set(_ value: String?, for key: String) { d.set(value, forKey: key) }
+}
+
+/// mach_continuous_time: keeps counting in sleep, never moved by setting the clock.
+struct MachUptimeClock: MonotonicClock { // not Swift's ContinuousClock: that name is taken
+    func seconds() -> TimeInterval {
+        var info = mach_timebase_info_data_t()
+        mach_timebase_info(&info)
+        return Double(mach_continuous_time()) * Double(info.numer) / Double(max(info.denom, 1)) / 1e9
+    }
+}
+
+final class RefreshScheduler: BackgroundScheduler {
+    static let identifier = "app.kunci.time-sync" // also in Info.plist BGTaskSchedulerPermittedIdentifiers
+    func scheduleRefresh(earliestIn seconds: TimeInterval) {
+        let request = BGAppRefreshTaskRequest(identifier: Self.identifier)
+        request.earliestBeginDate = Date(timeIntervalSinceNow: seconds)
+        try? BGTaskScheduler.shared.submit(request) // refused in the simulator; the next launch retries
+    }
+}

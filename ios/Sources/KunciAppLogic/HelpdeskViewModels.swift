@@ -1,0 +1,140 @@
+// Helpdesk: the diagnostics text (clock error, last sync, sources, each account's parameters, never
+// a secret) to copy or share, and guided help for "the portal says Invalid Authenticator Code".
+import Foundation
+import Kunci
+
+@MainActor
+public final class DiagnosticsViewModel: ViewModel {
+    public private(set) var text = "" { willSet { willChange() } }
+    public var problem: Problem? { willSet { willChange() } }
+
+    private let core: Core
+    private let l: Localizer
+    private let appVersion: String
+
+    public init(core: Core, localizer: Localizer, appVersion: String) {
+        self.core = core
+        l = localizer
+        self.appVersion = appVersion
+    }
+
+    /// Builds the text in the user's language; the core's JSON stays below it for the helpdesk.
+    public func load(timeZone: TimeZone) async {
+        do {
+            let offset = Int32(timeZone.secondsFromGMT())
+            let (json, time, accounts) = try await core.run { auth in
+                (auth.diagnostics(timeZone: timeZone.identifier, utcOffsetSeconds: offset), auth.timeNow(), try auth.accounts())
+            }
+            text = compose(json: json, time: time, accounts: accounts)
+        } catch {
+            problem = Problem(error, l)
+        }
+    }
+
+    private func compose(json: String, time: TimeInfo, accounts: [AccountInfo]) -> String {
+        let facts = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+        var lines = [
+            l.text("diag.header"),
+            l.text("diag.versions", ["app": appVersion, "core": kunciVersion()]),
+            l.text("diag.status", ["status": TimeWords.statusWord(time.status, l)]),
+        ]
+        if abs(time.offsetMs) > 500 {
+            lines.append(l.text("diag.offset", ["clock": TimeWords.clock(time.offsetMs, l)]))
+        } else {
+            lines.append(l.text("diag.offsetNone"))
+        }
+        lines.append(l.text("diag.uncertainty", ["amount": l.duration(ms: Int64(clamping: time.uncertaintyMs))]))
+        lines.append(l.text("diag.lastSync", ["when": (facts["last_sync"] as? String) ?? l.text("diag.never")]))
+        if let zone = facts["time_zone"] as? String { lines.append(l.text("diag.timeZone", ["zone": zone])) }
+        let sources = (facts["sources"] as? [Any])?.count ?? 0
+        lines.append(l.text("diag.sources", ["n": String(sources)]))
+        lines.append(l.text("diag.accounts", ["n": String(accounts.count)]))
+        for a in accounts {
+            let kind = a.kind == .totp ? "TOTP \(a.period) s" : "HOTP #\(a.counter)"
+            lines.append("- \(a.issuer.isEmpty ? "-" : a.issuer) / \(a.name): \(kind), \(a.algorithm), \(a.digits)")
+        }
+        lines.append("")
+        lines.append(json)
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// One account's "Invalid Authenticator Code" guide: steps in plain words, each with the action
+/// it needs. Built from the core's time status and the account list.
+@MainActor
+public final class HelpViewModel: ViewModel {
+    public enum Action: Equatable, Sendable {
+        case syncNow
+        /// Delete the older account with the same issuer and name (a token the portal replaced).
+        case deleteOld(id: Int64)
+        case copyTicket
+        case none
+    }
+
+    public struct Step: Equatable, Sendable {
+        public let text: String
+        public let action: Action
+        public let button: String?
+    }
+
+    public private(set) var steps: [Step] = [] { willSet { willChange() } }
+    public var problem: Problem? { willSet { willChange() } }
+
+    private let core: Core
+    private let l: Localizer
+
+    public init(core: Core, localizer: Localizer) {
+        self.core = core
+        l = localizer
+    }
+
+    public func load(accountId: Int64) async {
+        do {
+            let (time, accounts) = try await core.run { auth in (auth.timeNow(), try auth.accounts()) }
+            guard let account = accounts.first(where: { $0.id == accountId }) else {
+                throw KunciError.NotFound(id: accountId, detail: "no such account")
+            }
+            steps = Self.steps(time: time, account: account, all: accounts, l)
+        } catch {
+            problem = Problem(error, l)
+        }
+    }
+
+    static func steps(time: TimeInfo, account: AccountInfo, all: [AccountInfo], _ l: Localizer) -> [Step] {
+        var steps: [Step] = []
+        switch time.status {
+        case .synced where abs(time.offsetMs) > TimeWords.noticeOffsetMs:
+            steps.append(Step(text: l.text("help.clockCorrected", ["clock": TimeWords.clock(time.offsetMs, l)]), action: .none, button: nil))
+        case .synced:
+            break
+        default:
+            steps.append(Step(text: l.text("help.sync"), action: .syncNow, button: l.text("action.syncNow")))
+        }
+        let twins = all.filter { $0.id != account.id && $0.issuer == account.issuer && $0.name == account.name }
+        for old in twins where old.id < account.id {
+            steps.append(Step(text: l.text("help.oldToken"), action: .deleteOld(id: old.id), button: l.text("action.deleteOld")))
+        }
+        if account.kind == .hotp {
+            steps.append(Step(text: l.text("help.hotp"), action: .none, button: nil))
+        } else {
+            steps.append(Step(text: l.text("help.typeFast"), action: .none, button: nil))
+        }
+        steps.append(Step(text: l.text("help.ticket"), action: .copyTicket, button: l.text("action.copyTicket")))
+        return steps
+    }
+}
+
+/// The background refresh (BGAppRefreshTask on iOS): one sync, then the next one scheduled.
+public enum BackgroundSync {
+    /// How often the system is asked to wake the app for a sync.
+    public static let interval: TimeInterval = 6 * 3600
+
+    /// Returns whether the clock was synced; never throws (a background task has nobody to tell).
+    public static func run(core: Core, scheduler: BackgroundScheduler, ntpServers: [String]? = nil) async -> Bool {
+        scheduler.scheduleRefresh(earliestIn: interval)
+        let result = try? await core.run { auth in
+            try ntpServers.map { try auth.syncTimeWith(ntpServers: $0, quorum: UInt32(min($0.count, 3))) } ?? auth.syncTime()
+        }
+        return result?.status == .synced
+    }
+}
