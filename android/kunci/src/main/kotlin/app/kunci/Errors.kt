@@ -26,6 +26,8 @@ fun KunciException.userMessage(): String = when (this) {
     is KunciException.UnsupportedFile -> detail
     is KunciException.NotExportable -> detail
     is KunciException.Io -> detail
+    is KunciException.ConfirmationRequired -> detail
+    is KunciException.Cancelled -> detail
     is KunciException.Internal -> detail
 }
 
