@@ -20,7 +20,6 @@ import java.util.Base64
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
-import org.junit.Ignore
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.RobolectricTestRunner
@@ -80,7 +79,6 @@ class EnrollTest : KunciTestBase() {
         assertTrue(accounts().isEmpty())
     }
 
-    @Ignore("Not green yet (2026-11-29): the HOTP account is never added; investigate the form-to-URI path")
     @Test
     fun manualHotpWithAdvancedSettingsIsAdded() {
         openAdd()
@@ -132,7 +130,6 @@ class EnrollTest : KunciTestBase() {
         waitFor("two accounts") { accounts().size == 2 }
     }
 
-    @Ignore("Not green yet (2026-11-29): the '1 of 3' line never shows; check the hand-made migration payload")
     @Test
     fun googleExportBatchSaysScanTheNext() {
         openAdd()
