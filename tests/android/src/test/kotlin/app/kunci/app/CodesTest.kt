@@ -26,7 +26,7 @@ import org.robolectric.shadows.ShadowSystemClock
 class CodesTest : KunciTestBase() {
     private fun add(vararg uris: String) = runBlocking { uris.forEach { app.vault().enrollUri(it, OnConflict.KEEP_BOTH) } }
     private fun ids() = runBlocking { app.vault().accounts().sortedBy { it.position }.map { it.id } }
-    private fun shownCode(id: Long): String = compose.onNodeWithTag("otp-$id").fetchSemanticsNode().config
+    private fun shownCode(id: Long): String = compose.onNodeWithTag("otp-$id", useUnmergedTree = true).fetchSemanticsNode().config
         .getOrElse(androidx.compose.ui.semantics.SemanticsProperties.Text) { emptyList() }.joinToString("") { it.text }
 
     @Test
@@ -143,7 +143,7 @@ class CodesTest : KunciTestBase() {
         launch()
         val id = ids().single()
         val before = shownCode(id)
-        val leftBefore = compose.onNodeWithTag("left-$id").fetchSemanticsNode().config
+        val leftBefore = compose.onNodeWithTag("left-$id", useUnmergedTree = true).fetchSemanticsNode().config
             .getOrElse(androidx.compose.ui.semantics.SemanticsProperties.Text) { emptyList() }.joinToString { it.text }
         // The wall clock jumps 10 minutes (the user sets it): nothing on screen follows it.
         ShadowSystemClock.advanceBy(Duration.ofMinutes(10))

@@ -30,7 +30,7 @@ class StackTest : KunciTestBase() {
         val code = list.codes.single()
         // An independent TOTP (RFC 6238 over javax.crypto) at the core's own step.
         assertEquals(reference(code.validFrom.toLong() / 30), code.code)
-        compose.onNodeWithTag("otp-${code.accountId}").assertIsDisplayed()
+        compose.onNodeWithTag("otp-${code.accountId}", useUnmergedTree = true).assertIsDisplayed()
         compose.onNodeWithText(grouped(code.code)).assertIsDisplayed()
         compose.onNodeWithText(string(R.string.search)).assertIsDisplayed()
         screenshot("stack-codes")
