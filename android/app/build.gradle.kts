@@ -1,3 +1,6 @@
+// The app module for Android Studio users (Gradle); scripts/test builds and UI-tests the same sources
+// with Maven (tests/android), and tests/android/check-versions.py keeps the versions in step.
+
 plugins {
     alias(libs.plugins.android.application)
     alias(libs.plugins.kotlin.android)
@@ -25,6 +28,10 @@ android {
 
     buildFeatures { compose = true }
 
+    testOptions { unitTests.isIncludeAndroidResources = true }
+
+    sourceSets["test"].java.srcDir("../../tests/android/src/test/kotlin")
+
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
@@ -42,8 +49,16 @@ dependencies {
     implementation(libs.androidx.compose.material3)
     implementation(libs.androidx.lifecycle.viewmodel.compose)
     implementation(libs.androidx.lifecycle.runtime.compose)
-    implementation(libs.androidx.camera.camera2)
-    implementation(libs.androidx.camera.lifecycle)
-    implementation(libs.androidx.camera.view)
+    implementation(libs.androidx.core)
+    implementation(libs.androidx.biometric)
     implementation(libs.androidx.work.runtime)
+    // The camera is Camera2 + ImageReader from the platform (no CameraX): see Platform.kt.
+
+    // The same UI tests scripts/test runs through Maven (tests/android): Robolectric + Compose.
+    testImplementation(libs.junit4)
+    testImplementation(libs.robolectric)
+    testImplementation(libs.androidx.test.core)
+    testImplementation(libs.androidx.test.ext.junit)
+    testImplementation(libs.androidx.compose.ui.test.junit4)
+    debugImplementation(libs.androidx.compose.ui.test.manifest)
 }

@@ -1,6 +1,10 @@
+//! The process: holds the platform [Services] and the one open vault that the UI and the sync
+//! worker share. Tests replace [services] before the first activity starts.
 package app.kunci.app
 
 import android.app.Application
+import android.content.Context
+import android.content.SharedPreferences
 import app.kunci.AuthenticatorOptions
 import app.kunci.KunciVault
 import app.kunci.android.AndroidBootClock
@@ -11,35 +15,87 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 
-/** Holds the one open vault of the process (the UI and the sync worker share it). */
 class KunciApplication : Application() {
-    private val lock = Mutex()
+    private val mutex = Mutex()
     private var vault: KunciVault? = null
 
-    /** HTTPS Date sources beside the core's default NTP servers: another operator, authenticated. */
-    private val options = AuthenticatorOptions(
-        httpsUrls = listOf("https://www.google.com/", "https://www.cloudflare.com/"),
-    )
+    private var chosen: Services? = null
+
+    /** The platform; tests call [useServices] before launching an activity. */
+    val services: Services get() = chosen ?: defaultServices().also { chosen = it }
+
+    fun useServices(services: Services) {
+        chosen = services
+    }
 
     override fun onCreate() {
         super.onCreate()
-        TimeSyncWorker.schedule(this)
+        // WorkManager is absent under unit tests (no initializer provider): never crash for it.
+        runCatching { TimeSyncWorker.schedule(this) }
     }
 
-    /** Opens (first run: creates) the vault under a non-exportable Keystore key. */
-    suspend fun vault(): KunciVault = lock.withLock {
+    private fun defaultServices() = Services(
+        dispatcher = Dispatchers.IO,
+        bootClock = AndroidBootClock(contentResolver),
+        keyWrapper = KeystoreKeyWrapper(requireUserAuth = false),
+        https = UrlConnectionHttpsDate(),
+        vaultFile = File(noBackupFilesDir, "vault.kunci"),
+        documents = { activity -> (activity as MainActivity).documents },
+        userAuthenticator = { activity -> BiometricAuthenticator(activity as MainActivity) },
+        frameSource = { context -> Camera2FrameSource(context) },
+    )
+
+    val prefs: SharedPreferences get() = getSharedPreferences("kunci", Context.MODE_PRIVATE)
+
+    /** QA time sources (settings screen or intent extras); empty: the core's defaults. */
+    fun options(): AuthenticatorOptions {
+        val base = services.options
+        val https = prefs.getString(PREF_QA_HTTPS, "").orEmpty().split(' ', ',', '\n').filter { it.isNotBlank() }
+        return base.copy(
+            httpsUrls = https.ifEmpty { base.httpsUrls },
+            ntpServers = qaNtp().ifEmpty { base.ntpServers },
+            quorum = prefs.getInt(PREF_QA_QUORUM, base.quorum.toInt()).toUInt(),
+        )
+    }
+
+    fun qaNtp(): List<String> = prefs.getString(PREF_QA_NTP, "").orEmpty().split(' ', ',', '\n').filter { it.isNotBlank() }
+
+    /** Opens the vault, creating it under the platform key on first run. */
+    suspend fun vault(): KunciVault = mutex.withLock {
         vault ?: run {
-            val path = File(noBackupFilesDir, "vault.kunci").path
-            val wrapper = KeystoreKeyWrapper()
-            val clock = AndroidBootClock(contentResolver)
-            val https = UrlConnectionHttpsDate()
-            val io = Dispatchers.IO
-            val opened = if (File(path).exists()) {
-                KunciVault.openWithKeyWrapper(path, wrapper, clock, https, options, io)
+            val s = services
+            val path = s.vaultFile.path
+            val opened = if (s.vaultFile.exists()) {
+                KunciVault.openWithKeyWrapper(path, s.keyWrapper, s.bootClock, s.https, options(), s.dispatcher)
             } else {
-                KunciVault.create(path, null, wrapper, clock, https, options, io)
+                s.vaultFile.parentFile?.mkdirs()
+                KunciVault.create(path, null, s.keyWrapper, s.bootClock, s.https, options(), s.dispatcher)
             }
             opened.also { vault = it }
         }
+    }
+
+    /** Opens the vault with the recovery passphrase (the platform key is gone). */
+    suspend fun openWithPassphrase(passphrase: String): KunciVault = mutex.withLock {
+        val s = services
+        vault?.let { return@withLock it }
+        KunciVault.openWithPassphrase(s.vaultFile.path, passphrase, s.bootClock, s.https, options(), s.dispatcher)
+            .also { vault = it }
+    }
+
+    /** Closes the vault (tests; the QA settings reopen it with new sources). */
+    suspend fun closeVault() = mutex.withLock {
+        vault?.close()
+        vault = null
+    }
+
+    companion object {
+        const val PREF_QA_NTP = "qa_ntp"
+        const val PREF_QA_HTTPS = "qa_https"
+        const val PREF_QA_QUORUM = "qa_quorum"
+        const val PREF_LOCK = "app_lock"
+        const val PREF_RECOVERY_SET = "recovery_set"
+        const val PREF_RECOVERY_OFFERED = "recovery_offered"
+        const val PREF_UNBACKED = "accounts_since_backup"
     }
 }

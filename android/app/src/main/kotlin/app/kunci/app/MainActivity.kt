@@ -1,171 +1,137 @@
+//! The one activity: shows [KunciApp], wires the platform actions (document picker, biometric
+//! prompt, camera, share, clipboard), takes `otpauth://` deep links and the QA intent extras,
+//! keeps codes out of screenshots and recents (FLAG_SECURE), and locks after time in background.
 package app.kunci.app
 
-import android.Manifest
-import android.content.pm.PackageManager
+import android.content.ClipData
+import android.content.ClipboardManager
+import android.content.Intent
+import android.content.pm.ApplicationInfo
+import android.net.Uri
 import android.os.Bundle
-import androidx.activity.ComponentActivity
-import androidx.activity.compose.rememberLauncherForActivityResult
+import android.view.WindowManager
 import androidx.activity.compose.setContent
-import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.activity.viewModels
-import androidx.compose.foundation.clickable
-import androidx.compose.foundation.layout.Arrangement
-import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
-import androidx.compose.foundation.layout.fillMaxSize
-import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.padding
-import androidx.compose.foundation.lazy.LazyColumn
-import androidx.compose.foundation.lazy.items
-import androidx.compose.material3.AlertDialog
-import androidx.compose.material3.Button
-import androidx.compose.material3.LinearProgressIndicator
-import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.Text
-import androidx.compose.material3.TextButton
-import androidx.compose.runtime.Composable
-import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableLongStateOf
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.setValue
-import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalContext
-import androidx.compose.ui.unit.dp
-import androidx.core.content.ContextCompat
+import androidx.fragment.app.FragmentActivity
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import app.kunci.Authenticator
-import app.kunci.CodeInfo
-import app.kunci.CodeTicker
-import app.kunci.OnConflict
-import app.kunci.OtpKind
-import app.kunci.TimeBanner
-import kotlinx.coroutines.delay
 
-class MainActivity : ComponentActivity() {
-    private val model: MainViewModel by viewModels()
+/** What the screens ask of the platform (the activity implements it; tests drive it). */
+interface PlatformActions {
+    val unlock: () -> Unit
+    val pickImage: () -> Unit
+    val pickImport: () -> Unit
+    fun exportBackup(password: String)
+    fun share(text: String)
+    fun copyText(text: String)
+    fun frameSource(): FrameSource
+    fun lockEnabled(): Boolean
+    /** QA time sources now: NTP servers, HTTPS URLs, quorum. */
+    fun timeSources(): Triple<String, String, Int>
+}
+
+class MainActivity : FragmentActivity() {
+    private val vm: MainViewModel by viewModels()
+    private val app get() = application as KunciApplication
+
+    private var openCallback: ((Uri?) -> Unit)? = null
+    private var createCallback: ((Uri?) -> Unit)? = null
+    private val openDocument = registerForActivityResult(ActivityResultContracts.OpenDocument()) { openCallback?.invoke(it) }
+    private val createDocument = registerForActivityResult(ActivityResultContracts.CreateDocument("application/octet-stream")) {
+        createCallback?.invoke(it)
+    }
+
+    /** The Storage Access Framework picker (no storage permission needed). */
+    val documents = object : Documents {
+        override fun open(types: Array<String>, onResult: (Uri?) -> Unit) {
+            openCallback = onResult
+            openDocument.launch(types)
+        }
+
+        override fun create(name: String, onResult: (Uri?) -> Unit) {
+            createCallback = onResult
+            createDocument.launch(name)
+        }
+    }
+
+    private val actions = object : PlatformActions {
+        override val unlock: () -> Unit = { app.services.userAuthenticator(this@MainActivity).authenticate(vm::onAuthenticated) }
+        override val pickImage: () -> Unit = {
+            app.services.documents(this@MainActivity).open(arrayOf("image/*")) { uri -> uri?.let(vm::enrollImage) }
+        }
+        override val pickImport: () -> Unit = {
+            app.services.documents(this@MainActivity).open(arrayOf("*/*")) { uri -> uri?.let(vm::importFrom) }
+        }
+
+        override fun exportBackup(password: String) =
+            app.services.documents(this@MainActivity).create("kunci-backup.kunci") { uri -> uri?.let { vm.exportBackup(it, password) } }
+
+        override fun share(text: String) {
+            val send = Intent(Intent.ACTION_SEND).setType("text/plain").putExtra(Intent.EXTRA_TEXT, text)
+            startActivity(Intent.createChooser(send, getString(R.string.share)))
+        }
+
+        override fun copyText(text: String) {
+            getSystemService(ClipboardManager::class.java)?.setPrimaryClip(ClipData.newPlainText("Kunci", text))
+            vm.copiedText()
+        }
+
+        override fun frameSource(): FrameSource = app.services.frameSource(this@MainActivity)
+        override fun lockEnabled(): Boolean = app.prefs.getBoolean(KunciApplication.PREF_LOCK, false)
+        override fun timeSources(): Triple<String, String, Int> = Triple(
+            app.prefs.getString(KunciApplication.PREF_QA_NTP, "").orEmpty(),
+            app.prefs.getString(KunciApplication.PREF_QA_HTTPS, "").orEmpty(),
+            app.prefs.getInt(KunciApplication.PREF_QA_QUORUM, 0),
+        )
+    }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        model.qaNtpServer = intent.getStringExtra("ntp")
-        setContent { MaterialTheme { KunciScreen(model) } }
-    }
-}
-
-@Composable
-private fun KunciScreen(model: MainViewModel) {
-    val ui by model.ui.collectAsStateWithLifecycle()
-    var wallNow by remember { mutableLongStateOf(System.currentTimeMillis()) }
-
-    // Tick the countdown locally; fetch codes again only when a step ends.
-    LaunchedEffect(Unit) {
-        model.refresh()
-        while (true) {
-            delay(250)
-            wallNow = System.currentTimeMillis()
-            val list = model.ui.value.list ?: continue
-            if (CodeTicker.needsRefresh(list, CodeTicker.trustedNowMs(list.time, wallNow))) model.refresh()
+        // Codes and secrets never appear in screenshots, screen recordings or the recents list.
+        window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
+        if (savedInstanceState == null) handleIntent(intent)
+        setContent {
+            val ui by vm.ui.collectAsStateWithLifecycle()
+            KunciApp(ui, vm, actions)
         }
     }
 
-    val pickImage = rememberLauncherForActivityResult(ActivityResultContracts.PickVisualMedia()) { uri ->
-        if (uri != null) model.importScreenshot(uri)
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        handleIntent(intent)
     }
-    val askCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
-        if (granted) model.setScanning(true)
-    }
-    val context = LocalContext.current
 
-    Column(Modifier.fillMaxSize().padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        ui.list?.let { TimeBannerRow(TimeBanner.of(it), ui.syncing, model::syncNow) }
-        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            Button(onClick = {
-                if (ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED) {
-                    model.setScanning(true)
-                } else {
-                    askCamera.launch(Manifest.permission.CAMERA)
-                }
-            }) { Text("Scan QR") }
-            Button(onClick = {
-                pickImage.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageOnly))
-            }) { Text("Import screenshot") }
+    override fun onStart() {
+        super.onStart()
+        vm.onForeground()
+    }
+
+    override fun onStop() {
+        super.onStop()
+        vm.onBackground()
+    }
+
+    /** `otpauth://` links (QA: `adb shell am start -d 'otpauth://…'`) and, in debug builds, time sources. */
+    private fun handleIntent(intent: Intent?) {
+        intent ?: return
+        val data = intent.data
+        if (data != null && (data.scheme == "otpauth" || data.scheme == "otpauth-migration")) {
+            vm.go(Screen.ADD)
+            vm.enrollUri(data.toString())
         }
-        if (ui.scanning) {
-            ScannerPane(model)
-        } else {
-            val list = ui.list
-            val trustedNow = list?.let { CodeTicker.trustedNowMs(it.time, wallNow) } ?: wallNow
-            LazyColumn(Modifier.fillMaxWidth()) {
-                items(list?.codes.orEmpty(), key = { it.accountId }) { code ->
-                    CodeRow(code, trustedNow, onCopy = { model.copy(code, wallNow) }, onNext = { model.nextCode(code.accountId) })
-                }
-            }
+        val debuggable = applicationInfo.flags and ApplicationInfo.FLAG_DEBUGGABLE != 0
+        val ntp = intent.getStringExtra(EXTRA_NTP)
+        val https = intent.getStringExtra(EXTRA_HTTPS)
+        if (debuggable && (ntp != null || https != null)) {
+            vm.setTimeSources(ntp.orEmpty(), https.orEmpty(), intent.getIntExtra(EXTRA_QUORUM, 1))
         }
     }
 
-    ui.conflict?.let { conflict ->
-        AlertDialog(
-            onDismissRequest = { model.resolveConflict(null) },
-            title = { Text("Account already added") },
-            text = { Text(conflict.detail) },
-            confirmButton = { TextButton(onClick = { model.resolveConflict(OnConflict.REPLACE) }) { Text("Replace") } },
-            dismissButton = { TextButton(onClick = { model.resolveConflict(OnConflict.KEEP_BOTH) }) { Text("Keep both") } },
-        )
-    }
-    ui.message?.let { message ->
-        AlertDialog(
-            onDismissRequest = model::dismissMessage,
-            text = { Text(message) },
-            confirmButton = { TextButton(onClick = model::dismissMessage) { Text("OK") } },
-        )
-    }
-}
-
-@Composable
-private fun TimeBannerRow(banner: TimeBanner, syncing: Boolean, onSync: () -> Unit) {
-    val text = when (banner) {
-        TimeBanner.NONE -> return
-        TimeBanner.UNVERIFIED -> "Time not verified: codes use this phone's clock."
-        TimeBanner.DRIFTING -> "Time is uncertain: a code may be one step off."
-        TimeBanner.CONFLICT -> "The phone clock was set back. Sync time before using codes."
-    }
-    Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.SpaceBetween) {
-        Text(text, Modifier.weight(1f))
-        TextButton(onClick = onSync, enabled = !syncing) { Text(if (syncing) "Syncing…" else "Sync now") }
-    }
-}
-
-@Composable
-private fun CodeRow(code: CodeInfo, trustedNowMs: Long, onCopy: () -> Unit, onNext: () -> Unit) {
-    Column(Modifier.fillMaxWidth().clickable(onClick = onCopy).padding(vertical = 8.dp)) {
-        Text("${code.issuer} · ${code.name}", style = MaterialTheme.typography.labelMedium)
-        Row(horizontalArrangement = Arrangement.spacedBy(12.dp)) {
-            Text(CodeTicker.codeToShow(code, trustedNowMs), style = MaterialTheme.typography.headlineMedium)
-            CodeTicker.secondsLeft(code, trustedNowMs)?.let { Text("${it}s") }
-            if (code.kind == OtpKind.HOTP) TextButton(onClick = onNext) { Text("Next code") }
-        }
-        CodeTicker.progress(code, trustedNowMs)?.let { LinearProgressIndicator(progress = { it }, modifier = Modifier.fillMaxWidth()) }
-    }
-}
-
-@Composable
-private fun ScannerPane(model: MainViewModel) {
-    var authenticator by remember { mutableStateOf<Authenticator?>(null) }
-    LaunchedEffect(Unit) { authenticator = model.vault().authenticator }
-    val auth = authenticator ?: return
-    val analyzer = remember(auth) {
-        QrFrameAnalyzer(
-            authenticator = auth,
-            onConflict = { model.ui.value.cameraOnConflict },
-            paused = { model.ui.value.conflict != null },
-            enrolled = model::onCameraEnrolled,
-            conflict = model::onCameraConflict,
-        )
-    }
-    Column {
-        QrScanner(analyzer, Modifier.fillMaxWidth().weight(1f, fill = false))
-        TextButton(onClick = { model.setScanning(false) }) { Text("Cancel") }
+    companion object {
+        /** QA: `adb shell am start -n app.kunci/app.kunci.app.MainActivity --es ntp 10.0.2.2:1123 --ei quorum 1`. */
+        const val EXTRA_NTP = "ntp"
+        const val EXTRA_HTTPS = "https"
+        const val EXTRA_QUORUM = "quorum"
     }
 }

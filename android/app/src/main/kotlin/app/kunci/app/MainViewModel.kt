@@ -1,140 +1,453 @@
+//! The app's state machine: every core call runs off the main thread (KunciVault's dispatcher),
+//! every failure is caught here at the boundary and becomes a localized sentence (point 7), and
+//! the countdown runs on the boot clock carried from the core's trusted time, never on the wall
+//! clock (point 2).
 package app.kunci.app
 
 import android.app.Application
-import android.content.pm.ApplicationInfo
 import android.net.Uri
 import androidx.lifecycle.AndroidViewModel
+import androidx.lifecycle.SavedStateHandle
 import androidx.lifecycle.viewModelScope
-import app.kunci.ClipboardPolicy
+import app.kunci.AccountInfo
 import app.kunci.CodeInfo
-import app.kunci.CodeList
 import app.kunci.CodeTicker
-import app.kunci.ErrorAction
+import app.kunci.EnrollReport
 import app.kunci.KunciException
 import app.kunci.KunciVault
+import app.kunci.LumaFrame
 import app.kunci.OnConflict
-import app.kunci.action
 import app.kunci.android.SensitiveClipboard
-import app.kunci.userMessage
-import kotlinx.coroutines.Dispatchers
+import java.util.concurrent.atomic.AtomicBoolean
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 
-/** What needs the user's choice after an enrollment hit an existing account. */
-sealed interface PendingConflict {
-    val detail: String
-
-    data class Image(val bytes: ByteArray, override val detail: String) : PendingConflict
-    data class Camera(override val detail: String) : PendingConflict
-}
-
-data class UiState(
-    val list: CodeList? = null,
-    val message: String? = null,
-    val conflict: PendingConflict? = null,
-    val syncing: Boolean = false,
-    val scanning: Boolean = false,
-    /** After a conflict in the camera, the choice applies to the next frame of that code. */
-    val cameraOnConflict: OnConflict = OnConflict.REJECT,
-)
-
-class MainViewModel(app: Application) : AndroidViewModel(app) {
-    private val state = MutableStateFlow(UiState())
+class MainViewModel(app: Application, private val saved: SavedStateHandle) : AndroidViewModel(app) {
+    private val kunci = app as KunciApplication
+    private val services = kunci.services
+    private val state = MutableStateFlow(
+        UiState(
+            screen = saved.get<String>(KEY_SCREEN)?.let { runCatching { Screen.valueOf(it) }.getOrNull() } ?: Screen.CODES,
+            query = saved.get<String>(KEY_QUERY).orEmpty(),
+            pasted = saved.get<String>(KEY_PASTED).orEmpty(),
+            manual = ManualForm(
+                issuer = saved.get<String>(KEY_ISSUER).orEmpty(),
+                account = saved.get<String>(KEY_ACCOUNT).orEmpty(),
+            ),
+            locked = kunci.prefs.getBoolean(KunciApplication.PREF_LOCK, false),
+            bootNowMs = bootMs(),
+        ),
+    )
     val ui: StateFlow<UiState> = state
+    private val scanning = AtomicBoolean(false)
+    private var backgroundAtMs: Long? = null
 
-    private val clipboard = SensitiveClipboard(app)
-    private val debuggable = app.applicationInfo.flags and ApplicationInfo.FLAG_DEBUGGABLE != 0
-
-    /** QA: `adb shell am start -n app.kunci/app.kunci.app.MainActivity --es ntp 10.0.2.2:1123`. */
-    var qaNtpServer: String? = null
-        set(value) {
-            field = value?.takeIf { debuggable }
-        }
-
-    suspend fun vault(): KunciVault = getApplication<KunciApplication>().vault()
-
-    fun refresh() = launchReporting { state.update { it.copy(list = vault().codes()) } }
-
-    fun syncNow() = launchReporting {
-        state.update { it.copy(syncing = true) }
-        try {
-            val qa = qaNtpServer
-            val result = if (qa != null) vault().syncTimeWith(listOf(qa), 1u) else vault().syncTime()
-            val rejected = result.rejected.joinToString("\n") { "${it.source}: ${it.reason}" }
-            state.update { it.copy(message = rejected.ifEmpty { null }) }
-        } finally {
-            state.update { it.copy(syncing = false) }
-            refresh()
+    init {
+        if (!state.value.locked) launchSafely { refresh() }
+        viewModelScope.launch {
+            while (true) {
+                delay(TICK_MS)
+                tick()
+            }
         }
     }
 
-    fun nextCode(id: Long) = launchReporting {
+    private fun bootMs(): Long = runCatching { services.bootClock.elapsedMs().toLong() }.getOrDefault(0L)
+
+    private suspend fun vault(): KunciVault = kunci.vault()
+
+    /** Runs `block` on the main scope; whatever it throws becomes a sentence, never a crash. */
+    private fun launchSafely(block: suspend () -> Unit) = viewModelScope.launch {
+        try {
+            block()
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Throwable) {
+            state.update { it.copy(message = errorText(e)) }
+        }
+    }
+
+    suspend fun refresh() {
+        val v = vault()
+        val list = v.codes()
+        val accounts = v.accounts()
+        val boot = bootMs()
+        state.update { it.copy(ready = true, list = list, listAtBootMs = boot, bootNowMs = boot, accounts = accounts) }
+    }
+
+    /** Every [TICK_MS]: advance the countdown on the boot clock; fetch new codes at a step's end. */
+    private suspend fun tick() {
+        val now = bootMs()
+        state.update { it.copy(bootNowMs = now) }
+        val s = state.value
+        val list = s.list ?: return
+        if (!s.locked && CodeTicker.needsRefresh(list, s.trustedNowMs)) runCatching { refresh() }
+    }
+
+    // Navigation ----------------------------------------------------------------------------
+
+    fun go(screen: Screen, selected: Long? = state.value.selected) {
+        saved[KEY_SCREEN] = screen.name
+        state.update { it.copy(screen = screen, selected = selected, report = null) }
+        if (screen == Screen.DIAGNOSTICS || screen == Screen.HELP) loadDiagnostics()
+    }
+
+    fun back() = go(if (state.value.screen == Screen.MANUAL || state.value.screen == Screen.SCAN) Screen.ADD else Screen.CODES)
+
+    fun dismissMessage() = state.update { it.copy(message = null, sync = null) }
+
+    // Codes -----------------------------------------------------------------------------------
+
+    fun search(query: String) {
+        saved[KEY_QUERY] = query
+        state.update { it.copy(query = query) }
+    }
+
+    fun filterGroup(group: String?) = state.update { it.copy(group = group) }
+
+    fun copy(code: CodeInfo) {
+        val s = state.value
+        try {
+            val shown = CodeTicker.codeToShow(code, s.trustedNowMs, LOOKAHEAD_MS)
+            SensitiveClipboard(getApplication()).copy(code.issuer, shown, ClipboardPolicyHolder.policy.clearDelayMs(code, s.trustedNowMs))
+            state.update { it.copy(message = text(R.string.copied)) }
+        } catch (e: RuntimeException) {
+            state.update { it.copy(message = errorText(e)) }
+        }
+    }
+
+    fun copiedText() = state.update { it.copy(message = text(R.string.copied_text)) }
+
+    fun nextCode(id: Long) = launchSafely {
         vault().nextCode(id)
         refresh()
     }
 
-    fun copy(code: CodeInfo, wallNowMs: Long) {
-        val list = state.value.list ?: return
-        val now = CodeTicker.trustedNowMs(list.time, wallNowMs)
-        clipboard.copy("${code.issuer} code", CodeTicker.codeToShow(code, now), ClipboardPolicyHolder.policy.clearDelayMs(code, now))
+    fun rename(id: Long, issuer: String, name: String) = launchSafely {
+        vault().rename(id, issuer.trim(), name.trim())
+        refresh()
+        state.update { it.copy(message = text(R.string.saved)) }
     }
 
-    fun importScreenshot(uri: Uri) = launchReporting {
-        val bytes = withContext(Dispatchers.IO) {
-            getApplication<Application>().contentResolver.openInputStream(uri)?.use { it.readBytes() }
-        } ?: return@launchReporting
-        enrollImage(bytes, OnConflict.REJECT)
-    }
-
-    private suspend fun enrollImage(bytes: ByteArray, onConflict: OnConflict) {
-        try {
-            vault().enrollImage(bytes, onConflict)
-            refresh()
-        } catch (e: KunciException.DuplicateAccount) {
-            state.update { it.copy(conflict = PendingConflict.Image(bytes, e.userMessage())) }
+    fun saveDetails(id: Long, issuer: String, name: String, notes: String, group: String) = launchSafely {
+        val v = vault()
+        withContext(services.dispatcher) {
+            v.authenticator.rename(id, issuer.trim(), name.trim())
+            v.authenticator.setNotes(id, notes)
+            v.authenticator.setGroup(id, group.trim().ifEmpty { null })
         }
+        refresh()
+        go(Screen.CODES)
+        state.update { it.copy(message = text(R.string.saved)) }
     }
 
-    fun setScanning(on: Boolean) = state.update { it.copy(scanning = on, cameraOnConflict = OnConflict.REJECT) }
-
-    /** Called from the camera's analyzer thread. */
-    fun onCameraConflict(e: KunciException.DuplicateAccount) =
-        state.update { it.copy(conflict = PendingConflict.Camera(e.userMessage())) }
-
-    fun onCameraEnrolled() {
-        state.update { it.copy(scanning = false, cameraOnConflict = OnConflict.REJECT) }
+    fun move(id: Long, delta: Int) = launchSafely {
+        val ids = state.value.accounts.sortedBy { it.position }.map { it.id }
+        val target = (ids.indexOf(id) + delta).coerceIn(0, ids.size - 1)
+        vault().move(id, target.toLong())
         refresh()
     }
 
-    /** `choice` null: cancel. */
-    fun resolveConflict(choice: OnConflict?) {
-        val pending = state.value.conflict ?: return
-        state.update { it.copy(conflict = null) }
-        if (choice == null) {
-            if (pending is PendingConflict.Camera) setScanning(false)
+    fun askDelete(id: Long?) = state.update { it.copy(confirmDelete = id) }
+
+    fun delete(id: Long) = launchSafely {
+        state.update { it.copy(confirmDelete = null) }
+        vault().remove(id)
+        refresh()
+        go(Screen.CODES, null)
+        state.update { it.copy(message = text(R.string.deleted)) }
+    }
+
+    // Enroll ----------------------------------------------------------------------------------
+
+    fun setPasted(value: String) {
+        saved[KEY_PASTED] = value
+        state.update { it.copy(pasted = value) }
+    }
+
+    fun enrollUri(uri: String, onConflict: OnConflict = OnConflict.REJECT) = launchSafely {
+        val trimmed = uri.trim()
+        if (!trimmed.startsWith("otpauth://", true) && !trimmed.startsWith("otpauth-migration://", true)) {
+            state.update { it.copy(message = text(R.string.error_not_otpauth)) }
+            return@launchSafely
+        }
+        enroll(PendingEnroll.Uri(trimmed)) { vault().enrollUri(trimmed, onConflict) }
+    }
+
+    /** A screenshot or photo from the document picker. */
+    fun enrollImage(uri: Uri) = launchSafely {
+        val bytes = withContext(services.dispatcher) {
+            getApplication<Application>().contentResolver.openInputStream(uri)?.use { it.readBytes() }
+        } ?: throw java.io.IOException("no stream")
+        enrollImageBytes(bytes, OnConflict.REJECT)
+    }
+
+    private suspend fun enrollImageBytes(bytes: ByteArray, onConflict: OnConflict) =
+        enroll(PendingEnroll.Image(bytes)) { vault().enrollImage(bytes, onConflict) }
+
+    /** Runs an enrollment; a duplicate asks the user, a report is shown, a first account is guided. */
+    private suspend fun enroll(pending: PendingEnroll, call: suspend () -> EnrollReport) {
+        val hadAccounts = state.value.accounts.isNotEmpty()
+        val report = try {
+            call()
+        } catch (e: KunciException.DuplicateAccount) {
+            state.update { it.copy(duplicate = pending) }
             return
         }
+        afterEnroll(report, hadAccounts)
+    }
+
+    private suspend fun afterEnroll(report: EnrollReport, hadAccounts: Boolean) {
+        refresh()
+        val added = report.added.size
+        val unbacked = kunci.prefs.getInt(KunciApplication.PREF_UNBACKED, 0) + added
+        kunci.prefs.edit().putInt(KunciApplication.PREF_UNBACKED, unbacked).apply()
+        val offerRecovery = !kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_SET, false) &&
+            !kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_OFFERED, false)
+        val batch = report.batch
+        val first = report.added.firstOrNull()
+        val screen = when {
+            batch != null && batch.index + 1u < batch.size -> if (state.value.screen == Screen.SCAN) Screen.SCAN else Screen.ADD
+            !hadAccounts && first != null -> Screen.GUIDED
+            else -> Screen.CODES
+        }
+        saved[KEY_SCREEN] = screen.name
+        state.update {
+            it.copy(
+                screen = screen, report = report, guidedId = first?.id, pasted = "", manual = ManualForm(),
+                askRecovery = offerRecovery && screen == Screen.CODES, backupReminder = unbacked >= BACKUP_REMINDER_AFTER,
+            )
+        }
+        saved[KEY_PASTED] = ""
+    }
+
+    fun resolveDuplicate(choice: OnConflict?) {
+        val pending = state.value.duplicate ?: return
+        state.update { it.copy(duplicate = null) }
+        if (choice == null) return
         when (pending) {
-            is PendingConflict.Image -> launchReporting { enrollImage(pending.bytes, choice) }
-            is PendingConflict.Camera -> state.update { it.copy(cameraOnConflict = choice) }
+            is PendingEnroll.Uri -> enrollUri(pending.uri, choice)
+            is PendingEnroll.Image -> launchSafely { enrollImageBytes(pending.bytes, choice) }
+            PendingEnroll.Frame -> state.update { it.copy(cameraOnConflict = choice) }
         }
     }
 
-    fun dismissMessage() = state.update { it.copy(message = null) }
-
-    private fun launchReporting(block: suspend () -> Unit) = viewModelScope.launch {
-        try {
-            block()
-        } catch (e: KunciException) {
-            if (e.action() != ErrorAction.RESOLVE_DUPLICATE) state.update { it.copy(message = e.userMessage()) }
+    /** A camera frame (any thread); frames are dropped while one is being read. */
+    fun onFrame(frame: LumaFrame) {
+        if (!scanning.compareAndSet(false, true)) return
+        launchSafely {
+            try {
+                val onConflict = state.value.cameraOnConflict
+                val hadAccounts = state.value.accounts.isNotEmpty()
+                val report = vault().enrollFrame(frame, onConflict)
+                state.update { it.copy(cameraOnConflict = OnConflict.REJECT) }
+                afterEnroll(report, hadAccounts)
+            } catch (e: KunciException.NotAQrCode) {
+                // Keep scanning: most frames hold no code.
+            } catch (e: KunciException.DuplicateAccount) {
+                state.update { it.copy(duplicate = PendingEnroll.Frame) }
+            } catch (e: KunciException.InvalidInput) {
+                state.update { it.copy(message = text(R.string.error_not_authenticator_qr)) }
+            } finally {
+                scanning.set(false)
+            }
         }
+    }
+
+    fun cameraUnavailable() = state.update { it.copy(message = text(R.string.error_camera)) }
+
+    /** End of the guided first code: now offer the recovery passphrase. */
+    fun finishGuided() {
+        go(Screen.CODES)
+        if (!kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_SET, false)) state.update { it.copy(askRecovery = true) }
+    }
+
+    fun updateManual(form: ManualForm) {
+        saved[KEY_ISSUER] = form.issuer
+        saved[KEY_ACCOUNT] = form.account
+        // The secret is never put in the saved state: Android may write that bundle to disk.
+        state.update { it.copy(manual = form) }
+    }
+
+    fun submitManual() {
+        val form = state.value.manual
+        val errors = ManualEntry.validate(form)
+        state.update { it.copy(manual = form.copy(errors = errors)) }
+        if (errors.isNotEmpty()) return
+        val uri = ManualEntry.toUri(form)
+        launchSafely {
+            try {
+                enroll(PendingEnroll.Uri(uri)) { vault().enrollUri(uri, OnConflict.REJECT) }
+            } catch (e: KunciException.InvalidInput) {
+                state.update { it.copy(manual = form.copy(errors = mapOf("secret" to text(R.string.manual_error_secret_invalid)))) }
+            }
+        }
+    }
+
+    // Time ------------------------------------------------------------------------------------
+
+    fun syncNow() = launchSafely {
+        state.update { it.copy(syncing = true, sync = null) }
+        try {
+            val ntp = kunci.qaNtp()
+            val result = if (ntp.isNotEmpty()) {
+                vault().syncTimeWith(ntp, kunci.options().quorum.coerceAtLeast(1u))
+            } else {
+                vault().syncTime()
+            }
+            val details = result.rejected.map { "${it.source}: ${it.reason}" }
+            val line = text(R.string.sync_ok, result.agreeing.toInt(), result.responded.toInt())
+            state.update { it.copy(sync = SyncOutcome(true, line, details)) }
+        } catch (e: KunciException.TimeSyncFailed) {
+            state.update { it.copy(sync = SyncOutcome(false, text(R.string.sync_failed), listOf(e.detail))) }
+        } finally {
+            state.update { it.copy(syncing = false) }
+            runCatching { refresh() }
+        }
+    }
+
+    /** QA: time sources for this install (settings screen, or intent extras in debug builds). */
+    fun setTimeSources(ntp: String, https: String, quorum: Int) = launchSafely {
+        kunci.prefs.edit()
+            .putString(KunciApplication.PREF_QA_NTP, ntp.trim())
+            .putString(KunciApplication.PREF_QA_HTTPS, https.trim())
+            .putInt(KunciApplication.PREF_QA_QUORUM, quorum.coerceIn(0, 16))
+            .apply()
+        kunci.closeVault()
+        refresh()
+        state.update { it.copy(message = text(R.string.saved)) }
+    }
+
+    // Safety ----------------------------------------------------------------------------------
+
+    fun setLockEnabled(on: Boolean) {
+        kunci.prefs.edit().putBoolean(KunciApplication.PREF_LOCK, on).apply()
+        state.update { it.copy(message = text(if (on) R.string.lock_on else R.string.lock_off)) }
+    }
+
+    fun lockNow() = launchSafely {
+        vault().lock()
+        state.update { it.copy(locked = true, list = null) }
+    }
+
+    /** After the biometric / device-credential prompt. */
+    fun onAuthenticated(ok: Boolean) = launchSafely {
+        if (!ok) {
+            state.update { it.copy(message = text(R.string.unlock_failed)) }
+            return@launchSafely
+        }
+        val v = vault()
+        withContext(services.dispatcher) { v.authenticator.unlockWithKeyWrapper(services.keyWrapper) }
+        state.update { it.copy(locked = false) }
+        refresh()
+    }
+
+    fun onBackground() {
+        backgroundAtMs = bootMs()
+    }
+
+    fun onForeground() {
+        val since = backgroundAtMs ?: return
+        backgroundAtMs = null
+        if (kunci.prefs.getBoolean(KunciApplication.PREF_LOCK, false) && bootMs() - since >= services.lockAfterMs) lockNow()
+    }
+
+    fun setRecovery(passphrase: String, repeat: String) = launchSafely {
+        if (passphrase.length < MIN_PASSPHRASE) {
+            state.update { it.copy(message = text(R.string.recovery_too_short, MIN_PASSPHRASE)) }
+            return@launchSafely
+        }
+        if (passphrase != repeat) {
+            state.update { it.copy(message = text(R.string.recovery_mismatch)) }
+            return@launchSafely
+        }
+        val v = vault()
+        val set = kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_SET, false)
+        withContext(services.dispatcher) {
+            if (!set) v.authenticator.addPassphrase(passphrase)
+        }
+        kunci.prefs.edit().putBoolean(KunciApplication.PREF_RECOVERY_SET, true).putBoolean(KunciApplication.PREF_RECOVERY_OFFERED, true).apply()
+        state.update { it.copy(askRecovery = false, message = text(R.string.recovery_saved)) }
+    }
+
+    fun laterRecovery() {
+        kunci.prefs.edit().putBoolean(KunciApplication.PREF_RECOVERY_OFFERED, true).apply()
+        state.update { it.copy(askRecovery = false) }
+    }
+
+    fun offerRecovery() = state.update { it.copy(askRecovery = true) }
+
+    /** Encrypted backup to a document the user picked. */
+    fun exportBackup(uri: Uri, password: String) = launchSafely {
+        if (password.length < MIN_PASSPHRASE) {
+            state.update { it.copy(message = text(R.string.recovery_too_short, MIN_PASSPHRASE)) }
+            return@launchSafely
+        }
+        val bytes = vault().exportFile(app.kunci.ExportFormat.KUNCI, password)
+        withContext(services.dispatcher) {
+            getApplication<Application>().contentResolver.openOutputStream(uri)?.use { it.write(bytes) }
+                ?: throw java.io.IOException("no stream")
+        }
+        kunci.prefs.edit().putInt(KunciApplication.PREF_UNBACKED, 0).apply()
+        state.update { it.copy(backupReminder = false, message = text(R.string.backup_saved)) }
+    }
+
+    /** A Kunci backup or another app's export; the core detects the format. */
+    fun importFrom(uri: Uri) = launchSafely {
+        val bytes = withContext(services.dispatcher) {
+            getApplication<Application>().contentResolver.openInputStream(uri)?.use { it.readBytes() }
+        } ?: throw java.io.IOException("no stream")
+        importBytes(bytes, null)
+    }
+
+    fun importWithPassword(password: String?) {
+        val bytes = state.value.importPassword ?: return
+        state.update { it.copy(importPassword = null) }
+        if (password != null) launchSafely { importBytes(bytes, password) }
+    }
+
+    private suspend fun importBytes(bytes: ByteArray, password: String?) {
+        try {
+            val report = vault().importFile(bytes, null, password)
+            refresh()
+            state.update { it.copy(message = text(R.string.import_done, report.added.toInt(), report.duplicates.toInt(), report.refused.size)) }
+        } catch (e: KunciException.PasswordRequired) {
+            state.update { it.copy(importPassword = bytes) }
+        } catch (e: KunciException.WrongPassword) {
+            state.update { it.copy(importPassword = bytes, message = text(R.string.error_wrong_password)) }
+        }
+    }
+
+    // Helpdesk --------------------------------------------------------------------------------
+
+    fun loadDiagnostics() = launchSafely {
+        val tz = java.util.TimeZone.getDefault()
+        val offset = tz.getOffset(state.value.trustedNowMs) / 1000
+        val text = vault().diagnostics(tz.id, offset)
+        state.update { it.copy(diagnostics = text) }
+    }
+
+    fun accountById(id: Long?): AccountInfo? = state.value.accounts.firstOrNull { it.id == id }
+
+    private companion object {
+        const val TICK_MS = 500L
+        const val LOOKAHEAD_MS = 5_000L
+        const val MIN_PASSPHRASE = 8
+        const val BACKUP_REMINDER_AFTER = 1
+        const val KEY_SCREEN = "screen"
+        const val KEY_QUERY = "query"
+        const val KEY_PASTED = "pasted"
+        const val KEY_ISSUER = "manual_issuer"
+        const val KEY_ACCOUNT = "manual_account"
     }
 }
 
 /** The app's one clipboard policy (30 s at most, gone once the code is no longer accepted). */
 object ClipboardPolicyHolder {
-    val policy = ClipboardPolicy()
+    val policy = app.kunci.ClipboardPolicy()
 }

@@ -1,3 +1,6 @@
+//! Background time sync (point 3): WorkManager runs it about twice a day while the phone is
+//! online, so codes stay right after days offline (the core carries the synced time on the boot
+//! clock). A failed sync is retried later; it never blocks codes.
 package app.kunci.app
 
 import android.content.Context
@@ -11,10 +14,6 @@ import androidx.work.WorkerParameters
 import app.kunci.KunciException
 import java.util.concurrent.TimeUnit
 
-/**
- * Syncs time now and then while online, so codes stay right after days offline (the core carries
- * the synced time on the boot clock). A failed sync is retried later; it never blocks codes.
- */
 class TimeSyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result = try {
         (applicationContext as KunciApplication).vault().syncTime()

@@ -1,5 +1,6 @@
 package app.kunci.android
 
+import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
@@ -17,7 +18,15 @@ import javax.crypto.spec.GCMParameterSpec
  * Keystore (StrongBox when the device has it), never exportable. Output: 12-byte IV + ciphertext
  * + 16-byte tag. Failures become `KeyUnavailable` (the core shows "use your passphrase").
  */
-class KeystoreKeyWrapper(private val alias: String = "kunci.vault.wrap") : KeyWrapper {
+class KeystoreKeyWrapper(
+    private val alias: String = "kunci.vault.wrap",
+    /**
+     * The app lock: the key then only works for [AUTH_VALIDITY_S] after the user proved who they
+     * are (biometrics or the device credential), so a stolen unlocked phone still cannot open the
+     * vault once that window has passed. API 30+ (older devices: biometric prompt only).
+     */
+    private val requireUserAuth: Boolean = false,
+) : KeyWrapper {
 
     override fun wrap(key: ByteArray): ByteArray = guarded {
         val cipher = Cipher.getInstance(TRANSFORMATION)
@@ -43,6 +52,15 @@ class KeystoreKeyWrapper(private val alias: String = "kunci.vault.wrap") : KeyWr
             .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
             .setKeySize(256)
             .setRandomizedEncryptionRequired(true)
+            .apply {
+                if (requireUserAuth && Build.VERSION.SDK_INT >= 30) {
+                    setUserAuthenticationRequired(true)
+                    setUserAuthenticationParameters(
+                        AUTH_VALIDITY_S,
+                        KeyProperties.AUTH_BIOMETRIC_STRONG or KeyProperties.AUTH_DEVICE_CREDENTIAL,
+                    )
+                }
+            }
             .build()
         return KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, ANDROID_KEYSTORE).run {
             init(spec)
@@ -65,5 +83,6 @@ class KeystoreKeyWrapper(private val alias: String = "kunci.vault.wrap") : KeyWr
         const val TRANSFORMATION = "AES/GCM/NoPadding"
         const val IV_BYTES = 12
         const val TAG_BITS = 128
+        const val AUTH_VALIDITY_S = 30
     }
 }

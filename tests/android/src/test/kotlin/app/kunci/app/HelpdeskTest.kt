@@ -1,0 +1,76 @@
+//! Point 5: the diagnostics screen (no secret; copy and share) and the guided help for "the
+//! portal says Invalid Authenticator Code" with its actions (sync now, delete, helpdesk ticket).
+package app.kunci.app
+
+import android.content.ClipboardManager
+import android.content.Intent
+import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollTo
+import app.kunci.OnConflict
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.Shadows.shadowOf
+
+@RunWith(RobolectricTestRunner::class)
+class HelpdeskTest : KunciTestBase() {
+    private fun withAccount() = runBlocking { app.vault().enrollUri(uri("ASN Digital", "199001"), OnConflict.REJECT) }
+    private fun clip() = app.getSystemService(ClipboardManager::class.java).primaryClip!!.getItemAt(0).text.toString()
+
+    @Test
+    fun diagnosticsHaveTheClockAndAccountsButNoSecretAndCanBeShared() {
+        withAccount()
+        launch()
+        compose.onNodeWithText(string(R.string.settings)).performClick()
+        settle()
+        compose.onNodeWithTag("diagnostics").performScrollTo().performClick()
+        waitFor("the report") { app.let { checkNotNull(scenario); true } && count("ASN Digital") > 0 || count("time") > 0 }
+        compose.onNodeWithTag("diag-copy").performClick()
+        settle()
+        val report = clip()
+        val code = runBlocking { app.vault().codes() }.codes.single().code
+        assertTrue(report, report.contains("time", ignoreCase = true))
+        assertFalse("no secret", report.contains(SECRET))
+        assertFalse("no code", report.contains(code))
+        screenshot("diagnostics")
+        compose.onNodeWithTag("diag-share").performClick()
+        settle()
+        val started = shadowOf(app).nextStartedActivity
+        assertEquals(Intent.ACTION_CHOOSER, started.action)
+        val send = started.getParcelableExtra(Intent.EXTRA_INTENT, Intent::class.java)!!
+        assertEquals(report, send.getStringExtra(Intent.EXTRA_TEXT))
+    }
+
+    @Test
+    fun invalidCodeHelpGivesStepsWithTheirActions() {
+        FakeSntpServer(45_000).use { ntp ->
+            app.prefs.edit().putString(KunciApplication.PREF_QA_NTP, ntp.address).putInt(KunciApplication.PREF_QA_QUORUM, 1).apply()
+            withAccount()
+            launch()
+            val id = runBlocking { app.vault().accounts() }.single().id
+            compose.onNodeWithTag("edit-$id").performClick()
+            settle()
+            compose.onNodeWithTag("help").performScrollTo().performClick()
+            settle()
+            compose.onNodeWithText(string(R.string.help_step_sync_unverified)).assertExists()
+            compose.onNodeWithTag("help-sync").performClick()
+            waitForText(string(R.string.sync_ok, 1, 1))
+        }
+        val corrected = string(R.string.help_step_sync_corrected, string(R.string.time_behind, string(R.string.duration_s, 45)))
+        waitForText(corrected)
+        screenshot("help")
+        compose.onNodeWithTag("help-ticket").performScrollTo().performClick()
+        settle()
+        assertTrue(clip().startsWith("Kunci helpdesk ticket\naccount: ASN Digital"))
+        compose.onNodeWithTag("help-delete").performScrollTo().performClick()
+        settle()
+        compose.onNodeWithTag("confirm-delete").performClick()
+        waitFor("deleted") { runBlocking { app.vault().accounts() }.isEmpty() }
+    }
+}

@@ -1,0 +1,167 @@
+//! The harness every UI test shares: the real app with the real core (libkunci through JNA) and
+//! fake platform pieces, a fresh vault per test, helpers to launch, wait, tick the boot clock,
+//! make QR pictures and save a PNG screenshot of what is on screen.
+package app.kunci.app
+
+import android.content.Intent
+import android.graphics.Bitmap
+import android.graphics.Canvas
+import android.os.Looper
+import androidx.compose.ui.test.IdlingResource
+import androidx.compose.ui.test.junit4.createEmptyComposeRule
+import androidx.compose.ui.test.onAllNodesWithTag
+import androidx.compose.ui.test.onAllNodesWithText
+import androidx.test.core.app.ActivityScenario
+import androidx.test.core.app.ApplicationProvider
+import app.kunci.AuthenticatorOptions
+import app.kunci.LumaFrame
+import app.kunci.renderQrPng
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.TimeUnit
+import javax.imageio.ImageIO
+import org.junit.After
+import org.junit.Before
+import org.junit.Rule
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
+
+abstract class KunciTestBase {
+    @get:Rule
+    val compose = createEmptyComposeRule()
+
+    lateinit var app: KunciApplication
+    lateinit var dir: File
+    val boot = FakeBootClock()
+    val keyWrapper = MemoryKeyWrapper()
+    val documents = FakeDocuments()
+    val user = FakeUserAuthenticator()
+    val frames = FakeFrameSource()
+    val io = CountingDispatcher()
+    var scenario: ActivityScenario<MainActivity>? = null
+
+    /** Cheap Argon2 for passphrase slots and backups; no default time sources (no network). */
+    open val options = AuthenticatorOptions(kdfMemoryKib = 8u, kdfIterations = 1u, ntpServers = emptyList(), httpsUrls = emptyList(), quorum = 0u)
+
+    @Before
+    fun setUpServices() {
+        app = ApplicationProvider.getApplicationContext()
+        dir = Files.createTempDirectory("kunci-ui").toFile()
+        app.useServices(
+            Services(
+                dispatcher = io,
+                bootClock = boot,
+                keyWrapper = keyWrapper,
+                https = null,
+                vaultFile = File(dir, "vault.kunci"),
+                documents = { documents },
+                userAuthenticator = { user },
+                frameSource = { frames },
+                options = options,
+                lockAfterMs = 60_000,
+            ),
+        )
+        compose.registerIdlingResource(object : IdlingResource {
+            override val isIdleNow: Boolean get() = io.busy.get() == 0
+        })
+    }
+
+    @After
+    fun tearDown() {
+        scenario?.close()
+        kotlinx.coroutines.runBlocking { app.closeVault() }
+        io.shutdown()
+        dir.deleteRecursively()
+    }
+
+    fun launch(intent: Intent? = null): ActivityScenario<MainActivity> {
+        val s = if (intent == null) ActivityScenario.launch(MainActivity::class.java) else ActivityScenario.launch<MainActivity>(intent)
+        scenario = s
+        settle()
+        return s
+    }
+
+    /** Lets background core calls and the main looper finish (no clock moves). */
+    fun settle() {
+        repeat(50) {
+            compose.waitForIdle()
+            shadowOf(Looper.getMainLooper()).idle()
+            if (io.busy.get() == 0) return
+            Thread.sleep(20)
+        }
+        compose.waitForIdle()
+    }
+
+    /** Moves the boot clock (and the app's tick) forward by `ms`. */
+    fun advanceBoot(ms: Long) {
+        boot.advance(ms)
+        tick()
+    }
+
+    /** Runs the view model's next tick (it is due every 500 ms of looper time). */
+    fun tick() {
+        shadowOf(Looper.getMainLooper()).idleFor(600, TimeUnit.MILLISECONDS)
+        settle()
+        shadowOf(Looper.getMainLooper()).idleFor(600, TimeUnit.MILLISECONDS)
+        settle()
+    }
+
+    fun waitFor(what: String, condition: () -> Boolean) {
+        repeat(200) {
+            settle()
+            if (condition()) return
+            Thread.sleep(25)
+        }
+        throw AssertionError("timed out waiting for $what")
+    }
+
+    fun waitForText(text: String, substring: Boolean = true) =
+        waitFor("text '$text'") { compose.onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
+
+    fun waitForTag(tag: String) = waitFor("tag '$tag'") { compose.onAllNodesWithTag(tag).fetchSemanticsNodes().isNotEmpty() }
+
+    /** How many nodes show `text` (substring). */
+    fun count(text: String): Int = compose.onAllNodesWithText(text, substring = true).fetchSemanticsNodes().size
+
+    fun string(id: Int, vararg args: Any): String = app.resources.getString(id, *args)
+
+    fun setLanguage(tag: String) = RuntimeEnvironment.setQualifiers(tag)
+
+    /** The activity's window drawn into a PNG under target/screenshots/android/<name>.png. */
+    fun screenshot(name: String) {
+        settle()
+        val outDir = File(System.getProperty("kunci.screenshots") ?: "target/screenshots/android").apply { mkdirs() }
+        val lang = app.resources.configuration.locales[0].language.ifEmpty { "en" }
+        checkNotNull(scenario).onActivity { activity ->
+            val view = activity.window.decorView
+            val bitmap = Bitmap.createBitmap(view.width.coerceAtLeast(1), view.height.coerceAtLeast(1), Bitmap.Config.ARGB_8888)
+            view.draw(Canvas(bitmap))
+            File(outDir, "$name-$lang.png").outputStream().use { bitmap.compress(Bitmap.CompressFormat.PNG, 100, it) }
+        }
+    }
+
+    /** A QR picture rendered by the core (PNG bytes). */
+    fun qrPng(text: String): ByteArray = renderQrPng(text, 8u)
+
+    /** A camera-like luma frame of a picture (PNG or JPEG bytes), centred on a larger grey field. */
+    fun lumaFrame(picture: ByteArray): LumaFrame {
+        val img = ImageIO.read(picture.inputStream()) ?: error("not a picture ImageIO reads")
+        val w = img.width + 80
+        val h = img.height + 80
+        val stride = w + 16 // row padding, as camera planes have
+        val bytes = ByteArray(stride * h) { 0xC0.toByte() }
+        for (y in 0 until img.height) for (x in 0 until img.width) {
+            val rgb = img.getRGB(x, y)
+            val luma = (((rgb shr 16) and 0xff) * 299 + ((rgb shr 8) and 0xff) * 587 + (rgb and 0xff) * 114) / 1000
+            bytes[(y + 40) * stride + x + 40] = luma.toByte()
+        }
+        return LumaFrame.of(java.nio.ByteBuffer.allocateDirect(bytes.size).put(bytes).flip() as java.nio.ByteBuffer, w, h, stride)
+    }
+
+    fun corpus(path: String): File = File(System.getProperty("kunci.root"), "tests/data/qr/$path")
+
+    companion object {
+        const val SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+        fun uri(issuer: String, name: String, secret: String = SECRET) = "otpauth://totp/$issuer:$name?secret=$secret&issuer=$issuer"
+    }
+}
