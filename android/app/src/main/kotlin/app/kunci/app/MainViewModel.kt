@@ -304,7 +304,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
             val line = text(R.string.sync_ok, result.agreeing.toInt(), result.responded.toInt())
             state.update { it.copy(sync = SyncOutcome(true, line, details)) }
         } catch (e: KunciException.TimeSyncFailed) {
-            state.update { it.copy(sync = SyncOutcome(false, text(R.string.sync_failed), listOf(e.userMessage()))) }
+            state.update { it.copy(sync = SyncOutcome(false, text(R.string.sync_failed), listOf(e.message ?: ""))) }
         } finally {
             state.update { it.copy(syncing = false) }
             runCatching { refresh() }
