@@ -1,15 +1,14 @@
 //! The doctor for "Invalid Authenticator Code": walks the known causes for an account (or all)
 //! and returns ordered findings, each with a stable code, the machine facts behind it and a
 //! sentence a non-engineer can act on. When nothing is wrong it returns the text of a helpdesk
-//! ticket instead. `kunci doctor`, the FFI and the apps' guided help are thin layers over
-//! [`examine`]; [`diagnose`] is the pure part (tests set each finding up through it).
+//! ticket instead. `Kunci::doctor` gathers the input from the open vault and its clock; `kunci
+//! doctor`, the FFI and the apps' guided help are thin layers over it. [`diagnose`] is the pure
+//! part (tests set each finding up through it), so this module needs nothing of the app layer.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::app::Kunci;
-use crate::error::KunciError;
 use crate::otp::{HashAlgorithm, OtpKind};
 use crate::time::anchor::SyncAttempt;
 use crate::time::words::{duration, phone_clock};
@@ -60,25 +59,6 @@ pub struct DoctorInput<'a> {
     pub accounts: &'a [Account],
     /// Only this account, when given.
     pub account: Option<i64>,
-}
-
-/// Runs the doctor on an open app.
-pub fn examine(app: &Kunci, account: Option<i64>) -> Result<Vec<Finding>, KunciError> {
-    let accounts = app.accounts()?.accounts;
-    if let Some(id) = account {
-        if !accounts.iter().any(|a| a.id == id) {
-            // Reuse the vault's own "no such account" error and sentence.
-            app.account(id)?;
-        }
-    }
-    let time = app.diagnostics("UTC", 0);
-    let last_attempt = app.last_sync_attempt();
-    Ok(diagnose(&DoctorInput {
-        time: &time,
-        last_attempt: last_attempt.as_ref(),
-        accounts: &accounts,
-        account,
-    }))
 }
 
 /// The findings, most urgent first: time, network, the account's entries and parameters, the

@@ -133,6 +133,20 @@ impl Kunci {
 
     /// The doctor for "Invalid Authenticator Code", for one account or all.
     pub fn doctor(&self, account: Option<i64>) -> Result<Vec<crate::doctor::Finding>, KunciError> {
-        crate::doctor::examine(self, account)
+        let accounts = self.accounts()?.accounts;
+        if let Some(id) = account {
+            if !accounts.iter().any(|a| a.id == id) {
+                // Reuse the vault's own "no such account" error and sentence.
+                self.account(id)?;
+            }
+        }
+        let time = self.diagnostics("UTC", 0);
+        let last_attempt = self.last_sync_attempt();
+        Ok(crate::doctor::diagnose(&crate::doctor::DoctorInput {
+            time: &time,
+            last_attempt: last_attempt.as_ref(),
+            accounts: &accounts,
+            account,
+        }))
     }
 }
