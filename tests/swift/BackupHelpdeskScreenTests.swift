@@ -11,6 +11,7 @@ final class BackupHelpdeskScreenTests: XCTestCase {
         ("testImportAnotherAppsFile", asyncTest(testImportAnotherAppsFile)),
         ("testDiagnosticsTextWithoutSecrets", asyncTest(testDiagnosticsTextWithoutSecrets)),
         ("testGuidedHelpForInvalidAuthenticatorCode", asyncTest(testGuidedHelpForInvalidAuthenticatorCode)),
+        ("testGuidedHelpNamesSettingsPortalsRejectFromTheDoctor", asyncTest(testGuidedHelpNamesSettingsPortalsRejectFromTheDoctor)),
     ]
 
     @MainActor
@@ -130,5 +131,23 @@ final class BackupHelpdeskScreenTests: XCTestCase {
                        "the newer one is not offered for deletion from the older one")
         await help.load(accountId: 9_999)
         XCTAssertEqual(help.problem?.key, "error.notFound")
+    }
+
+    /// The help screen is built on the core's doctor: an account with settings many portals
+    /// reject (60 s, SHA256, 8 digits) gets that step, in the user's words.
+    @MainActor
+    func testGuidedHelpNamesSettingsPortalsRejectFromTheDoctor() async throws {
+        let rig = try await Rig.ready(self)
+        await rig.enroll.enroll(text: "otpauth://totp/Portal:ana?secret=JBSWY3DPEHPK3PXP&issuer=Portal&period=60&algorithm=SHA256&digits=8")
+        let id = try XCTUnwrap(rig.codes.rows.first?.id)
+        let help = try XCTUnwrap(rig.app.makeHelp())
+        await help.load(accountId: id)
+        XCTAssertTrue(help.steps.contains { $0.text.hasPrefix("This account uses settings many portals do not accept") },
+                      "\(help.steps.map(\.text))")
+        await rig.enroll.enroll(text: githubUri)
+        let plain = try XCTUnwrap(rig.codes.rows.first { $0.title == "GitHub" }?.id)
+        await help.load(accountId: plain)
+        XCTAssertFalse(help.steps.contains { $0.text.hasPrefix("This account uses settings") },
+                       "30 s, SHA1, 6 digits: nothing unusual")
     }
 }

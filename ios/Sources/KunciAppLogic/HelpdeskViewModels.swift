@@ -88,31 +88,51 @@ public final class HelpViewModel: ViewModel {
         l = localizer
     }
 
+    /// Asks the core's doctor about the account and turns its findings into steps in the user's
+    /// language, each with the button it needs.
     public func load(accountId: Int64) async {
         do {
-            let (time, accounts) = try await core.run { auth in (auth.timeNow(), try auth.accounts()) }
+            let (time, accounts, findings) = try await core.run { auth in
+                (auth.timeNow(), try auth.accounts(), try auth.doctor(accountId: accountId))
+            }
             guard let account = accounts.first(where: { $0.id == accountId }) else {
                 throw KunciError.NotFound(message: "no such account")
             }
-            steps = Self.steps(time: time, account: account, all: accounts, l)
+            steps = Self.steps(findings: findings, time: time, account: account, l)
         } catch {
             problem = Problem(error, l)
         }
     }
 
-    static func steps(time: TimeInfo, account: AccountInfo, all: [AccountInfo], _ l: Localizer) -> [Step] {
+    /// The doctor's stable finding codes (core/src/doctor.rs) mapped to localized steps; the
+    /// core's own sentence is English, so the words come from the strings files.
+    static func steps(findings: [DoctorFinding], time: TimeInfo, account: AccountInfo, _ l: Localizer) -> [Step] {
         var steps: [Step] = []
-        switch time.status {
-        case .synced where abs(time.offsetMs) > TimeWords.noticeOffsetMs:
-            steps.append(Step(text: l.text("help.clockCorrected", ["clock": TimeWords.clock(time.offsetMs, l)]), action: .none, button: nil))
-        case .synced:
-            break
-        default:
+        let codes = Set(findings.map(\.code))
+        if !codes.isDisjoint(with: ["time_tampered", "time_unverified", "sync_no_quorum"]) {
             steps.append(Step(text: l.text("help.sync"), action: .syncNow, button: l.text("action.syncNow")))
+        } else if codes.contains("phone_clock_off") || abs(time.offsetMs) > TimeWords.noticeOffsetMs {
+            steps.append(Step(text: l.text("help.clockCorrected", ["clock": TimeWords.clock(time.offsetMs, l)]), action: .none, button: nil))
         }
-        let twins = all.filter { $0.id != account.id && $0.issuer == account.issuer && $0.name == account.name }
-        for old in twins where old.id < account.id {
-            steps.append(Step(text: l.text("help.oldToken"), action: .deleteOld(id: old.id), button: l.text("action.deleteOld")))
+        for finding in findings {
+            switch finding.code {
+            case "duplicate_account":
+                // Only the newest entry is the one the portal accepts: offer to delete the others
+                // from it, never the newest from an older one.
+                guard let newest = fact(finding, "newest_id").flatMap({ Int64($0) }), newest == account.id else { continue }
+                let ids = (fact(finding, "ids") ?? "").split(separator: ",").compactMap { Int64($0) }
+                for old in ids where old != newest {
+                    steps.append(Step(text: l.text("help.oldToken"), action: .deleteOld(id: old), button: l.text("action.deleteOld")))
+                }
+            case "unusual_parameters":
+                steps.append(Step(text: l.text("help.unusual"), action: .none, button: nil))
+            case "hotp_counter_ahead":
+                steps.append(Step(text: l.text("help.hotpAhead"), action: .none, button: nil))
+            case "portal_clock_off":
+                steps.append(Step(text: l.text("help.portalClock"), action: .copyTicket, button: l.text("action.copyTicket")))
+            default:
+                break
+            }
         }
         if account.kind == .hotp {
             steps.append(Step(text: l.text("help.hotp"), action: .none, button: nil))
@@ -121,6 +141,10 @@ public final class HelpViewModel: ViewModel {
         }
         steps.append(Step(text: l.text("help.ticket"), action: .copyTicket, button: l.text("action.copyTicket")))
         return steps
+    }
+
+    private static func fact(_ finding: DoctorFinding, _ key: String) -> String? {
+        finding.facts.first { $0.key == key }?.value
     }
 }
 
