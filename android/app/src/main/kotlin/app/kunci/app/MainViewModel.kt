@@ -57,7 +57,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         }
     }
 
-    private fun bootMs(): Long = runCatching { services.bootClock.elapsedMs().toLong() }.getOrDefault(0L)
+    private fun bootMs(): Long = runCatching { services.bootClock.elapsedMs() }.getOrDefault(0L)
 
     private suspend fun vault(): KunciVault = kunci.vault()
 
@@ -428,7 +428,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
     fun loadDiagnostics() = launchSafely {
         val tz = java.util.TimeZone.getDefault()
         val offset = tz.getOffset(state.value.trustedNowMs) / 1000
-        val text = vault().diagnostics(tz.id, offset)
+        val text = vault().diagnostics(tz.id, offset).json
         state.update { it.copy(diagnostics = text) }
     }
 
