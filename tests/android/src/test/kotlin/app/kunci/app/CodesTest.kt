@@ -164,7 +164,7 @@ class CodesTest : KunciTestBase() {
         }
         launch()
         val code = runBlocking { app.vault().codes() }.codes.single()
-        val leftMs = code.validUntil.toLong() * 1000 - runBlocking { app.vault().timeNow() }.utcMs
+        val leftMs = code.validUntil!! * 1000 - runBlocking { app.vault().timeNow() }.utcMs
         advanceBoot(leftMs - 3_000)
         waitForText(string(R.string.next_code, grouped(code.next)))
         screenshot("codes-next")

@@ -118,7 +118,7 @@ class EnrollTest : KunciTestBase() {
         val replaced = uri("Portal", "jo", "KRSXG5DSNFXGOIDB")
         waitFor("the new secret's code") {
             val code = runBlocking { app.vault().codes() }.codes.single()
-            codeForUri(replaced, code.validFrom).code == code.code
+            codeForUri(replaced, code.validFrom!!).code == code.code
         }
         assertEquals(1, accounts().size)
     }

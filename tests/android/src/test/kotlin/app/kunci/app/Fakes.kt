@@ -35,7 +35,7 @@ class FakeBootClock(start: Long = 1_000_000) : BootClock {
     val now = AtomicLong(start)
     var boot = "boot-1"
     override fun bootId(): String = boot
-    override fun elapsedMs(): ULong = now.get().toULong()
+    override fun elapsedMs(): Long = now.get()
     fun advance(ms: Long) = now.addAndGet(ms)
 }
 

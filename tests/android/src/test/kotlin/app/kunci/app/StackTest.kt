@@ -29,7 +29,7 @@ class StackTest : KunciTestBase() {
         val list = runBlocking { app.vault().codes() }
         val code = list.codes.single()
         // An independent TOTP (RFC 6238 over javax.crypto) at the core's own step.
-        assertEquals(reference(code.validFrom.toLong() / 30), code.code)
+        assertEquals(reference(code.validFrom!! / 30), code.code)
         compose.onNodeWithTag("otp-${code.accountId}", useUnmergedTree = true).assertIsDisplayed()
         compose.onNodeWithText(grouped(code.code)).assertIsDisplayed()
         compose.onNodeWithText(string(R.string.search)).assertIsDisplayed()
