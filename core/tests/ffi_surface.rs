@@ -152,6 +152,11 @@ fn decoded_payloads_and_enrollments_print_no_secret() {
     let uris = encode_migration(&[("GitHub", "jo", &params)], 1).unwrap();
     let m = kunci::enroll::decode_migration(&uris[0]).unwrap();
     no_secret_in(&format!("{m:?}"));
+    // The Google export the CLI renders as QR codes holds the same URIs.
+    let account = kunci::backup::BackupAccount::new("GitHub", "jo", params, 0);
+    let export = kunci::backup::export_google(&[account], 1).unwrap();
+    assert_eq!(export.uris.len(), 1);
+    no_secret_in(&format!("{export:?}"));
 }
 
 /// RFC 6238 by hand (HMAC-SHA256 from the `hmac` crate), independent of the core's OTP code.
