@@ -380,8 +380,9 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         }
         val v = vault()
         try {
-            withContext(services.dispatcher) {
-                if (recoverySet()) v.authenticator.changePassphrase(current.orEmpty(), passphrase) else v.authenticator.addPassphrase(passphrase)
+            // Compose hands text fields out as Strings; the core gets wiped UTF-8 copies of these.
+            withChars(passphrase) { new ->
+                if (recoverySet()) withChars(current.orEmpty()) { old -> v.changePassphrase(old, new) } else v.addPassphrase(new)
             }
         } catch (e: KunciException.WrongPassphrase) {
             state.update { it.copy(message = text(R.string.recovery_current_wrong)) }
@@ -404,7 +405,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
             state.update { it.copy(message = text(R.string.recovery_too_short, MIN_PASSPHRASE)) }
             return@launchSafely
         }
-        val bytes = vault().exportFile(app.kunci.ExportFormat.KUNCI, password)
+        val bytes = withChars(password) { vault().exportFile(app.kunci.ExportFormat.KUNCI, it) }
         withContext(services.dispatcher) {
             getApplication<Application>().contentResolver.openOutputStream(uri)?.use { it.write(bytes) }
                 ?: throw java.io.IOException("no stream")
@@ -429,7 +430,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     private suspend fun importBytes(bytes: ByteArray, password: String?) {
         try {
-            val report = vault().importFile(bytes, null, password)
+            val report = if (password == null) vault().importFile(bytes, null, null) else withChars(password) { vault().importFile(bytes, null, it) }
             refresh()
             state.update { it.copy(message = text(R.string.import_done, report.added.toInt(), report.duplicates.toInt(), report.refused.size)) }
         } catch (e: KunciException.PasswordRequired) {
@@ -449,6 +450,16 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
     }
 
     fun accountById(id: Long?): AccountInfo? = state.value.accounts.firstOrNull { it.id == id }
+
+    /** Runs [block] with a char copy of [text] that is wiped afterwards. */
+    private inline fun <T> withChars(text: String, block: (CharArray) -> T): T {
+        val chars = text.toCharArray()
+        try {
+            return block(chars)
+        } finally {
+            chars.fill('\u0000')
+        }
+    }
 
     private companion object {
         private const val TAG = "Kunci"
