@@ -2,9 +2,9 @@
 //! content encrypted with AES-256-GCM under a master key that password slots wrap with
 //! scrypt-derived keys.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, b64_encode, fixed, hex_decode, hex_encode, str_of, Scrubbed};
 use super::kdf::KdfBudget;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
     collect, damaged, limits, ordered, read_raw_base32, BackupAccount, BackupError, Entry, Format,
     ImportBatch, RawEntry,

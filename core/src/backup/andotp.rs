@@ -6,9 +6,9 @@
 //! auto-detection for binary files, and both encrypted formats are tried (the old one first: it
 //! costs one hash).
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
 use super::kdf::Prf;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, damaged, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use aes_gcm::aead::{Aead, KeyInit};

@@ -5,9 +5,9 @@
 //! PBKDF2-HMAC-SHA1 (1000 iterations unless stated), IV zero unless `unique_iv`; the clear text
 //! is the base32 secret. Authy's third-party tokens are TOTP, SHA1, 30 s.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, hex_decode, str_of};
 use super::kdf::{KdfBudget, Prf};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use serde_json::Value;

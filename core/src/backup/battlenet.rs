@@ -3,8 +3,8 @@
 //! the device secret are hex strings XOR-masked with a fixed 56-byte key; unmasked, the secret
 //! is the hex of the HMAC key. Codes are TOTP, SHA1, 8 digits, 30 s.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::hex_decode;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;

@@ -1,8 +1,8 @@
 //! Bitwarden's unencrypted JSON export: `items[].login.totp` holds an `otpauth://` URI, a
 //! `steam://SECRET`, or a bare base32 secret (then the item's name and username label it).
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
     base32_secret, collect, params_from, BackupError, Entry, Format, ImportBatch, RawEntry,
 };

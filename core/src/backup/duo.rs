@@ -1,8 +1,8 @@
 //! Duo Mobile's `files/duokit/accounts.json` (from a rooted phone): a JSON array of
 //! `{name, otpGenerator: {otpSecret (base32), counter?}}`; with a counter the account is HOTP.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, damaged, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use serde_json::Value;

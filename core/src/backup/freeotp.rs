@@ -1,8 +1,8 @@
 //! FreeOTP+ JSON export: `{tokens: [{algo, counter, digits, issuerExt, label, period,
 //! secret: [signed bytes], type}], tokenOrder: ["issuer:label", ...]}`.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;

@@ -1,7 +1,7 @@
 //! Google Authenticator's export: `otpauth-migration://` URIs (one per QR code), and writing
 //! them in batches the app can scan.
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::uris::import_lines;
 use super::{damaged, ordered, BackupAccount, BackupError, Format, ImportBatch, RefusedEntry};
 use crate::enroll::encode_migration;

@@ -1,9 +1,9 @@
 //! Kunci's own backup: Argon2id + XChaCha20-Poly1305 over a JSON body. The layout is documented
 //! in docs/backup-format.md; keep the two in step.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::json_reason;
 use super::kdf::KdfBudget;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{damaged, limits, BackupAccount, BackupError, Format, ImportBatch, RefusedEntry};
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::secret::Secret;

@@ -5,7 +5,7 @@
 //! vault: the vault turns its rows into `BackupAccount`s to export, and decides which imported
 //! accounts are new (see [`ImportBatch::split`]).
 //!
-//! Every format is one module implementing [`registry::Importer`], listed once in
+//! Every format is one module implementing [`importer::Importer`], listed once in
 //! [`registry::REGISTRY`]; [`import_with`] is the one entry point. Every importer reads untrusted
 //! bytes. The rules: a file larger than [`MAX_FILE_BYTES`] is refused at the entry, before
 //! parsing; every key derivation a file asks for goes through a per-file [`kdf`] budget so a
@@ -22,6 +22,7 @@ pub mod duo;
 pub mod ente;
 pub mod freeotp;
 pub mod google;
+mod importer;
 pub mod kdf;
 pub mod kunci;
 pub mod proton;
@@ -49,9 +50,10 @@ pub use bitwarden::import_bitwarden;
 pub use ente::import_ente;
 pub use freeotp::import_freeotp_plus;
 pub use google::{export_google, import_google, GoogleExport};
+pub use importer::{FormatInfo, ImportOptions};
 pub use kdf::Cancel;
 pub use kunci::{import_kunci, read_backup, write_backup, KdfParams};
-pub use registry::{formats, FormatInfo, ImportOptions};
+pub use registry::formats;
 pub use report::{ImportOutcome, ReportLine, ReportStatus};
 pub use twofas::{export_2fas, import_2fas};
 pub use uris::{export_uris, import_uris, EXPORT_WARNING};
@@ -334,7 +336,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     if bytes.len() > MAX_FILE_BYTES {
         return None;
     }
-    let sniff = registry::Sniff::new(bytes);
+    let sniff = importer::Sniff::new(bytes);
     registry::REGISTRY
         .iter()
         .find(|i| i.detect(&sniff))

@@ -1,8 +1,8 @@
 //! Proton Authenticator's JSON export: `{version, entries: [{id, content: {uri, entry_type,
 //! name}, note}]}`. Every entry carries a full `otpauth://` URI; `name` is what the app shows.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, BackupError, Entry, Format, ImportBatch};
 use crate::enroll::parse_uri;
 use serde_json::Value;

@@ -9,7 +9,7 @@
 //! FreeOTP 2's `externalBackup.xml` (a Java-serialised map with PBKDF2-wrapped keys) is refused
 //! the same way until its reader exists.
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{BackupError, Format, ImportBatch};
 
 pub(crate) struct AuthenticatorPlus;

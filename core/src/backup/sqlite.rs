@@ -7,7 +7,7 @@
 //! a hostile database can neither run triggers or views of its own nor write anything. Every
 //! value is read as loosely as SQLite stores it: a bad row is refused, never the whole file.
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
     collect, damaged, read_raw, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry,
 };

@@ -1,8 +1,8 @@
 //! Steam Guard `.maFile`s (Steam Desktop Authenticator, and the Steam app's own `Steamguard-*`
 //! file): one JSON object per account with `shared_secret` (base64) and `account_name`.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;

@@ -6,9 +6,9 @@
 //! Argon2id (3 passes, 64 MiB, 4 lanes). Legacy encrypted: `"AuthenticatorPro" | salt (20) |
 //! IV (16) | AES-256-CBC with PKCS#7 padding`, the key PBKDF2-HMAC-SHA1 with 64 000 iterations.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
 use super::kdf::Prf;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{collect, damaged, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use serde_json::Value;

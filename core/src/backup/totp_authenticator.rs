@@ -5,8 +5,8 @@
 //! `shared_prefs/TOTP_Authenticator_Preferences.xml` keeps the same array under
 //! `STATIC_TOTP_CODES_LIST`. Accounts are TOTP, SHA1, 6 digits, 30 s.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, hex_decode, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
     base32_secret, collect, damaged, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry,
 };

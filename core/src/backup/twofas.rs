@@ -1,9 +1,9 @@
 //! 2FAS Authenticator `.2fas` backups (schema versions 1 to 4), plain or encrypted with
 //! PBKDF2-HMAC-SHA256 (10 000 iterations) and AES-256-GCM.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, fixed, str_of, Scrubbed};
 use super::kdf::{KdfBudget, Prf};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
     collect, damaged, limits, ordered, read_raw_base32, BackupAccount, BackupError, Entry, Format,
     ImportBatch, RawEntry,

@@ -1,7 +1,7 @@
 //! Plain lists of `otpauth://` URIs, one per line (also Ente Auth's plain export, and the lines
 //! of a Google Authenticator export).
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
     damaged, label, ordered, push_warnings, BackupAccount, BackupError, Format, ImportBatch,
     ImportWarning, RefusedEntry,

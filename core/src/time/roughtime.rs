@@ -24,8 +24,8 @@ use roughenough_protocol::wire::{FromFrame, ToFrame, ToWire};
 use sha2::{Digest, Sha512};
 
 use super::clock::BootClock;
+use super::sample::{resolve, Sample, SourceKind};
 use super::sntp::Rejection;
-use super::sources::{resolve, Sample, SourceKind, SyncConfig};
 
 /// A Roughtime server: where it is and the long-term public key its answers must chain to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,10 +245,10 @@ pub fn sample(v: &Verified, t1_boot_ms: u64, t4_boot_ms: u64) -> Result<Sample, 
     })
 }
 
-/// Asks one server (one request; the timeout is `config.server_timeout_ms`).
+/// Asks one server (one request, waiting at most `timeout_ms`).
 pub fn query(
     server: &RoughtimeServer,
-    config: &SyncConfig,
+    timeout_ms: u64,
     boot: &dyn BootClock,
 ) -> Result<Sample, Rejection> {
     let addr = resolve(&server.address)?;
@@ -262,7 +262,7 @@ pub fn query(
     };
     let socket = UdpSocket::bind(bind).map_err(net)?;
     socket
-        .set_read_timeout(Some(Duration::from_millis(config.server_timeout_ms.max(1))))
+        .set_read_timeout(Some(Duration::from_millis(timeout_ms.max(1))))
         .map_err(net)?;
     let nonce: [u8; 32] = rand::random();
     let req = request(&nonce);
@@ -271,7 +271,7 @@ pub fn query(
     let mut buf = [0u8; 2048];
     let (n, from) = socket.recv_from(&mut buf).map_err(|e| match e.kind() {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => Rejection::NoAnswer {
-            waited_ms: config.server_timeout_ms,
+            waited_ms: timeout_ms,
         },
         _ => net(e),
     })?;

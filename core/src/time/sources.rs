@@ -7,13 +7,14 @@
 //! timeout, so a silent server costs ~0.3 s instead of 2 s.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::clock::BootClock;
 use super::consensus::Interval;
 use super::roughtime::RoughtimeServer;
+use super::sample::{resolve, Sample, SourceKind, SourceResult};
 use super::sntp::{check_reply, NtpTimestamp, Packet, Rejection, ReplyContext};
 use super::PlatformError;
 
@@ -48,7 +49,6 @@ pub const NTP_FLOOR_MS: u64 = 500;
 /// between 1 s and this it merely disagrees.
 pub const OUTLIER_MS: u64 = 5_000;
 
-pub const NTP_PORT: u16 = 123;
 /// Granularity of all waiting: a socket read never blocks longer than this, so cancellation and
 /// grace periods take effect within one slice.
 const SLICE_MS: u64 = 20;
@@ -120,48 +120,6 @@ impl Default for SyncConfig {
             drifting_above_ms: 2_000,
         }
     }
-}
-
-/// What kind of source gave a sample.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceKind {
-    Ntp,
-    /// `authenticated`: the platform verified TLS for it (an `https://` URL).
-    Http {
-        authenticated: bool,
-    },
-    /// A Roughtime answer whose signature chain ends in a pinned key.
-    Roughtime,
-}
-
-/// A usable answer: the true "UTC − boot" lies in `offset_ms ± half_width_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sample {
-    pub offset_ms: i64,
-    pub half_width_ms: u64,
-    pub rtt_ms: u64,
-    pub kind: SourceKind,
-}
-
-impl Sample {
-    pub fn interval(&self) -> Interval {
-        Interval::around(self.offset_ms, self.half_width_ms)
-    }
-    pub fn authenticated(&self) -> bool {
-        matches!(
-            self.kind,
-            SourceKind::Http {
-                authenticated: true
-            } | SourceKind::Roughtime
-        )
-    }
-}
-
-/// One source's outcome in a sync.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceResult {
-    pub source: String,
-    pub outcome: Result<Sample, Rejection>,
 }
 
 /// The platform's HTTPS client (OkHttp / URLSession), used for `Date` headers. The core measures
@@ -264,7 +222,7 @@ pub fn query_sources(
         }
         for (i, server) in ask_rt {
             handles.push(scope.spawn(move || {
-                let outcome = super::roughtime::query(server, config, boot);
+                let outcome = super::roughtime::query(server, config.server_timeout_ms, boot);
                 if let Ok(s) = &outcome {
                     race.answered(s.rtt_ms);
                 }
@@ -313,33 +271,6 @@ pub fn query_sources(
             })
         })
         .collect()
-}
-
-/// Resolves `host`, `host:port`, an IP, or `[v6]:port`; IPv4 first (more networks route it).
-pub fn resolve(server: &str) -> Result<SocketAddr, Rejection> {
-    if let Ok(a) = server.parse::<SocketAddr>() {
-        return Ok(a);
-    }
-    if let Ok(ip) = server.trim_matches(['[', ']']).parse::<IpAddr>() {
-        return Ok(SocketAddr::new(ip, NTP_PORT));
-    }
-    let has_port = server
-        .rsplit_once(':')
-        .is_some_and(|(h, p)| !h.contains(':') && p.parse::<u16>().is_ok());
-    let found = if has_port {
-        server.to_socket_addrs()
-    } else {
-        (server, NTP_PORT).to_socket_addrs()
-    };
-    let mut addrs: Vec<SocketAddr> = found
-        .map_err(|e| Rejection::Resolve {
-            reason: e.to_string(),
-        })?
-        .collect();
-    addrs.sort_by_key(|a| !a.is_ipv4());
-    addrs.into_iter().next().ok_or(Rejection::Resolve {
-        reason: "no address found".into(),
-    })
 }
 
 fn query_ntp(
