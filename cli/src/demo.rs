@@ -6,14 +6,11 @@
 
 use crate::output::Output;
 use crate::{CliError, Outcome};
-use kunci::app::{ExportFormat, Kunci, SyncSources};
-use kunci::enroll::{encode_migration, qr};
-use kunci::otp::OtpParams;
-use kunci::time::{
-    FakeNtpServer, Misbehaviour, SyncConfig, SystemBootClock, SystemWallClock, WallClock,
+use kunci::testkit::{FakeNtpServer, Misbehaviour};
+use kunci::{
+    encode_migration, ExportFormat, KdfParams, Kunci, OnConflict, OtpParams, Secret, SyncConfig,
+    SyncSources, SystemBootClock, SystemWallClock, Vault, WallClock,
 };
-use kunci::vault::{KdfParams, OnConflict, Vault};
-use kunci::Secret;
 use std::sync::Arc;
 
 const DEMO_URI: &str = "otpauth://totp/HR%20Portal:you@agency.example?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=HR%20Portal";
@@ -86,7 +83,7 @@ fn steps(dir: &std::path::Path, fail: Fail) -> Result<(), CliError> {
 /// Steps 2 and 3: the portal's QR code through the camera path, then a Google export.
 fn enroll_from_qr_and_export(app: &Kunci, fail: Fail) -> Result<(), CliError> {
     println!("2. The SSO portal shows an enrollment QR code; the camera reads it:");
-    let png = qr::render_png(DEMO_URI, 6).map_err(|e| fail("rendering the QR code", &e))?;
+    let png = kunci::render_png(DEMO_URI, 6).map_err(|e| fail("rendering the QR code", &e))?;
     let added = app
         .enroll_image(&png, OnConflict::Reject)
         .map_err(|e| fail("enrolling", &e))?;

@@ -346,7 +346,7 @@ fn with_vault(
                     quorum,
                 },
         } => time_cmd::sync_config(ntp, https, roughtime, *quorum)?,
-        _ => kunci::time::SyncConfig::default(),
+        _ => kunci::SyncConfig::default(),
     };
     let app = session::open(&path, config)?;
     match command {

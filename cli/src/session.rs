@@ -1,10 +1,9 @@
 //! Opening the vault for a command: path, passphrase, clocks.
 
 use crate::CliError;
-use kunci::app::Kunci;
-use kunci::time::{SyncConfig, SystemBootClock, SystemWallClock};
-use kunci::vault::{KdfParams, Vault};
-use kunci::{KunciError, Secret};
+use kunci::{
+    KdfParams, Kunci, KunciError, Secret, SyncConfig, SystemBootClock, SystemWallClock, Vault,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

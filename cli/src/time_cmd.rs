@@ -2,13 +2,11 @@
 
 use crate::output::Output;
 use crate::{clock, CliError, Outcome};
-use kunci::app::{Kunci, SyncSources};
-use kunci::time::roughtime::ServerKeys;
-use kunci::time::{
-    serve, words, Misbehaviour, PortalVerdict, RoughtimeServer, ServeOptions, SyncConfig,
-    SyncStatus, SystemWallClock, TimeDiagnostics,
+use kunci::testkit::{serve, Misbehaviour, ServeOptions, ServerKeys};
+use kunci::{
+    Kunci, KunciError, PortalVerdict, RoughtimeServer, SyncConfig, SyncSources, SyncStatus,
+    SystemWallClock, TimeDiagnostics,
 };
-use kunci::KunciError;
 use serde::Serialize;
 use std::net::UdpSocket;
 use std::time::Duration;
@@ -79,7 +77,7 @@ fn status_text(d: &TimeDiagnostics) -> String {
         d.message.clone(),
         format!("status:      {}", d.status.as_str()),
         format!("phone clock: {}", d.phone_clock),
-        format!("uncertainty: {}", words::plus_minus(d.uncertainty_ms)),
+        format!("uncertainty: {}", kunci::plus_minus(d.uncertainty_ms)),
         format!("last sync:   {}", d.last_sync.as_deref().unwrap_or("never")),
         format!("time zone:   {}", d.time_zone),
     ];
@@ -89,7 +87,7 @@ fn status_text(d: &TimeDiagnostics) -> String {
     if let Some(held) = d.held_offset_ms {
         lines.push(format!(
             "held back:   a jump to {} (offset {:+.1} s) waits for confirmation",
-            words::phone_clock(held, 0),
+            kunci::phone_clock(held, 0),
             held as f64 / 1000.0
         ));
     }
@@ -212,7 +210,7 @@ pub fn serve_cmd(
 }
 
 fn base64_key(key: &[u8; 32]) -> String {
-    kunci::time::roughtime::public_key_base64(key)
+    kunci::public_key_base64(key)
 }
 
 /// The time `kunci code` computes at, and the warning to print once the code is shown. `--at`
@@ -242,11 +240,11 @@ pub fn code_time(
     };
     let app = crate::session::open(path, SyncConfig::default())?;
     let now = app.now();
-    let warning = (time_based && kunci::time::needs_warning(&now)).then(|| {
+    let warning = (time_based && kunci::needs_warning(&now)).then(|| {
         format!(
             "warning: the trusted time is {} ({}); the code may be wrong — run `kunci time sync`",
             now.status.as_str(),
-            words::plus_minus(now.uncertainty_ms)
+            kunci::plus_minus(now.uncertainty_ms)
         )
     });
     Ok((u64::try_from(now.unix_seconds()).unwrap_or(0), warning))

@@ -4,12 +4,11 @@ use crate::output::Output;
 use crate::session;
 use crate::stateless::AccountJson;
 use crate::{clock, files, CliError, Outcome};
-use kunci::app::{fixed_time, ExportFormat, Kunci};
-use kunci::backup::{Format, ReportLine, ReportStatus, EXPORT_WARNING, MAX_FILE_BYTES};
-use kunci::enroll::qr;
-use kunci::time::TimeStatus;
-use kunci::vault::{Account, OnConflict, Vault};
-use kunci::KunciError;
+use kunci::{
+    fixed_time, Account, ExportFormat, Format, Kunci, KunciError, OnConflict, ReportLine,
+    ReportStatus, TimeStatus, Vault, EXPORT_WARNING, MAX_FILE_BYTES,
+};
+
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +36,7 @@ pub fn init(out: &Output, path: &Path, is_default: bool) -> Result<Outcome, CliE
     if pass.is_empty() {
         return Err(CliError::bad_input("the passphrase must not be empty"));
     }
-    let strength = kunci::vault::passphrase_strength(&pass, &[]);
+    let strength = kunci::passphrase_strength(&pass, &[]);
     if !strength.is_acceptable() {
         return Err(CliError::bad_input(format!(
             "this passphrase is too easy to guess. {}",
@@ -332,7 +331,7 @@ pub fn parse_import_format(name: &str) -> Result<Option<Format>, CliError> {
         return Ok(None);
     }
     Format::from_name(name).map(Some).ok_or_else(|| {
-        let names: Vec<&str> = kunci::backup::formats().iter().map(|f| f.name).collect();
+        let names: Vec<&str> = kunci::formats().iter().map(|f| f.name).collect();
         CliError::bad_input(format!(
             "unknown format {name:?} (use auto, {}; see --list-formats)",
             names.join(", ")
@@ -350,7 +349,7 @@ pub fn list_formats(out: &Output) -> Result<Outcome, CliError> {
         keeps: &'static str,
         cannot: &'static str,
     }
-    let rows: Vec<Row> = kunci::backup::formats()
+    let rows: Vec<Row> = kunci::formats()
         .into_iter()
         .map(|f| Row {
             name: f.name,
@@ -412,7 +411,7 @@ pub fn import(
     let slices: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
     let env_password = std::env::var("KUNCI_IMPORT_PASSWORD").ok();
     let run = |password: Option<&str>| {
-        let options = kunci::backup::ImportOptions {
+        let options = kunci::ImportOptions {
             password,
             allow_costly_kdf: allow_slow_kdf,
             cancel: None,
@@ -509,7 +508,7 @@ pub fn check_export(format: ExportChoice, encrypt: bool) -> Result<(), CliError>
 /// `import --format` choices: auto and every registry name (aliases accepted too).
 pub fn import_format_names() -> clap::builder::PossibleValuesParser {
     let mut values = vec![clap::builder::PossibleValue::new("auto")];
-    for f in kunci::backup::formats() {
+    for f in kunci::formats() {
         values.push(clap::builder::PossibleValue::new(f.name).aliases(f.aliases.iter().copied()));
     }
     clap::builder::PossibleValuesParser::new(values)
@@ -581,7 +580,7 @@ pub fn export(
                 .filter(|l| !l.is_empty())
                 .collect();
             for (i, uri) in uris.iter().enumerate() {
-                let png = qr::render_png(uri, 6).map_err(KunciError::from)?;
+                let png = kunci::render_png(uri, 6).map_err(KunciError::from)?;
                 outputs.push((numbered(path, i + 1), png));
             }
             out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
@@ -600,7 +599,7 @@ pub fn export(
                 .collect();
             let many = uris.len() > 1;
             for (i, uri) in uris.iter().enumerate() {
-                let png = qr::render_png(uri, 6).map_err(KunciError::from)?;
+                let png = kunci::render_png(uri, 6).map_err(KunciError::from)?;
                 let target = if many {
                     numbered(path, i + 1)
                 } else {

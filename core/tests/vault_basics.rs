@@ -3,11 +3,10 @@
 
 mod vault_common;
 
-use kunci::otp::{HashAlgorithm, OtpKind, OtpParams};
-use kunci::vault::{
-    AccountDraft, KdfParams, OnConflict, SlotKind, Vault, VaultError, SCHEMA_VERSION,
+use kunci::{
+    AccountDraft, HashAlgorithm, KdfParams, OnConflict, OtpKind, OtpParams, Secret, SlotKind,
+    Vault, VaultError, SCHEMA_VERSION,
 };
-use kunci::Secret;
 use vault_common::*;
 
 #[test]

@@ -61,11 +61,6 @@ impl Importer for Reader {
     }
 }
 
-/// Reads an Aegis vault export, plain or password-protected.
-pub fn import_aegis(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Aegis, password)
-}
-
 fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
     let doc = json::parse(bytes)?;
     let root = &doc.0;

@@ -36,12 +36,6 @@ impl Importer for Reader {
     }
 }
 
-/// Reads a Bitwarden JSON export. Items without a TOTP field are passwords, not authenticator
-/// accounts, and are passed over silently. Password-protected exports are not supported.
-pub fn import_bitwarden(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Bitwarden, password)
-}
-
 fn read(bytes: &[u8]) -> Result<ImportBatch, BackupError> {
     let doc = json::parse(bytes)?;
     let root = &doc.0;

@@ -34,11 +34,6 @@ impl Importer for Reader {
     }
 }
 
-/// Reads an Ente Auth export, encrypted (JSON) or plain (text).
-pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Ente, password)
-}
-
 fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
     let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
     if !text

@@ -95,14 +95,6 @@ impl Importer for XmlReader {
     }
 }
 
-/// Reads a FreeOTP+ export (not encrypted; `password` is ignored).
-pub fn import_freeotp_plus(
-    bytes: &[u8],
-    password: Option<&str>,
-) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::FreeOtpPlus, password)
-}
-
 /// FreeOTP's token objects (its JSON export, and the values of its `tokens.xml`), placed by
 /// `order` (`issuer:label` keys). A `None` token is an entry whose JSON could not be read.
 pub(crate) fn read_tokens<'a>(

@@ -41,13 +41,6 @@ impl Importer for Reader {
     }
 }
 
-/// Reads the text of one or several `otpauth-migration://` URIs (one per line, as scanned from
-/// the export's QR codes). QR codes of the export that are not in the file are reported as a
-/// [`super::ImportWarning::MissingBatches`] warning. Plain `otpauth://` lines are read too.
-pub fn import_google(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Google, password)
-}
-
 /// A Google Authenticator export: one URI per QR code, and the accounts it could not carry.
 #[derive(Debug, Default)]
 pub struct GoogleExport {

@@ -316,11 +316,6 @@ fn read_with(
     Ok(batch)
 }
 
-/// [`read_backup`] behind the common importer signature.
-pub fn import_kunci(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Kunci, password)
-}
-
 pub(crate) struct Reader;
 
 static INFO: FormatInfo = FormatInfo {

@@ -45,18 +45,15 @@ use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
 use std::fmt;
 
-pub use aegis::{export_aegis, export_aegis_encrypted, import_aegis, AegisKdf};
-pub use bitwarden::import_bitwarden;
-pub use ente::import_ente;
-pub use freeotp::import_freeotp_plus;
-pub use google::{export_google, import_google, GoogleExport};
+pub use aegis::{export_aegis, export_aegis_encrypted, AegisKdf};
+pub use google::export_google;
 pub use importer::{FormatInfo, ImportOptions};
 pub use kdf::Cancel;
-pub use kunci::{import_kunci, read_backup, write_backup, KdfParams};
+pub use kunci::{read_backup, write_backup, KdfParams};
 pub use registry::formats;
 pub use report::{ImportOutcome, ReportLine, ReportStatus};
-pub use twofas::{export_2fas, import_2fas};
-pub use uris::{export_uris, import_uris, EXPORT_WARNING};
+pub use twofas::export_2fas;
+pub use uris::{export_uris, EXPORT_WARNING};
 
 /// Largest file any importer reads. Real exports of hundreds of accounts with icons are a few MiB.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;

@@ -43,11 +43,6 @@ impl Importer for Reader {
     }
 }
 
-/// Reads a `.2fas` backup; encrypted ones need `password`.
-pub fn import_2fas(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::TwoFas, password)
-}
-
 fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
     let doc = json::parse(bytes)?;
     let root = &doc.0;

@@ -15,13 +15,6 @@ pub const EXPORT_WARNING: &str =
     "This file is NOT encrypted: anyone who gets it can generate your codes. \
 Keep it somewhere safe and delete it once you have imported it.";
 
-/// Reads a text file of `otpauth://` (and `otpauth-migration://`) URIs. Blank lines and lines
-/// starting with `#` are ignored; any other line that is not a usable URI is refused on its own.
-/// There is no encryption, so `password` is ignored.
-pub fn import_uris(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Uris, password)
-}
-
 pub(crate) struct Reader;
 
 static INFO: FormatInfo = FormatInfo {

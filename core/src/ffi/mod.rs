@@ -13,9 +13,3 @@ mod doctor;
 mod functions;
 mod platform;
 mod records;
-
-pub use authenticator::{default_options, Authenticator, AuthenticatorOptions};
-pub use doctor::{DoctorFact, DoctorFinding, PortalCheckInfo, TimeStatusInfo};
-pub use functions::*;
-pub use platform::{BootClock, HttpsDate, KeyWrapper, PlatformError};
-pub use records::*;

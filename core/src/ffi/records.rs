@@ -462,3 +462,7 @@ impl From<SourceSummary> for SourceReport {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod tests;

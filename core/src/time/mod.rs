@@ -22,9 +22,12 @@ pub mod clock;
 pub mod consensus;
 mod decide;
 mod estimate;
+#[cfg(any(test, feature = "testkit"))]
+mod fakes;
 mod report;
 pub mod roughtime;
 mod sample;
+#[cfg(any(test, feature = "testkit"))]
 pub mod server;
 pub mod sntp;
 pub mod sources;
@@ -34,22 +37,17 @@ pub mod words;
 #[cfg(test)]
 mod tests;
 
-pub use anchor::{
-    Anchor, AnchorPoint, FileTimeStore, MemoryTimeStore, Quarantine, SourceBackoff, SourceSummary,
-    TimeState, TimeStore, WallOffset,
-};
+pub use anchor::{SourceSummary, TimeState, TimeStore};
 pub use check::{PortalCheck, PortalVerdict};
-pub use clock::{
-    BootClock, FakeBootClock, FakeWallClock, SystemBootClock, SystemWallClock, WallClock,
-};
-pub use consensus::{Consensus, Interval};
+pub use clock::{BootClock, SystemBootClock, SystemWallClock, WallClock};
 pub use estimate::needs_warning;
-pub use report::{Rejected, SyncReport, SyncStatus};
+#[cfg(any(test, feature = "testkit"))]
+pub use fakes::{FakeBootClock, FakeWallClock, FileTimeStore, MemoryTimeStore};
+pub use report::{SyncReport, SyncStatus};
 pub use roughtime::RoughtimeServer;
-pub use sample::{Sample, SourceKind, SourceResult};
-pub use server::{serve, FakeNtpServer, Misbehaviour, ServeOptions, ServeStats, ServedRequest};
-pub use sntp::{KissCode, NtpSample, NtpTimestamp, Rejection};
-pub use sources::{HttpsDate, PlainHttpDate, SyncConfig, DEFAULT_HTTPS_URLS, DEFAULT_NTP_SERVERS};
+#[cfg(any(test, feature = "testkit"))]
+pub use server::{serve, FakeNtpServer, Misbehaviour, ServeOptions};
+pub use sources::{HttpsDate, PlainHttpDate, SyncConfig, DEFAULT_HTTPS_URLS};
 pub use trusted::{TimeDiagnostics, TrustedClock};
 
 use serde::Serialize;

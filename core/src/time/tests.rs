@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::sample::{Sample, SourceKind, SourceResult};
+use super::sntp::{KissCode, Rejection};
 use super::*;
 
 /// 2026-05-28T20:26:40Z: "true" UTC in most tests.
