@@ -23,6 +23,7 @@ use sha2::{Digest, Sha512};
 use super::clock::BootClock;
 use super::sample::{resolve, Sample, SourceKind};
 use super::sntp::Rejection;
+use super::TimeError;
 
 /// A Roughtime server: where it is and the long-term public key its answers must chain to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,15 +35,19 @@ pub struct RoughtimeServer {
 
 impl RoughtimeServer {
     /// `KEY@host:port`, the key in standard base64 (as servers publish it).
-    pub fn parse(spec: &str) -> Result<Self, String> {
-        let (key, address) = spec
-            .split_once('@')
-            .ok_or("a Roughtime server is written KEY@host:port (KEY in base64)")?;
+    pub fn parse(spec: &str) -> Result<Self, TimeError> {
+        let bad = |reason: String| TimeError::BadAddress {
+            address: spec.chars().take(120).collect(),
+            reason,
+        };
+        let (key, address) = spec.split_once('@').ok_or_else(|| {
+            bad("a Roughtime server is written KEY@host:port (KEY in base64)".into())
+        })?;
         let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, key)
-            .map_err(|e| format!("the Roughtime key is not base64: {e}"))?;
+            .map_err(|e| bad(format!("the Roughtime key is not base64: {e}")))?;
         let public_key: [u8; 32] = bytes
             .try_into()
-            .map_err(|_| "a Roughtime key is 32 bytes".to_string())?;
+            .map_err(|_| bad("a Roughtime key is 32 bytes".into()))?;
         Ok(RoughtimeServer {
             address: address.to_string(),
             public_key,

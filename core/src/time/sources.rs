@@ -491,7 +491,14 @@ impl Default for PlainHttpDate {
 
 impl HttpsDate for PlainHttpDate {
     fn fetch_date(&self, url: String) -> Result<String, PlatformError> {
-        http_date_header(&url, self.timeout_ms).map_err(|reason| PlatformError::Failed { reason })
+        // The platform trait carries a sentence; `query_http_date` files it as an HTTP failure,
+        // so that prefix is not repeated here.
+        http_date_header(&url, self.timeout_ms).map_err(|r| PlatformError::Failed {
+            reason: match r {
+                Rejection::Http { reason } => reason,
+                other => other.to_string(),
+            },
+        })
     }
     fn is_authenticated(&self, _url: String) -> bool {
         false
@@ -499,29 +506,33 @@ impl HttpsDate for PlainHttpDate {
 }
 
 /// Sends `HEAD` over plain HTTP/1.1 and returns the `Date` header.
-fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, String> {
-    let u = url::Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
+fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, Rejection> {
+    let http = |reason: String| Rejection::Http { reason };
+    let net = |e: std::io::Error| Rejection::Network {
+        reason: e.to_string(),
+    };
+    let u = url::Url::parse(url).map_err(|e| http(format!("bad URL: {e}")))?;
     if u.scheme() != "http" {
-        return Err(format!(
+        return Err(http(format!(
             "only http:// URLs are supported here, not {}://",
             u.scheme()
-        ));
+        )));
     }
-    let host = u.host_str().ok_or("URL has no host")?;
+    let host = u.host_str().ok_or_else(|| http("URL has no host".into()))?;
     let port = u.port_or_known_default().unwrap_or(80);
     let timeout = Duration::from_millis(timeout_ms.max(1));
     let addr = (host.trim_matches(['[', ']']), port)
         .to_socket_addrs()
-        .map_err(|e| format!("could not resolve {host}: {e}"))?
+        .map_err(|e| Rejection::Resolve {
+            reason: format!("{host}: {e}"),
+        })?
         .next()
-        .ok_or_else(|| format!("no address for {host}"))?;
-    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
-    stream
-        .set_write_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
+        .ok_or_else(|| Rejection::Resolve {
+            reason: format!("no address for {host}"),
+        })?;
+    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(net)?;
+    stream.set_read_timeout(Some(timeout)).map_err(net)?;
+    stream.set_write_timeout(Some(timeout)).map_err(net)?;
     let path = match u.query() {
         Some(q) => format!("{}?{q}", u.path()),
         None => u.path().to_string(),
@@ -533,23 +544,27 @@ fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, String> {
     let request = format!(
         "HEAD {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: kunci\r\nConnection: close\r\n\r\n"
     );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
+    stream.write_all(request.as_bytes()).map_err(net)?;
     let mut head = Vec::new();
     let mut chunk = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
-        let n = stream.read(&mut chunk).map_err(|e| e.to_string())?;
+        let n = stream.read(&mut chunk).map_err(net)?;
         if n == 0 {
             break;
         }
         head.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
     }
-    let text = String::from_utf8_lossy(&head);
-    let mut lines = text.split("\r\n");
+    date_header(&String::from_utf8_lossy(&head))
+}
+
+/// The `Date` header of an HTTP/1.x response head.
+fn date_header(head: &str) -> Result<String, Rejection> {
+    let mut lines = head.split("\r\n");
     let status = lines.next().unwrap_or("");
     if !status.starts_with("HTTP/1.") {
-        return Err("not an HTTP response".into());
+        return Err(Rejection::Http {
+            reason: "not an HTTP response".into(),
+        });
     }
     lines
         .take_while(|l| !l.is_empty())
@@ -559,7 +574,9 @@ fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, String> {
                 .eq_ignore_ascii_case("date")
                 .then(|| value.trim().to_string())
         })
-        .ok_or_else(|| "the response has no Date header".into())
+        .ok_or_else(|| Rejection::Http {
+            reason: "the response has no Date header".into(),
+        })
 }
 
 #[cfg(test)]
