@@ -525,91 +525,8 @@ pub fn export(
     if !force && path.symlink_metadata().is_ok() {
         return Err(exists_error(path));
     }
-    let export_password = || {
-        let pw = session::secret_from_env_or_prompt(
-            "KUNCI_EXPORT_PASSWORD",
-            "Password for the export: ",
-        )?;
-        // An empty password encrypts with a key anyone can derive: refuse it.
-        if pw.is_empty() {
-            return Err(CliError::bad_input("the export password must not be empty"));
-        }
-        Ok(zeroize::Zeroizing::new(
-            String::from_utf8_lossy(pw.expose()).into_owned(),
-        ))
-    };
-    let kdf = session::kdf();
-    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
     check_export(format, encrypt)?;
-    match format {
-        ExportChoice::Kunci => {
-            let pw = export_password()?;
-            let bytes = app.export(ExportFormat::Kunci, Some(pw.as_str()), &kdf)?;
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::Aegis => {
-            let pw = if encrypt {
-                Some(export_password()?)
-            } else {
-                None
-            };
-            let bytes = app.export(ExportFormat::Aegis, pw.as_ref().map(|p| p.as_str()), &kdf)?;
-            if pw.is_none() {
-                out.note(EXPORT_WARNING);
-            }
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::TwoFas => {
-            let pw = if encrypt {
-                Some(export_password()?)
-            } else {
-                None
-            };
-            let bytes = app.export(ExportFormat::TwoFas, pw.as_ref().map(|p| p.as_str()), &kdf)?;
-            if pw.is_none() {
-                out.note(EXPORT_WARNING);
-            }
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::Qr => {
-            // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
-            let text = app.export(ExportFormat::Uris, None, &kdf)?;
-            let uris: Vec<&str> = std::str::from_utf8(&text)
-                .map_err(|e| CliError::bad_input(e.to_string()))?
-                .lines()
-                .filter(|l| !l.is_empty())
-                .collect();
-            for (i, uri) in uris.iter().enumerate() {
-                let png = kunci::render_png(uri, 6).map_err(KunciError::from)?;
-                outputs.push((numbered(path, i + 1), png));
-            }
-            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
-        }
-        ExportChoice::Uris => {
-            let bytes = app.export(ExportFormat::Uris, None, &kdf)?;
-            out.note(EXPORT_WARNING);
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::GoogleQr => {
-            let text = app.export(ExportFormat::GoogleUris, None, &kdf)?;
-            let uris: Vec<&str> = std::str::from_utf8(&text)
-                .map_err(|e| CliError::bad_input(e.to_string()))?
-                .lines()
-                .filter(|l| !l.is_empty())
-                .collect();
-            let many = uris.len() > 1;
-            for (i, uri) in uris.iter().enumerate() {
-                let png = kunci::render_png(uri, 6).map_err(KunciError::from)?;
-                let target = if many {
-                    numbered(path, i + 1)
-                } else {
-                    path.to_path_buf()
-                };
-                outputs.push((target, png));
-            }
-            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
-        }
-    }
+    let outputs = export_files(out, app, format, path, encrypt)?;
     // Refuse before writing any, so a numbered set is never half replaced.
     if !force {
         if let Some((target, _)) = outputs.iter().find(|(t, _)| t.symlink_metadata().is_ok()) {
@@ -635,6 +552,97 @@ pub fn export(
             .join("\n")
     });
     Ok(Outcome::Done)
+}
+
+/// The export password, from the environment or a prompt; never empty (an empty password
+/// encrypts with a key anyone can derive).
+fn export_password() -> Result<zeroize::Zeroizing<String>, CliError> {
+    let pw =
+        session::secret_from_env_or_prompt("KUNCI_EXPORT_PASSWORD", "Password for the export: ")?;
+    if pw.is_empty() {
+        return Err(CliError::bad_input("the export password must not be empty"));
+    }
+    Ok(zeroize::Zeroizing::new(
+        String::from_utf8_lossy(pw.expose()).into_owned(),
+    ))
+}
+
+/// The files an export writes, with their bytes (nothing written yet).
+fn export_files(
+    out: &Output,
+    app: &Kunci,
+    format: ExportChoice,
+    path: &Path,
+    encrypt: bool,
+) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, CliError> {
+    let kdf = session::kdf();
+    let one = |bytes: &[u8]| vec![(path.to_path_buf(), bytes.to_vec())];
+    let plain_or_encrypted = |what: ExportFormat| -> Result<_, CliError> {
+        let pw = if encrypt {
+            Some(export_password()?)
+        } else {
+            None
+        };
+        let bytes = app.export(what, pw.as_ref().map(|p| p.as_str()), &kdf)?;
+        if pw.is_none() {
+            out.note(EXPORT_WARNING);
+        }
+        Ok(one(&bytes))
+    };
+    match format {
+        ExportChoice::Kunci => {
+            let pw = export_password()?;
+            Ok(one(&app.export(
+                ExportFormat::Kunci,
+                Some(pw.as_str()),
+                &kdf,
+            )?))
+        }
+        ExportChoice::Aegis => plain_or_encrypted(ExportFormat::Aegis),
+        ExportChoice::TwoFas => plain_or_encrypted(ExportFormat::TwoFas),
+        ExportChoice::Uris => {
+            let bytes = app.export(ExportFormat::Uris, None, &kdf)?;
+            out.note(EXPORT_WARNING);
+            Ok(one(&bytes))
+        }
+        // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
+        ExportChoice::Qr => {
+            let text = app.export(ExportFormat::Uris, None, &kdf)?;
+            qr_pictures(out, &text, path, true)
+        }
+        ExportChoice::GoogleQr => {
+            let text = app.export(ExportFormat::GoogleUris, None, &kdf)?;
+            qr_pictures(out, &text, path, false)
+        }
+    }
+}
+
+/// A PNG per URI line of `text`: numbered files, or `path` itself when there is one and
+/// `always_numbered` is false.
+fn qr_pictures(
+    out: &Output,
+    text: &[u8],
+    path: &Path,
+    always_numbered: bool,
+) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, CliError> {
+    let uris: Vec<&str> = std::str::from_utf8(text)
+        .map_err(|e| CliError::bad_input(e.to_string()))?
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect();
+    let numbers = always_numbered || uris.len() > 1;
+    let mut outputs = Vec::new();
+    for (i, uri) in uris.iter().enumerate() {
+        let png = kunci::render_png(uri, 6).map_err(KunciError::from)?;
+        let target = if numbers {
+            numbered(path, i + 1)
+        } else {
+            path.to_path_buf()
+        };
+        outputs.push((target, png));
+    }
+    out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
+    Ok(outputs)
 }
 
 /// `codes.png` → `codes-2.png`: one file per Google export QR code.

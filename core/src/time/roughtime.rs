@@ -9,9 +9,6 @@
 //! The wire format comes from `roughenough-protocol`; signatures from `ed25519-dalek`; only the
 //! checks are ours (the one-leaf answer of `kunci time serve --roughtime` is in [`super::server`]).
 
-use std::net::{SocketAddr, UdpSocket};
-use std::time::Duration;
-
 use ed25519_dalek::{Verifier, VerifyingKey};
 use roughenough_protocol::cursor::ParseCursor;
 use roughenough_protocol::request::Request;
@@ -21,7 +18,7 @@ use roughenough_protocol::wire::{FromFrame, ToFrame, ToWire};
 use sha2::{Digest, Sha512};
 
 use super::clock::BootClock;
-use super::sample::{resolve, Sample, SourceKind};
+use super::sample::{resolve, udp_socket, Sample, SourceKind};
 use super::sntp::Rejection;
 use super::TimeError;
 
@@ -257,15 +254,7 @@ pub fn query(
     let net = |e: std::io::Error| Rejection::Network {
         reason: e.to_string(),
     };
-    let bind: SocketAddr = if addr.is_ipv4() {
-        SocketAddr::from(([0, 0, 0, 0], 0))
-    } else {
-        SocketAddr::from(([0u16; 8], 0))
-    };
-    let socket = UdpSocket::bind(bind).map_err(net)?;
-    socket
-        .set_read_timeout(Some(Duration::from_millis(timeout_ms.max(1))))
-        .map_err(net)?;
+    let socket = udp_socket(addr, timeout_ms)?;
     let nonce: [u8; 32] = rand::random();
     let req = request(&nonce);
     let t1 = boot.elapsed_ms();

@@ -1,9 +1,10 @@
 //! One source's answer, whatever the protocol: the [`Sample`] interval it gives for "UTC − boot
-//! clock", its [`SourceKind`], and the address resolution every UDP source shares. Both the
+//! clock", its [`SourceKind`], and the address resolution and socket every UDP source shares. Both the
 //! NTP/HTTP queries ([`super::sources`]) and Roughtime ([`super::roughtime`]) build on this file,
 //! so neither needs the other.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs, UdpSocket};
+use std::time::Duration;
 
 use super::consensus::Interval;
 use super::sntp::Rejection;
@@ -78,4 +79,21 @@ pub fn resolve(server: &str) -> Result<SocketAddr, Rejection> {
     addrs.into_iter().next().ok_or(Rejection::Resolve {
         reason: "no address found".into(),
     })
+}
+
+/// A UDP socket of `addr`'s family on any local port, whose reads wait at most `read_timeout_ms`.
+pub fn udp_socket(addr: SocketAddr, read_timeout_ms: u64) -> Result<UdpSocket, Rejection> {
+    let net = |e: std::io::Error| Rejection::Network {
+        reason: e.to_string(),
+    };
+    let bind: SocketAddr = if addr.is_ipv4() {
+        SocketAddr::from(([0, 0, 0, 0], 0))
+    } else {
+        SocketAddr::from(([0u16; 8], 0))
+    };
+    let socket = UdpSocket::bind(bind).map_err(net)?;
+    socket
+        .set_read_timeout(Some(Duration::from_millis(read_timeout_ms.max(1))))
+        .map_err(net)?;
+    Ok(socket)
 }
