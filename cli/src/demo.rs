@@ -10,8 +10,8 @@ use crate::output::Output;
 use crate::{CliError, Outcome};
 use kunci::testkit::{FakeNtpServer, Misbehaviour};
 use kunci::{
-    encode_migration, ExportFormat, KdfParams, Kunci, OnConflict, OtpParams, Secret, SyncConfig,
-    SyncSources, SystemBootClock, SystemWallClock, Vault, WallClock,
+    encode_migration, ExportFormat, KdfParams, Kunci, OnConflict, OtpParams, Secret, SyncSources,
+    SystemBootClock, SystemWallClock, TimeSetup, Vault, WallClock,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -41,10 +41,7 @@ pub fn run(out: &Output) -> Result<Outcome, CliError> {
 fn open_app(vault: Vault) -> Kunci {
     Kunci::new(
         vault,
-        Arc::new(SystemBootClock::new()),
-        Arc::new(SystemWallClock),
-        SyncConfig::default(),
-        None,
+        TimeSetup::new(Arc::new(SystemBootClock::new()), Arc::new(SystemWallClock)),
     )
 }
 

@@ -2,7 +2,8 @@
 
 use crate::CliError;
 use kunci::{
-    KdfParams, Kunci, KunciError, Secret, SyncConfig, SystemBootClock, SystemWallClock, Vault,
+    KdfParams, Kunci, KunciError, Secret, SyncConfig, SystemBootClock, SystemWallClock, TimeSetup,
+    Vault,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -56,9 +57,10 @@ pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
     let vault = Vault::open_with_passphrase(path, &pass).map_err(KunciError::from)?;
     Ok(Kunci::new(
         vault,
-        Arc::new(SystemBootClock::new()),
-        Arc::new(SystemWallClock),
-        config,
-        Some(Arc::new(crate::https::UreqDate::default())),
+        TimeSetup {
+            config,
+            https: Some(Arc::new(crate::https::UreqDate::default())),
+            ..TimeSetup::new(Arc::new(SystemBootClock::new()), Arc::new(SystemWallClock))
+        },
     ))
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use kunci::testkit::MemoryTimeStore;
 use kunci::{
-    parse_payload, AccountDraft, KdfParams, KdfParams as BackupKdf, OnConflict, Secret, SyncConfig,
+    parse_payload, KdfParams, KdfParams as BackupKdf, OnConflict, Secret, SyncConfig,
     SystemBootClock, SystemWallClock, TrustedClock, Vault,
 };
 
@@ -41,18 +41,7 @@ fn main() {
                 if let Ok(batch) =
                     kunci::import_auto(&std::fs::read(arg(3)).unwrap_or_default(), None)
                 {
-                    let drafts = batch
-                        .accounts
-                        .into_iter()
-                        .map(|a| AccountDraft {
-                            issuer: a.issuer,
-                            name: a.name,
-                            params: a.params,
-                            notes: a.notes,
-                            group: a.group,
-                            icon: a.icon,
-                        })
-                        .collect();
+                    let drafts = batch.accounts.into_iter().map(|a| a.content).collect();
                     println!("{:?}", v.add_all(drafts, OnConflict::KeepBoth, 0).is_ok());
                 }
                 if let Ok(list) = v.list() {

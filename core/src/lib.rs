@@ -10,6 +10,7 @@
 //! exporters). Test doubles and benchmark hooks are in `testkit`, behind the `testkit` feature,
 //! so they never ship in an app.
 
+mod account;
 mod app;
 mod backup;
 mod doctor;
@@ -23,7 +24,8 @@ mod time;
 mod vault;
 
 // The front door and its errors.
-pub use app::{fixed_time, ExportFormat, Kunci, SyncSources};
+pub use account::{AccountContent, AccountDraft};
+pub use app::{fixed_time, ExportFormat, Kunci, SyncSources, TimeSetup};
 pub use error::KunciError;
 pub use fence::install_quiet_panic_hook;
 pub use secret::Secret;
@@ -43,8 +45,8 @@ pub use enroll::{
 
 // The vault.
 pub use vault::{
-    check_draft, passphrase_strength, Account, AccountDraft, KdfParams, KeyWrapper,
-    KeyWrapperError, OnConflict, SlotKind, Vault, VaultError, SCHEMA_VERSION,
+    check_draft, passphrase_strength, Account, KdfParams, KeyWrapper, KeyWrapperError, OnConflict,
+    SlotKind, Vault, VaultError, SCHEMA_VERSION,
 };
 
 // Backups: Kunci's own, other apps' exports, and exports so nobody is locked in.

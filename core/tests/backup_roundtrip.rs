@@ -297,19 +297,21 @@ mod backup {
                 )| {
                     let digits = if kind == OtpKind::Steam { 5 } else { digits };
                     BackupAccount {
-                        issuer,
-                        name,
-                        params: OtpParams {
-                            kind,
-                            algorithm,
-                            digits,
-                            period,
-                            counter,
-                            secret: Secret::new(secret),
+                        content: kunci::AccountContent {
+                            issuer,
+                            name,
+                            params: OtpParams {
+                                kind,
+                                algorithm,
+                                digits,
+                                period,
+                                counter,
+                                secret: Secret::new(secret),
+                            },
+                            notes,
+                            group,
+                            icon,
                         },
-                        notes,
-                        group,
-                        icon,
                         position,
                     }
                 },

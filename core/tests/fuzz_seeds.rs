@@ -184,12 +184,8 @@ fn vault_file() -> Vec<u8> {
         for a in accounts().into_iter().take(3) {
             v.add(
                 AccountDraft {
-                    issuer: a.issuer,
-                    name: a.name,
-                    params: a.params,
-                    notes: a.notes,
-                    group: a.group,
                     icon: None,
+                    ..a.content
                 },
                 Default::default(),
                 1_700_000_000,

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use kunci::testkit::{FakeBootClock, FakeNtpServer, FakeWallClock, Misbehaviour};
 use kunci::{
-    HttpsDate, Kunci, PlatformError, SyncConfig, SyncStatus, TimeStatus, Vault, WallClock,
+    HttpsDate, Kunci, PlatformError, SyncConfig, SyncStatus, TimeSetup, TimeStatus, Vault,
+    WallClock,
 };
 use vault_common::*;
 
@@ -42,10 +43,10 @@ impl World {
         let vault = Vault::open_with_passphrase(self.dir.vault(), &pass()).unwrap();
         Kunci::new(
             vault,
-            self.boot.clone(),
-            self.wall.clone(),
-            SyncConfig::default(),
-            https,
+            TimeSetup {
+                https,
+                ..TimeSetup::new(self.boot.clone(), self.wall.clone())
+            },
         )
     }
     fn servers(&self, offset_ms: i64, n: usize) -> Vec<FakeNtpServer> {

@@ -385,10 +385,7 @@ fn every_otp_parameter_round_trips() {
         };
         let a = v.add(d.clone(), OnConflict::Reject, NOW).unwrap();
         let b = v.get(a.id).unwrap();
-        assert_eq!(
-            (b.issuer, b.name, b.params, b.notes, b.group, b.icon),
-            (d.issuer, d.name, d.params, d.notes, d.group, d.icon)
-        );
+        assert_eq!(b.content, d);
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
+use super::Refusal;
 use super::{
     base32_secret, collect, params_from, BackupError, Entry, Format, ImportBatch, RawEntry,
 };
@@ -95,7 +96,7 @@ pub(crate) fn totp_entry(index: usize, totp: &str, item_name: &str, username: &s
                 };
                 Entry::new(index, &issuer, &name, Ok((e.params, e.warnings)))
             }
-            Err(err) => Entry::new(index, item_name, username, Err(err.to_string())),
+            Err(err) => Entry::new(index, item_name, username, Err(Refusal::Uri(err))),
         };
     }
     let (kind, secret_text) = match totp.get(..8) {
@@ -160,12 +161,11 @@ impl Importer for CsvReader {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    let reason = format!("the line could not be read ({e})");
                     entries.push(Entry::new(
                         index,
                         "",
                         &format!("line {}", index + 2),
-                        Err(reason),
+                        Err(Refusal::BadLine(e.to_string())),
                     ));
                     continue;
                 }

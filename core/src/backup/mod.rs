@@ -38,11 +38,14 @@ pub mod uris;
 
 mod json;
 mod prefs;
+mod refusal;
 mod report;
 
+use crate::account::{embeds_content, AccountContent};
 use crate::enroll::Warning;
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
+pub(crate) use refusal::Refusal;
 use std::fmt;
 
 pub use aegis::{export_aegis, export_aegis_encrypted, AegisKdf};
@@ -77,28 +80,19 @@ pub mod limits {
 /// An account as backups and other apps' exports carry it, independent of the vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupAccount {
-    pub issuer: String,
-    pub name: String,
-    pub params: OtpParams,
-    pub notes: String,
-    /// One group name per account (Aegis and 2FAS group ids are mapped to their names).
-    pub group: Option<String>,
-    /// An icon as the source carried it; images are kept as `data:<mime>;base64,<data>` URIs.
-    pub icon: Option<String>,
+    /// Issuer, name, code parameters, notes, group and icon (read through: `account.issuer`).
+    pub content: AccountContent,
     /// Order in the list, ascending.
     pub position: i64,
 }
+
+embeds_content!(BackupAccount);
 
 impl BackupAccount {
     /// A plain account with no notes, group or icon.
     pub fn new(issuer: &str, name: &str, params: OtpParams, position: i64) -> Self {
         BackupAccount {
-            issuer: issuer.to_string(),
-            name: name.to_string(),
-            params,
-            notes: String::new(),
-            group: None,
-            icon: None,
+            content: AccountContent::new(issuer, name, params),
             position,
         }
     }
@@ -445,29 +439,22 @@ pub(crate) fn params_from(
     raw: &RawEntry<'_>,
     secret: Secret,
     warnings: &mut Vec<Warning>,
-) -> Result<OtpParams, String> {
+) -> Result<OtpParams, Refusal> {
     use crate::otp::{DEFAULT_PERIOD_SECONDS, STEAM_DIGITS};
     let algorithm = match raw.algorithm.map(str::trim).filter(|a| !a.is_empty()) {
         None => HashAlgorithm::Sha1,
-        Some(a) => HashAlgorithm::parse(a).ok_or_else(|| {
-            format!(
-                "the algorithm \"{}\" is not supported (use SHA1, SHA256 or SHA512)",
-                a.chars().take(24).collect::<String>()
-            )
-        })?,
+        Some(a) => HashAlgorithm::parse(a)
+            .ok_or_else(|| Refusal::Algorithm(a.chars().take(24).collect()))?,
     };
     let digits = match (raw.kind, raw.digits) {
         (OtpKind::Steam, _) => STEAM_DIGITS,
         (_, None) => 6,
-        (_, Some(d)) => u8::try_from(d)
-            .map_err(|_| format!("codes of {d} digits are not supported (use 4 to 10)"))?,
+        (_, Some(d)) => u8::try_from(d).map_err(|_| Refusal::Digits(d))?,
     };
     let period = match raw.period {
         _ if raw.kind == OtpKind::Hotp => DEFAULT_PERIOD_SECONDS,
         None | Some(0) => DEFAULT_PERIOD_SECONDS,
-        Some(p) => {
-            u32::try_from(p).map_err(|_| format!("a period of {p} seconds is not supported"))?
-        }
+        Some(p) => u32::try_from(p).map_err(|_| Refusal::Period(p))?,
     };
     let counter = match raw.kind {
         OtpKind::Hotp => raw.counter.unwrap_or(0),
@@ -485,7 +472,7 @@ pub(crate) fn params_from(
         counter,
         secret,
     };
-    params.validate().map_err(|e| e.to_string())?;
+    params.validate()?;
     let bits = params.secret.len() * 8;
     if bits < 128 {
         warnings.push(Warning::ShortSecret { bits });
@@ -494,8 +481,8 @@ pub(crate) fn params_from(
 }
 
 /// Decodes a base32 secret as the URI parser does (spaces, lower case, padding forgiven).
-pub(crate) fn base32_secret(text: &str, warnings: &mut Vec<Warning>) -> Result<Secret, String> {
-    crate::enroll::uri::decode_base32_secret(text, warnings).map_err(|e| e.to_string())
+pub(crate) fn base32_secret(text: &str, warnings: &mut Vec<Warning>) -> Result<Secret, Refusal> {
+    Ok(crate::enroll::uri::decode_base32_secret(text, warnings)?)
 }
 
 /// Records per-entry warnings in a batch.
@@ -532,7 +519,7 @@ pub(crate) struct Entry {
     pub issuer: String,
     pub name: String,
     /// The validated parameters and what was fixed on the way, or why the entry is refused.
-    pub read: Result<(OtpParams, Vec<Warning>), String>,
+    pub read: Result<(OtpParams, Vec<Warning>), Refusal>,
     /// Order in the list; the order of the file when `None`.
     pub position: Option<i64>,
     pub notes: String,
@@ -546,7 +533,7 @@ impl Entry {
         index: usize,
         issuer: &str,
         name: &str,
-        read: Result<(OtpParams, Vec<Warning>), String>,
+        read: Result<(OtpParams, Vec<Warning>), Refusal>,
     ) -> Self {
         Entry {
             index,
@@ -568,11 +555,11 @@ pub(crate) fn collect(entries: impl IntoIterator<Item = Entry>) -> ImportBatch {
         let l = label(&e.issuer, &e.name);
         let (params, warnings) = match e.read {
             Ok(read) => read,
-            Err(reason) => {
+            Err(refusal) => {
                 batch.refused.push(RefusedEntry {
                     index: e.index,
                     label: l,
-                    reason,
+                    reason: refusal.to_string(),
                 });
                 continue;
             }
@@ -611,7 +598,7 @@ pub(crate) fn collect(entries: impl IntoIterator<Item = Entry>) -> ImportBatch {
 pub(crate) fn read_raw(
     raw: &RawEntry<'_>,
     secret: Secret,
-) -> Result<(OtpParams, Vec<Warning>), String> {
+) -> Result<(OtpParams, Vec<Warning>), Refusal> {
     let mut warnings = Vec::new();
     let params = params_from(raw, secret, &mut warnings)?;
     Ok((params, warnings))
@@ -621,7 +608,7 @@ pub(crate) fn read_raw(
 pub(crate) fn read_raw_base32(
     raw: &RawEntry<'_>,
     secret: &str,
-) -> Result<(OtpParams, Vec<Warning>), String> {
+) -> Result<(OtpParams, Vec<Warning>), Refusal> {
     let mut warnings = Vec::new();
     let secret = base32_secret(secret, &mut warnings)?;
     let params = params_from(raw, secret, &mut warnings)?;
