@@ -256,7 +256,7 @@ enum TimeCommand {
 
 impl Command {
     /// The `--vault` given after the command, for the commands that have one.
-    fn vault(&self) -> Option<&std::path::Path> {
+    fn vault_flag(&self) -> Option<&std::path::Path> {
         let arg = match self {
             Command::Code { vault, .. }
             | Command::Init { vault }
@@ -348,7 +348,7 @@ fn main() -> ExitCode {
     };
     let out = output::Output::new(cli.json);
     // After the command it names this run's vault; before it (or $KUNCI_VAULT) the default.
-    let vault = cli.command.vault().map(PathBuf::from).or(cli.vault);
+    let vault = cli.command.vault_flag().map(PathBuf::from).or(cli.vault);
     let result = match cli.command {
         Command::Code { uri, at, .. } => {
             let uri = read_arg(uri);
