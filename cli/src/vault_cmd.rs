@@ -605,32 +605,37 @@ fn export_files(
             out.note(EXPORT_WARNING);
             Ok(one(&bytes))
         }
-        // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
+        // One otpauth:// QR code per account: what FreeOTP (which only scans) needs; the same
+        // pictures as the apps' per-account transfer screen.
         ExportChoice::Qr => {
-            let text = app.export(ExportFormat::Uris, None, &kdf)?;
-            qr_pictures(out, &text, path, true)
+            let pngs = app.account_qr_pngs(6)?;
+            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
+            Ok(pngs
+                .iter()
+                .enumerate()
+                .map(|(i, png)| (numbered(path, i + 1), png.to_vec()))
+                .collect())
         }
         ExportChoice::GoogleQr => {
             let text = app.export(ExportFormat::GoogleUris, None, &kdf)?;
-            qr_pictures(out, &text, path, false)
+            google_qr_pictures(out, &text, path)
         }
     }
 }
 
-/// A PNG per URI line of `text`: numbered files, or `path` itself when there is one and
-/// `always_numbered` is false.
-fn qr_pictures(
+/// A PNG per Google export URI line of `text`: `path` itself when there is one, else numbered
+/// files beside it.
+fn google_qr_pictures(
     out: &Output,
     text: &[u8],
     path: &Path,
-    always_numbered: bool,
 ) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, CliError> {
     let uris: Vec<&str> = std::str::from_utf8(text)
         .map_err(|e| CliError::bad_input(e.to_string()))?
         .lines()
         .filter(|l| !l.is_empty())
         .collect();
-    let numbers = always_numbered || uris.len() > 1;
+    let numbers = uris.len() > 1;
     let mut outputs = Vec::new();
     for (i, uri) in uris.iter().enumerate() {
         let png = kunci::render_png(uri, 6).map_err(KunciError::from)?;

@@ -73,6 +73,11 @@ pub use time::{
 #[cfg(feature = "testkit")]
 pub mod testkit {
     pub use crate::enroll::qr::bench;
+    /// The UniFFI surface as Kotlin and Swift see it, for Rust tests of what crosses the
+    /// boundary (the apps reach it through the generated bindings, never through this path).
+    pub mod ffi {
+        pub use crate::ffi::*;
+    }
     pub use crate::time::server::ServerKeys;
     pub use crate::time::sntp::{ms_to_short, Packet, MODE_SERVER};
     pub use crate::time::{

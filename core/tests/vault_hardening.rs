@@ -462,9 +462,8 @@ fn control_and_direction_characters_are_refused_from_every_source() {
 
 // ----- finding 8 (core part): decoded QR payloads do not print their secret ----------------------
 
-// The FFI record `QrCode` (not in the Rust API) has the same check in core/src/ffi/records_tests.rs.
 #[test]
-fn qr_payload_debug_hides_the_uri() {
+fn qr_payload_debug_and_its_ffi_preview_hide_the_uri() {
     let uri = "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank";
     let payload = kunci::QrPayload {
         bytes: uri.as_bytes().to_vec(),
@@ -476,4 +475,12 @@ fn qr_payload_debug_hides_the_uri() {
         "{shown}"
     );
     assert!(shown.contains("redacted"), "{shown}");
+    // What the apps get instead of the URI (more in ffi_surface.rs): names, never the secret.
+    let preview = kunci::testkit::ffi::QrPreview::from(&payload);
+    let shown = format!("{preview:?}");
+    assert!(
+        !shown.contains("JBSWY3DP") && !shown.contains("otpauth://"),
+        "{shown}"
+    );
+    assert_eq!(preview.accounts[0].name, "alice");
 }

@@ -21,6 +21,7 @@ pub mod bitwarden;
 pub mod duo;
 pub mod ente;
 pub mod freeotp;
+pub mod freeotp2;
 pub mod google;
 mod importer;
 pub mod kdf;
@@ -36,6 +37,7 @@ pub mod totp_authenticator;
 pub mod twofas;
 pub mod uris;
 
+mod java_ser;
 mod json;
 mod prefs;
 mod refusal;
@@ -214,8 +216,9 @@ pub enum Format {
     BattleNet,
     /// TOTP Authenticator: encrypted backup or internal preferences XML.
     TotpAuthenticator,
-    /// Recognised and refused with a way out: Authenticator Plus, FreeOTP 2's backup.
+    /// Recognised and refused with a way out: Authenticator Plus.
     AuthenticatorPlus,
+    /// FreeOTP 2's encrypted backup (`externalBackup.xml`, Java serialisation).
     FreeOtp2,
     /// WinAuth's text export of `otpauth://` URIs.
     WinAuth,

@@ -35,6 +35,9 @@ pub(crate) enum Refusal {
     SecretBase(u64),
     #[error("the entry is not valid JSON")]
     NotJson,
+    /// FreeOTP 2: the token's settings, beside its wrapped key.
+    #[error("the account's settings are missing or not valid JSON")]
+    BadSettings,
     /// The entry's own encryption did not open with the file's password.
     #[error("the password did not open it")]
     WrongPassword,

@@ -13,3 +13,7 @@ mod doctor;
 mod functions;
 mod platform;
 mod records;
+
+// The surface as one namespace, for Rust tests of what the bindings see (`kunci::testkit::ffi`).
+#[cfg(feature = "testkit")]
+pub use self::{authenticator::*, doctor::*, functions::*, platform::*, records::*};

@@ -68,6 +68,9 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         } catch (e: CancellationException) {
             throw e
         } catch (e: Throwable) {
+            // The kind of failure and where, for `adb logcat` (never a secret: core errors carry
+            // only their user sentence, and no input is logged).
+            if (e !is KunciException) android.util.Log.w(TAG, "unexpected failure", e)
             state.update { it.copy(message = errorText(e)) }
         }
     }
@@ -361,7 +364,12 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         if (kunci.prefs.getBoolean(KunciApplication.PREF_LOCK, false) && bootMs() - since >= services.lockAfterMs) lockNow()
     }
 
-    fun setRecovery(passphrase: String, repeat: String) = launchSafely {
+    /** Whether a recovery passphrase is set (the settings button then offers to change it). */
+    fun recoverySet(): Boolean = kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_SET, false)
+
+    /** A first recovery passphrase beside the phone's key, or a new one in place of `current`
+     *  (which reseals every account under a new key and keeps the phone's key working). */
+    fun setRecovery(passphrase: String, repeat: String, current: String? = null) = launchSafely {
         if (passphrase.length < MIN_PASSPHRASE) {
             state.update { it.copy(message = text(R.string.recovery_too_short, MIN_PASSPHRASE)) }
             return@launchSafely
@@ -371,9 +379,13 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
             return@launchSafely
         }
         val v = vault()
-        val set = kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_SET, false)
-        withContext(services.dispatcher) {
-            if (!set) v.authenticator.addPassphrase(passphrase)
+        try {
+            withContext(services.dispatcher) {
+                if (recoverySet()) v.authenticator.changePassphrase(current.orEmpty(), passphrase) else v.authenticator.addPassphrase(passphrase)
+            }
+        } catch (e: KunciException.WrongPassphrase) {
+            state.update { it.copy(message = text(R.string.recovery_current_wrong)) }
+            return@launchSafely
         }
         kunci.prefs.edit().putBoolean(KunciApplication.PREF_RECOVERY_SET, true).putBoolean(KunciApplication.PREF_RECOVERY_OFFERED, true).apply()
         state.update { it.copy(askRecovery = false, message = text(R.string.recovery_saved)) }
@@ -439,6 +451,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
     fun accountById(id: Long?): AccountInfo? = state.value.accounts.firstOrNull { it.id == id }
 
     private companion object {
+        private const val TAG = "Kunci"
         const val TICK_MS = 500L
         const val LOOKAHEAD_MS = 5_000L
         const val MIN_PASSPHRASE = 8

@@ -10,13 +10,16 @@ import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.performTextReplacement
 import androidx.lifecycle.Lifecycle
 import app.kunci.Authenticator
 import app.kunci.ExportFormat
+import app.kunci.KunciException
 import app.kunci.OnConflict
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import org.junit.runner.RunWith
@@ -45,8 +48,13 @@ class SafetyTest : KunciTestBase() {
         user.answer = false
         compose.onNodeWithTag("unlock").performClick()
         waitForText(string(R.string.unlock_failed))
+        compose.onNodeWithText(string(R.string.ok)).performClick()
         user.answer = true
         compose.onNodeWithTag("unlock").performClick()
+        // Unlocked: back where the user locked it (settings), and the codes are one step back.
+        waitForText(string(R.string.lock_now))
+        assertEquals(0, count(string(R.string.locked_title)))
+        compose.onNodeWithText(string(R.string.back)).performClick()
         waitForText("Portal")
         assertEquals(2, user.asked.get())
     }
@@ -90,15 +98,51 @@ class SafetyTest : KunciTestBase() {
         compose.onNodeWithTag("recovery-2").performTextInput("short")
         compose.onNodeWithTag("recovery-save").performClick()
         waitForText(string(R.string.recovery_too_short, 8))
+        // The dialog stays open with what was typed; the user types a longer one over it.
+        compose.onNodeWithTag("recovery-1").performTextReplacement("kopi susu pagi")
+        compose.onNodeWithTag("recovery-2").performTextReplacement("kopi susu pagi")
+        compose.onNodeWithTag("recovery-save").performClick()
+        waitForText(string(R.string.recovery_saved))
+        runBlocking { app.closeVault() }
+        // The phone's key is gone (a reset): the passphrase alone opens the same accounts.
+        Authenticator.openWithPassphrase(File(dir, "vault.kunci").path, "kopi susu pagi", boot, null, options).use {
+            assertEquals("Portal", it.accounts().single().issuer)
+        }
+    }
+
+    @Test
+    fun aSetRecoveryPassphraseIsChangedOnlyWithTheCurrentOne() {
+        withAccount()
+        launch()
+        openSettings()
         compose.onNodeWithTag("recovery").performScrollTo().performClick()
         settle()
         compose.onNodeWithTag("recovery-1").performTextInput("kopi susu pagi")
         compose.onNodeWithTag("recovery-2").performTextInput("kopi susu pagi")
         compose.onNodeWithTag("recovery-save").performClick()
         waitForText(string(R.string.recovery_saved))
+        compose.onNodeWithText(string(R.string.ok)).performClick()
+        compose.onNodeWithText(string(R.string.recovery_change_title)).performScrollTo().performClick()
+        settle()
+        compose.onNodeWithTag("recovery-current").performTextInput("teh manis sore")
+        compose.onNodeWithTag("recovery-1").performTextInput("nasi goreng malam")
+        compose.onNodeWithTag("recovery-2").performTextInput("nasi goreng malam")
+        compose.onNodeWithTag("recovery-save").performClick()
+        waitForText(string(R.string.recovery_current_wrong))
+        compose.onNodeWithText(string(R.string.ok)).performClick()
+        compose.onNodeWithTag("recovery-current").performTextReplacement("kopi susu pagi")
+        compose.onNodeWithTag("recovery-save").performClick()
+        waitForText(string(R.string.recovery_saved))
         runBlocking { app.closeVault() }
-        // The phone's key is gone (a reset): the passphrase alone opens the same accounts.
-        Authenticator.openWithPassphrase(File(dir, "vault.kunci").path, "kopi susu pagi", boot, null, options).use {
+        val path = File(dir, "vault.kunci").path
+        Authenticator.openWithPassphrase(path, "nasi goreng malam", boot, null, options).use {
+            assertEquals("Portal", it.accounts().single().issuer)
+        }
+        assertThrows(KunciException.WrongPassphrase::class.java) {
+            Authenticator.openWithPassphrase(path, "kopi susu pagi", boot, null, options).close()
+        }
+        // The phone's own key still opens it: the change rewrapped it.
+        Authenticator.openWithKeyWrapper(path, keyWrapper, boot, null, options).use {
             assertEquals("Portal", it.accounts().single().issuer)
         }
     }
