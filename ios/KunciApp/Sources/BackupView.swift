@@ -42,7 +42,10 @@ struct BackupView: View {
             }
             .overlay {
                 if backup.working {
-                    VStack { ProgressView(); Button(l["import.stop"]) { backup.stopRunningImport() } }
+                    VStack {
+                        ProgressView()
+                        if backup.stoppable { Button(l["import.stop"]) { backup.stopRunningImport() } }
+                    }
                 }
             }
             .fileExporter(isPresented: Binding(get: { backup.exportFile != nil }, set: { if !$0 { backup.exportFinished(saved: false) } }),

@@ -27,6 +27,8 @@ public final class BackupViewModel: ViewModel {
     public private(set) var importState = ImportState.idle { willSet { willChange() } }
     public var problem: Problem? { willSet { willChange() } }
     public private(set) var working = false { willSet { willChange() } }
+    /// An import runs that "Stop" can cancel (the view shows the button only then).
+    public private(set) var stoppable = false { willSet { willChange() } }
 
     private let core: Core
     private let l: Localizer
@@ -121,7 +123,8 @@ public final class BackupViewModel: ViewModel {
         let token = ImportCancel()
         cancel = token
         working = true
-        defer { working = false; cancel = nil }
+        stoppable = true
+        defer { working = false; stoppable = false; cancel = nil }
         do {
             let report = try await core.run {
                 try $0.importFiles(files: files, format: nil, password: password, allowCostlyKdf: allowCostly, cancel: token)

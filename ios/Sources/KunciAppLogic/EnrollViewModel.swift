@@ -141,6 +141,13 @@ public final class EnrollViewModel: ViewModel {
         if report != nil { form = ManualEntry() }
     }
 
+    /// A form saved when the app was killed: back as it was, except the secret, which was not
+    /// kept (the field says so).
+    func restore(_ saved: SavedForm) {
+        form = saved.form
+        formErrors = saved.hadSecret ? [.secret: l.text("form.secretNotKept")] : [:]
+    }
+
     // MARK: Duplicates
 
     private func askDuplicate(uri: String, existingId: Int64) {
