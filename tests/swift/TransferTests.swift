@@ -14,6 +14,7 @@ final class TransferTests: XCTestCase {
         ("testTransferPicturesAreHiddenWhileCapturedOrInactive", asyncTest(testTransferPicturesAreHiddenWhileCapturedOrInactive)),
         ("testTransferPicturesAreClearedByDoneLeavingAndLock", asyncTest(testTransferPicturesAreClearedByDoneLeavingAndLock)),
         ("testTransferInIndonesian", asyncTest(testTransferInIndonesian)),
+        ("testTransferPictureSourceIsInjectedAndItsFailureExplained", asyncTest(testTransferPictureSourceIsInjectedAndItsFailureExplained)),
         ("testCostlyImportAsksThenImportsWhenConfirmed", asyncTest(testCostlyImportAsksThenImportsWhenConfirmed)),
         ("testCostlyImportDeclinedOrStopped", asyncTest(testCostlyImportDeclinedOrStopped)),
     ]
@@ -174,6 +175,28 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(transfer.coverText, "Disembunyikan selama layar sedang direkam atau dibagikan.")
     }
 
+    /// The pictures come through AccountQrSource (the core's per-account PNG call replaces
+    /// today's source there); a failure is shown in words and no picture is kept.
+    @MainActor
+    func testTransferPictureSourceIsInjectedAndItsFailureExplained() async throws {
+        let asked = AskedIds()
+        let rig = try Rig(dir: try temporaryDirectory(self), qrSource: { _ in FailingQrSource(asked: asked) })
+        await rig.app.start()
+        await rig.app.create(passphrase: Rig.passphrase, confirm: Rig.passphrase)
+        await rig.enroll.enroll(text: githubUri)
+        rig.app.route = .transfer
+        let transfer = try XCTUnwrap(rig.app.transfer)
+        await transfer.load()
+        transfer.chooseAll(true)
+        transfer.proceed()
+        await transfer.accept()
+        XCTAssertEqual(asked.ids, transfer.selectedIds)
+        XCTAssertEqual(transfer.problem?.key, "error.locked")
+        XCTAssertEqual(transfer.problem?.message, "Kunci is locked. Unlock it first.")
+        XCTAssertEqual(transfer.step, .warning, "still at the warning: nothing to show")
+        XCTAssertFalse(transfer.holdsImage)
+    }
+
     // MARK: Slow imports
 
     /// tests/swift/fixtures/ente_costly.json: an Ente Auth export (made with libsodium by
@@ -249,5 +272,21 @@ final class TransferTests: XCTestCase {
         XCTAssertFalse(backup.stoppable)
         let count5 = try await accountCount(rig)
         XCTAssertEqual(count5, 0)
+    }
+}
+
+/// Records which accounts were asked for, from the view model's background queue.
+final class AskedIds: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Int64] = []
+    var ids: [Int64] { lock.withLock { list } }
+    func add(_ id: Int64) { lock.withLock { list.append(id) } }
+}
+
+struct FailingQrSource: AccountQrSource {
+    let asked: AskedIds
+    func qrPng(accountId: Int64) throws -> Data {
+        asked.add(accountId)
+        throw KunciError.Locked(message: "locked")
     }
 }
