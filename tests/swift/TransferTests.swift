@@ -48,7 +48,7 @@ final class TransferTests: XCTestCase {
     @MainActor
     private func checkPicture(_ png: Data, isAccount id: Int64, _ rig: Rig) throws {
         let other = try Authenticator.create(path: try temporaryDirectory(self).appendingPathComponent("other.kunci").path,
-                                             passphrase: "the other phone", keyWrapper: nil, bootClock: SystemBootClock(),
+                                             passphrase: nil, keyWrapper: TestKeyWrapper(), bootClock: SystemBootClock(),
                                              https: nil, options: fastOptions)
         let report = try other.enrollImage(image: png, onConflict: .reject)
         XCTAssertEqual(report.added.count, 1, "one account per picture")
