@@ -19,6 +19,7 @@ final class LifecycleTests: XCTestCase {
         ("testSavedStateHoldsNoSecret", asyncTest(testSavedStateHoldsNoSecret)),
         ("testScreenAboutADeletedAccountIsNotReopened", asyncTest(testScreenAboutADeletedAccountIsNotReopened)),
         ("testUnreadableSavedStateIsIgnored", asyncTest(testUnreadableSavedStateIsIgnored)),
+        ("testScreenModelStaysWhileItsRouteIsOnTop", asyncTest(testScreenModelStaysWhileItsRouteIsOnTop)),
     ]
 
     // MARK: Time sources
@@ -287,5 +288,27 @@ final class LifecycleTests: XCTestCase {
             XCTAssertNil(rig.app.route)
             XCTAssertNil(rig.codes.problem)
         }
+    }
+
+    /// SwiftUI asks for the sheet's model again on every change of the list behind it: while the
+    /// route stays, it is the same model, so a password prompt or a running import is not lost.
+    @MainActor
+    func testScreenModelStaysWhileItsRouteIsOnTop() async throws {
+        let rig = try await Rig.ready(self)
+        rig.app.route = .backup
+        let backup = try XCTUnwrap(rig.app.makeBackup())
+        await backup.importFile(try TransferTests.costlyEnte(), filename: "ente.txt")
+        XCTAssertEqual(backup.importState, .needsPassword(filename: "ente.txt", wrong: false))
+        await rig.codes.tick() // the list behind moves on
+        XCTAssertTrue(rig.app.makeBackup() === backup)
+        XCTAssertEqual(rig.app.makeBackup()?.importState, .needsPassword(filename: "ente.txt", wrong: false))
+        rig.app.route = nil
+        rig.app.route = .backup
+        XCTAssertFalse(rig.app.makeBackup() === backup, "a new visit starts fresh")
+        rig.app.route = .guide
+        let guide = rig.app.makeGuide()
+        XCTAssertTrue(rig.app.makeGuide() === guide)
+        rig.app.lock()
+        XCTAssertFalse(rig.app.makeGuide() === guide, "nothing typed survives the lock")
     }
 }

@@ -201,7 +201,7 @@ final class TransferTests: XCTestCase {
 
     /// tests/swift/fixtures/ente_costly.json: an Ente Auth export (made with libsodium by
     /// make_ente_costly.py) whose Argon2id asks for 320 MiB, above Kunci's unasked bound.
-    private func costlyEnte() throws -> Data {
+    static func costlyEnte() throws -> Data {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fixtures/ente_costly.json")
         return try Data(contentsOf: url)
     }
@@ -215,7 +215,7 @@ final class TransferTests: XCTestCase {
     /// Up to the question: the file, then its password, then "this takes a lot of work".
     @MainActor
     private func askConfirmation(_ backup: BackupViewModel) async throws {
-        await backup.importFile(try costlyEnte(), filename: "ente-auth-export.txt")
+        await backup.importFile(try Self.costlyEnte(), filename: "ente-auth-export.txt")
         XCTAssertEqual(backup.importState, .needsPassword(filename: "ente-auth-export.txt", wrong: false))
         await backup.importPassword(Self.entePassword)
         XCTAssertEqual(backup.importState, .needsConfirmation(filename: "ente-auth-export.txt", question:

@@ -62,7 +62,7 @@ struct CodeListView: View {
                 case .backup: if let vm = model.makeBackup() { BackupView(backup: vm, l: l) }
                 case .diagnostics: if let vm = model.makeDiagnostics(appVersion: appVersion) { DiagnosticsView(diagnostics: vm, l: l) }
                 case .settings: SettingsView(model: model, l: l)
-                case .guide: GuidedEnrollmentView(guide: GuidedEnrollment(localizer: l), enroll: enroll, codes: codes, l: l)
+                case .guide: GuidedEnrollmentView(guide: model.makeGuide(), enroll: enroll, codes: codes, l: l)
                 case .transfer: if let vm = model.transfer { TransferView(transfer: vm, l: l) { model.route = nil } }
                 case let .edit(id): if let row = codes.rows.first(where: { $0.id == id }) { EditAccountView(row: row, codes: codes, l: l) }
                 case let .help(id): if let vm = model.makeHelp() { HelpView(help: vm, accountId: id, codes: codes, model: model, l: l) }

@@ -72,6 +72,7 @@ extension AppModel {
     }
 
     func routeChanged(from old: Route?) {
+        screenCache = nil
         if old == .transfer, route != .transfer {
             transfer?.done()
             transfer = nil

@@ -86,6 +86,8 @@ public final class AppModel: ViewModel {
     public internal(set) var transfer: TransferViewModel? { willSet { willChange() } }
     /// The time sources the open vault was opened with (HTTPS ones change only at the next start).
     public internal(set) var sourcesAtOpen = TimeSources()
+    /// The screen model made for the current route (see `screenModel`).
+    var screenCache: (Route, ViewModel)?
     /// Launch arguments that were refused; shown on the code list once it is there.
     var launchRefusal: Problem?
     /// Refresh and state restoration after the vault opened; tests await it through `settled()`.
@@ -222,6 +224,7 @@ public final class AppModel: ViewModel {
         core.authenticator.lock()
         enroll?.stopScanning()
         transfer?.done() // no secret picture stays in memory behind the lock screen
+        screenCache = nil // nor a typed import password
         screen = .locked
     }
 
@@ -302,21 +305,39 @@ public final class AppModel: ViewModel {
 
     // MARK: Screens opened from the list
 
+    // The make* calls give the screen on top the same model for as long as the route stays:
+    // SwiftUI runs a sheet's content again on every change of the list behind it (once a second),
+    // and a new model there would forget a password prompt or an import in progress.
+
     public func makeBackup() -> BackupViewModel? {
-        guard let core else { return nil }
-        let vm = BackupViewModel(core: core, localizer: l)
-        vm.onExported = { [weak self] count in self?.recordExport(accounts: count) }
-        vm.onImported = { [weak self] in await self?.codes?.refresh() }
-        return vm
+        screenModel {
+            guard let core else { return nil }
+            let vm = BackupViewModel(core: core, localizer: l)
+            vm.onExported = { [weak self] count in self?.recordExport(accounts: count) }
+            vm.onImported = { [weak self] in await self?.codes?.refresh() }
+            return vm
+        }
     }
 
     public func makeDiagnostics(appVersion: String) -> DiagnosticsViewModel? {
-        core.map { DiagnosticsViewModel(core: $0, localizer: l, appVersion: appVersion) }
+        screenModel { core.map { DiagnosticsViewModel(core: $0, localizer: l, appVersion: appVersion) } }
     }
 
-    public func makeSettings() -> SettingsViewModel { SettingsViewModel(app: self) }
+    public func makeSettings() -> SettingsViewModel { screenModel { SettingsViewModel(app: self) } ?? SettingsViewModel(app: self) }
 
-    public func makeHelp() -> HelpViewModel? { core.map { HelpViewModel(core: $0, localizer: l) } }
+    public func makeHelp() -> HelpViewModel? { screenModel { core.map { HelpViewModel(core: $0, localizer: l) } } }
+
+    public func makeGuide() -> GuidedEnrollment { screenModel { GuidedEnrollment(localizer: l) } ?? GuidedEnrollment(localizer: l) }
+
+    /// The model cached for the current route (made by `make` the first time); without a route
+    /// (tests, previews) a new one each call.
+    private func screenModel<T: ViewModel>(_ make: () -> T?) -> T? {
+        guard let route else { return make() }
+        if let (cachedRoute, vm) = screenCache, cachedRoute == route, let vm = vm as? T { return vm }
+        let vm = make()
+        screenCache = vm.map { (route, $0) }
+        return vm
+    }
 
     /// The guided first enrollment is offered while the vault has no account.
     public var offersGuide: Bool { codes?.accounts.isEmpty ?? false }
