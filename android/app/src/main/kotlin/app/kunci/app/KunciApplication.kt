@@ -54,7 +54,7 @@ class KunciApplication : Application() {
         return base.copy(
             httpsUrls = https.ifEmpty { base.httpsUrls },
             ntpServers = qaNtp().ifEmpty { base.ntpServers },
-            quorum = prefs.getInt(PREF_QA_QUORUM, base.quorum.toInt()).toUInt(),
+            quorum = prefs.getInt(PREF_QA_QUORUM, 0).takeIf { it in 1..16 }?.toUInt() ?: base.quorum,
         )
     }
 

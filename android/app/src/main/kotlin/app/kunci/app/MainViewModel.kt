@@ -313,10 +313,14 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     /** QA: time sources for this install (settings screen, or intent extras in debug builds). */
     fun setTimeSources(ntp: String, https: String, quorum: Int) = launchSafely {
+        if (quorum !in 1..16) {
+            state.update { it.copy(message = text(R.string.qa_quorum_invalid)) }
+            return@launchSafely
+        }
         kunci.prefs.edit()
             .putString(KunciApplication.PREF_QA_NTP, ntp.trim())
             .putString(KunciApplication.PREF_QA_HTTPS, https.trim())
-            .putInt(KunciApplication.PREF_QA_QUORUM, quorum.coerceIn(0, 16))
+            .putInt(KunciApplication.PREF_QA_QUORUM, quorum)
             .apply()
         kunci.closeVault()
         refresh()

@@ -41,7 +41,7 @@ abstract class KunciTestBase {
     var scenario: ActivityScenario<MainActivity>? = null
 
     /** Cheap Argon2 for passphrase slots and backups; no default time sources (no network). */
-    open val options = AuthenticatorOptions(kdfMemoryKib = 8u, kdfIterations = 1u, ntpServers = emptyList(), httpsUrls = emptyList(), quorum = 0u)
+    open val options = AuthenticatorOptions(kdfMemoryKib = 8u, kdfIterations = 1u, ntpServers = emptyList(), httpsUrls = emptyList(), quorum = 1u)
 
     @Before
     fun setUpServices() {
@@ -125,7 +125,8 @@ abstract class KunciTestBase {
 
     fun string(id: Int, vararg args: Any): String = app.resources.getString(id, *args)
 
-    fun setLanguage(tag: String) = RuntimeEnvironment.setQualifiers(tag)
+    /** Switches the language (or another qualifier) on top of the phone-sized screen ("+" appends). */
+    fun setLanguage(tag: String) = RuntimeEnvironment.setQualifiers(if (tag.startsWith("+")) tag else "+$tag")
 
     /** The activity's window drawn into a PNG under target/screenshots/android/<name>.png. */
     fun screenshot(name: String) {
