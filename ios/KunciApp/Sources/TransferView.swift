@@ -56,8 +56,10 @@ struct TransferView: View {
                 Text(transfer.caption).font(.headline)
                 if let png = transfer.visibleImage, let image = UIImage(data: png) {
                     Image(uiImage: image).interpolation(.none).resizable().scaledToFit().frame(maxWidth: 320)
-                } else {
+                } else if transfer.covered {
                     Label(transfer.coverText, systemImage: "eye.slash").frame(height: 320)
+                } else {
+                    ProgressView().frame(height: 320) // the core is drawing it, or it failed (below)
                 }
                 Text(l["transfer.scanHint"]).font(.footnote)
                 if let notice = transfer.notice { Text(notice).font(.footnote).foregroundStyle(.orange) }
