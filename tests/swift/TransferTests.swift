@@ -17,6 +17,7 @@ final class TransferTests: XCTestCase {
         ("testTransferPictureSourceIsInjectedAndItsFailureExplained", asyncTest(testTransferPictureSourceIsInjectedAndItsFailureExplained)),
         ("testCostlyImportAsksThenImportsWhenConfirmed", asyncTest(testCostlyImportAsksThenImportsWhenConfirmed)),
         ("testCostlyImportDeclinedOrStopped", asyncTest(testCostlyImportDeclinedOrStopped)),
+        ("testGoogleExportPicturesImportTogetherInAnyOrder", asyncTest(testGoogleExportPicturesImportTogetherInAnyOrder)),
     ]
 
     static let hotpUri = "otpauth://hotp/Bank%20Jatim:siti?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Bank%20Jatim&counter=7&digits=8"
@@ -272,6 +273,24 @@ final class TransferTests: XCTestCase {
         XCTAssertFalse(backup.stoppable)
         let count5 = try await accountCount(rig)
         XCTAssertEqual(count5, 0)
+    }
+
+    /// The file picker hands over several files at once: the QR pictures of one Google
+    /// Authenticator export, picked in any order, are read as one batch.
+    @MainActor
+    func testGoogleExportPicturesImportTogetherInAnyOrder() async throws {
+        let rig = try await Rig.ready(self)
+        let pictures = try (0..<3).map { i in
+            try renderQrPng(text: migrationUri([MigrationAccount(secret: randomBytes(10), name: "pegawai\(i)", issuer: "Dinas \(i)")],
+                                               batchSize: 3, batchIndex: UInt8(i)), modulePx: 4)
+        }
+        let backup = try XCTUnwrap(rig.app.makeBackup())
+        await backup.importFiles([pictures[2], pictures[0], pictures[1]], name: "IMG_3.png, IMG_1.png, IMG_2.png")
+        XCTAssertNil(backup.problem)
+        guard case let .done(title, lines) = backup.importState else { return XCTFail("\(backup.importState)") }
+        XCTAssertEqual(title, "3 added, 0 already here, 0 not added.")
+        XCTAssertEqual(lines.first?.hasPrefix("Read as: "), true)
+        XCTAssertEqual(Set(rig.codes.rows.map(\.title)), ["Dinas 0", "Dinas 1", "Dinas 2"])
     }
 }
 
