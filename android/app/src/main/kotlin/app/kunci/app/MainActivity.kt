@@ -82,7 +82,7 @@ class MainActivity : FragmentActivity() {
         override fun timeSources(): Triple<String, String, Int> = Triple(
             app.prefs.getString(KunciApplication.PREF_QA_NTP, "").orEmpty(),
             app.prefs.getString(KunciApplication.PREF_QA_HTTPS, "").orEmpty(),
-            app.prefs.getInt(KunciApplication.PREF_QA_QUORUM, 0),
+            app.options().quorum.toInt(),
         )
     }
 

@@ -68,6 +68,9 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         } catch (e: CancellationException) {
             throw e
         } catch (e: Throwable) {
+            // The kind of failure and where, for `adb logcat` (never a secret: core errors carry
+            // only their user sentence, and no input is logged).
+            if (e !is KunciException) android.util.Log.w(TAG, "unexpected failure", e)
             state.update { it.copy(message = errorText(e)) }
         }
     }
@@ -439,6 +442,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
     fun accountById(id: Long?): AccountInfo? = state.value.accounts.firstOrNull { it.id == id }
 
     private companion object {
+        private const val TAG = "Kunci"
         const val TICK_MS = 500L
         const val LOOKAHEAD_MS = 5_000L
         const val MIN_PASSPHRASE = 8

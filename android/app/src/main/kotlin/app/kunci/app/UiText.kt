@@ -57,9 +57,10 @@ val knownCoreErrors: Set<String> get() = coreErrors.keys
 
 private fun coreErrorText(e: KunciException): UiText = text(coreErrors[e.javaClass.simpleName] ?: R.string.error_unexpected)
 
-/** "1 min 30 s" / "45 s" / "2 h 5 min" from milliseconds (absolute value). */
+/** "1 min 30 s" / "45 s" / "2 h 5 min" from milliseconds (absolute value, to the nearest second:
+ *  a clock 89.98 s behind reads "1 min 30 s", as the portal's helpdesk would say it). */
 fun durationText(ms: Long): UiText {
-    val s = Math.abs(ms) / 1000
+    val s = (Math.abs(ms) + 500) / 1000
     return when {
         s >= 3600 -> text(R.string.duration_h_min, s / 3600, (s % 3600) / 60)
         s >= 60 -> if (s % 60 == 0L) text(R.string.duration_min, s / 60) else text(R.string.duration_min_s, s / 60, s % 60)

@@ -6,8 +6,14 @@ package app.kunci.app
 import android.content.Intent
 import android.graphics.Bitmap
 import android.graphics.Canvas
+import android.graphics.Color
 import android.os.Looper
+import android.view.View
+import android.view.WindowManager
+import androidx.compose.ui.semantics.SemanticsProperties
+import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.IdlingResource
+import androidx.compose.ui.test.SemanticsMatcher
 import androidx.compose.ui.test.junit4.createEmptyComposeRule
 import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onAllNodesWithText
@@ -45,6 +51,7 @@ abstract class KunciTestBase {
 
     @Before
     fun setUpServices() {
+        org.robolectric.shadows.ShadowLog.stream = System.out // the app's warnings in the test report
         app = ApplicationProvider.getApplicationContext()
         dir = Files.createTempDirectory("kunci-ui").toFile()
         app.useServices(
@@ -112,8 +119,16 @@ abstract class KunciTestBase {
             if (condition()) return
             Thread.sleep(25)
         }
-        throw AssertionError("timed out waiting for $what")
+        screenshot("timeout")
+        throw AssertionError("timed out waiting for $what; on screen: ${screenTexts()}")
     }
+
+    /** Every text on screen (all windows, dialogs included), for failure messages. */
+    fun screenTexts(): List<String> =
+        compose.onAllNodes(SemanticsMatcher("any node") { true }, useUnmergedTree = true).fetchSemanticsNodes().flatMap { node ->
+            node.config.getOrNull(SemanticsProperties.Text).orEmpty().map { it.text } +
+                listOfNotNull(node.config.getOrNull(SemanticsProperties.EditableText)?.text)
+        }
 
     fun waitForText(text: String, substring: Boolean = true) =
         waitFor("text '$text'") { compose.onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
@@ -128,17 +143,44 @@ abstract class KunciTestBase {
     /** Switches the language (or another qualifier) on top of the phone-sized screen ("+" appends). */
     fun setLanguage(tag: String) = RuntimeEnvironment.setQualifiers(if (tag.startsWith("+")) tag else "+$tag")
 
-    /** The activity's window drawn into a PNG under target/screenshots/android/<name>.png. */
+    /** What is on screen drawn into a PNG under target/screenshots/android/<name>-<lang>.png: the
+     *  activity's window, then every window above it (dialogs) at its place, dimmed behind as a
+     *  phone dims it. */
     fun screenshot(name: String) {
         settle()
         val outDir = File(System.getProperty("kunci.screenshots") ?: "target/screenshots/android").apply { mkdirs() }
         val lang = app.resources.configuration.locales[0].language.ifEmpty { "en" }
         checkNotNull(scenario).onActivity { activity ->
-            val view = activity.window.decorView
-            val bitmap = Bitmap.createBitmap(view.width.coerceAtLeast(1), view.height.coerceAtLeast(1), Bitmap.Config.ARGB_8888)
-            view.draw(Canvas(bitmap))
+            val base = activity.window.decorView
+            val bitmap = Bitmap.createBitmap(base.width.coerceAtLeast(1), base.height.coerceAtLeast(1), Bitmap.Config.ARGB_8888)
+            val canvas = Canvas(bitmap)
+            base.draw(canvas)
+            for ((view, params) in windowsAbove(base)) {
+                if (params.flags and WindowManager.LayoutParams.FLAG_DIM_BEHIND != 0) {
+                    canvas.drawColor(Color.argb((params.dimAmount * 255).toInt(), 0, 0, 0))
+                }
+                val at = IntArray(2).also { view.getLocationOnScreen(it) }
+                canvas.save()
+                canvas.translate(at[0].toFloat(), at[1].toFloat())
+                view.draw(canvas)
+                canvas.restore()
+            }
             File(outDir, "$name-$lang.png").outputStream().use { bitmap.compress(Bitmap.CompressFormat.PNG, 100, it) }
         }
+    }
+
+    /** The windows added after `base` (dialogs), in order, read from the framework's window list
+     *  (WindowManagerGlobal is hidden API, so through reflection). */
+    @Suppress("UNCHECKED_CAST")
+    private fun windowsAbove(base: View): List<Pair<View, WindowManager.LayoutParams>> {
+        val global = Class.forName("android.view.WindowManagerGlobal")
+        val instance = global.getMethod("getInstance").invoke(null)
+        fun <T> field(name: String): List<T> = global.getDeclaredField(name).apply { isAccessible = true }.get(instance) as List<T>
+        val views = field<View>("mViews")
+        val params = field<WindowManager.LayoutParams>("mParams")
+        val from = views.indexOf(base)
+        if (from < 0) return emptyList()
+        return (from + 1 until views.size).map { views[it] to params[it] }.filter { it.first.isShown }
     }
 
     /** A QR picture rendered by the core (PNG bytes). */

@@ -10,6 +10,7 @@ import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.performTextReplacement
 import androidx.lifecycle.Lifecycle
 import app.kunci.Authenticator
 import app.kunci.ExportFormat
@@ -45,8 +46,13 @@ class SafetyTest : KunciTestBase() {
         user.answer = false
         compose.onNodeWithTag("unlock").performClick()
         waitForText(string(R.string.unlock_failed))
+        compose.onNodeWithText(string(R.string.ok)).performClick()
         user.answer = true
         compose.onNodeWithTag("unlock").performClick()
+        // Unlocked: back where the user locked it (settings), and the codes are one step back.
+        waitForText(string(R.string.lock_now))
+        assertEquals(0, count(string(R.string.locked_title)))
+        compose.onNodeWithText(string(R.string.back)).performClick()
         waitForText("Portal")
         assertEquals(2, user.asked.get())
     }
@@ -90,10 +96,9 @@ class SafetyTest : KunciTestBase() {
         compose.onNodeWithTag("recovery-2").performTextInput("short")
         compose.onNodeWithTag("recovery-save").performClick()
         waitForText(string(R.string.recovery_too_short, 8))
-        compose.onNodeWithTag("recovery").performScrollTo().performClick()
-        settle()
-        compose.onNodeWithTag("recovery-1").performTextInput("kopi susu pagi")
-        compose.onNodeWithTag("recovery-2").performTextInput("kopi susu pagi")
+        // The dialog stays open with what was typed; the user types a longer one over it.
+        compose.onNodeWithTag("recovery-1").performTextReplacement("kopi susu pagi")
+        compose.onNodeWithTag("recovery-2").performTextReplacement("kopi susu pagi")
         compose.onNodeWithTag("recovery-save").performClick()
         waitForText(string(R.string.recovery_saved))
         runBlocking { app.closeVault() }

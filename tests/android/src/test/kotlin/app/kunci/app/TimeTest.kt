@@ -43,9 +43,9 @@ class TimeTest : KunciTestBase() {
         }
         // 90 s ahead of the phone: the phone is 1 min 30 s behind.
         val words = string(R.string.time_behind, string(R.string.duration_min_s, 1, 30))
+        screenshot("codes-synced")
         compose.onNodeWithText(words).assertIsDisplayed()
         assertEquals(TimeStatus.SYNCED, runBlocking { app.vault().timeNow() }.status)
-        screenshot("codes-synced")
     }
 
     @Test
