@@ -32,6 +32,7 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(rig.app.timeSources.isDefault, "nothing set: the core's own sources")
         let settings = rig.app.makeSettings()
         XCTAssertEqual([settings.qaNtp, settings.qaHttps, settings.qaQuorum], ["", "", ""])
+        XCTAssertEqual(settings.quorumInUse, "In use now: 3.", "the core's default")
         settings.qaNtp = " \(server.address) "
         settings.qaQuorum = "1"
         settings.saveTimeSources()
@@ -53,6 +54,7 @@ final class LifecycleTests: XCTestCase {
         let again = relaunched.app.makeSettings()
         XCTAssertEqual(again.qaNtp, server.address)
         XCTAssertEqual(again.qaQuorum, "1")
+        XCTAssertEqual(again.quorumInUse, "In use now: 1.")
         let before = server.repliesSent
         await relaunched.codes.sync()
         XCTAssertNil(relaunched.codes.problem)

@@ -38,6 +38,7 @@ struct SettingsView: View {
                     qaField(l["qa.ntp"], $settings.qaNtp, .ntp)
                     qaField(l["qa.https"], $settings.qaHttps, .https)
                     qaField(l["qa.quorum"], $settings.qaQuorum, .quorum)
+                    Text(settings.quorumInUse).font(.footnote).foregroundStyle(.secondary)
                     Button(l["action.save"]) { settings.saveTimeSources() }
                     Button(l["qa.reset"]) { settings.resetTimeSources() }
                     if let notice = settings.qaNotice { Text(notice).font(.footnote) }

@@ -35,6 +35,12 @@ public final class SettingsViewModel: ViewModel {
         qaQuorum = sources.quorum.map(String.init) ?? ""
     }
 
+    /// The quorum the open vault syncs with (the field is empty while it is the default).
+    public var quorumInUse: String {
+        let n = app.sourcesAtOpen.quorum ?? Int(app.deps.platform.options.quorum)
+        return l.text("qa.quorumInUse", ["n": String(n)])
+    }
+
     /// Keeps the typed time sources, or shows what is wrong with each field (nothing is kept
     /// then).
     public func saveTimeSources() {
