@@ -573,16 +573,10 @@ pub fn export(
             outputs.push((path.to_path_buf(), bytes.to_vec()));
         }
         ExportChoice::Qr => {
-            // One otpauth:// QR code per account: what FreeOTP (which only scans) needs.
-            let text = app.export(ExportFormat::Uris, None, &kdf)?;
-            let uris: Vec<&str> = std::str::from_utf8(&text)
-                .map_err(|e| CliError::bad_input(e.to_string()))?
-                .lines()
-                .filter(|l| !l.is_empty())
-                .collect();
-            for (i, uri) in uris.iter().enumerate() {
-                let png = qr::render_png(uri, 6).map_err(KunciError::from)?;
-                outputs.push((numbered(path, i + 1), png));
+            // One otpauth:// QR code per account: what FreeOTP (which only scans) needs; the
+            // same pictures as the apps' per-account transfer screen.
+            for (i, png) in app.account_qr_pngs(6)?.iter().enumerate() {
+                outputs.push((numbered(path, i + 1), png.to_vec()));
             }
             out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
         }

@@ -771,23 +771,93 @@ mod backup {
     }
 
     #[test]
-    fn authenticator_plus_and_freeotp2_are_refused_with_a_way_out() {
+    fn authenticator_plus_is_refused_with_a_way_out() {
         let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
         zip.extend_from_slice(&[0; 16]);
         zip.extend_from_slice(b"Accounts.db");
         zip.extend_from_slice(&[7; 64]);
         assert_eq!(detect(&zip), Some(Format::AuthenticatorPlus));
-        let mut java = vec![0xac, 0xed, 0x00, 0x05, 0x73, 0x72];
-        java.extend_from_slice(b"\x00\x11java.util.HashMap....t\x00\x09masterKey");
-        assert_eq!(detect(&java), Some(Format::FreeOtp2));
-        for (file, word) in [(zip, "text"), (java, "QR code")] {
-            match import_with(&file, None, &ImportOptions::default()) {
-                Err(BackupError::Unsupported { reason }) => {
-                    assert!(reason.contains(word), "{reason}")
-                }
-                other => panic!("{other:?}"),
+        match import_with(&zip, None, &ImportOptions::default()) {
+            Err(BackupError::Unsupported { reason }) => {
+                assert!(reason.contains("text"), "{reason}")
             }
+            other => panic!("{other:?}"),
         }
+    }
+
+    // ---------- FreeOTP 2 encrypted backup (issue 15 point 1) ----------
+
+    /// Written by the JDK (core/tests/fixtures/freeotp2/MakeBackup.java) with FreeOTP's own
+    /// 100 000 PBKDF2-HMAC-SHA512 iterations and the password "kunci freeotp2".
+    const FREEOTP2: &[u8] = include_bytes!("fixtures/freeotp2/externalBackup.xml");
+    /// The same accounts with 1 000 iterations and the password "fuzz" (the fuzz seed).
+    const FREEOTP2_FUZZ: &[u8] = include_bytes!("fixtures/freeotp2/externalBackup-fuzz.xml");
+
+    /// FreeOTP keeps no notes, groups or order: the shared set, alphabetically.
+    fn freeotp2_set() -> Vec<BackupAccount> {
+        let mut v = bare(false, false);
+        v.sort_by_key(|a| (a.issuer.to_lowercase(), a.name.to_lowercase()));
+        v
+    }
+
+    #[test]
+    fn freeotp2_backup_imports_every_kind_with_its_password() {
+        check(
+            FREEOTP2,
+            Format::FreeOtp2,
+            Some("kunci freeotp2"),
+            &freeotp2_set(),
+        );
+        check(
+            FREEOTP2_FUZZ,
+            Format::FreeOtp2,
+            Some("fuzz"),
+            &freeotp2_set(),
+        );
+        let batch = import(FREEOTP2, Format::FreeOtp2, Some("kunci freeotp2")).unwrap();
+        let steam = batch.accounts.iter().find(|a| a.issuer == "Steam").unwrap();
+        assert_eq!(steam.params.kind, OtpKind::Steam, "FreeOTP's Steam issuer");
+        assert_eq!(
+            import(FREEOTP2, Format::FreeOtp2, Some("Kunci freeotp2")),
+            Err(BackupError::WrongPassword)
+        );
+    }
+
+    #[test]
+    fn a_damaged_freeotp2_backup_is_a_sentence_and_a_damaged_entry_is_refused_alone() {
+        let pw = Some("fuzz");
+        // Cut anywhere: a typed error, never a panic or a partial import.
+        for len in [
+            0,
+            4,
+            40,
+            400,
+            FREEOTP2_FUZZ.len() / 2,
+            FREEOTP2_FUZZ.len() - 1,
+        ] {
+            let r = import(&FREEOTP2_FUZZ[..len], Format::FreeOtp2, pw);
+            assert!(
+                matches!(
+                    r,
+                    Err(BackupError::Damaged { .. } | BackupError::NotRecognized)
+                ),
+                "{len}: {r:?}"
+            );
+        }
+        // One wrapped account key changed (inside its JSON, same length): that account is
+        // refused with a reason, the others import.
+        let text = String::from_utf8_lossy(FREEOTP2_FUZZ).into_owned();
+        let at = text.find("mCipherText\\\":[").unwrap() + "mCipherText\\\":[".len();
+        let mut bytes = FREEOTP2_FUZZ.to_vec();
+        bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
+        let batch = import(&bytes, Format::FreeOtp2, pw).unwrap();
+        assert_eq!(batch.accounts.len(), 8);
+        assert_eq!(batch.refused.len(), 1);
+        assert!(
+            batch.refused[0].reason.contains("damaged"),
+            "{:?}",
+            batch.refused
+        );
     }
 
     // ---------- 2FAS export (issue 15 point 4) ----------
@@ -857,6 +927,7 @@ mod backup {
             ("tokens.xml", Format::FreeOtpXml, xml.into_bytes()),
             ("google.db", Format::GoogleDb, google_db),
             ("code.png", Format::QrImage, png),
+            ("freeotp2.ser", Format::FreeOtp2, FREEOTP2_FUZZ.to_vec()),
         ];
         let all = Format::all();
         files

@@ -36,7 +36,7 @@ final class AppLogicTests: XCTestCase {
         XCTAssertNil(rig.app.problem)
         // The passphrase slot really opens the file, without the device key.
         let path = try rig.storage.vaultPath()
-        XCTAssertNoThrow(try Authenticator.openWithPassphrase(path: path, passphrase: Rig.passphrase, bootClock: SystemBootClock(),
+        XCTAssertNoThrow(try Authenticator.openWithPassphrase(path: path, passphrase: Data(Rig.passphrase.utf8), bootClock: SystemBootClock(),
                                                               https: nil, options: fastOptions))
     }
 
@@ -217,9 +217,9 @@ final class AppLogicTests: XCTestCase {
         XCTAssertNil(settings.problem)
         XCTAssertTrue(settings.passphraseChanged)
         let path = try rig.storage.vaultPath()
-        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: Rig.passphrase, bootClock: SystemBootClock(),
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: Data(Rig.passphrase.utf8), bootClock: SystemBootClock(),
                                                                   https: nil, options: fastOptions))
-        XCTAssertNoThrow(try Authenticator.openWithPassphrase(path: path, passphrase: new, bootClock: SystemBootClock(),
+        XCTAssertNoThrow(try Authenticator.openWithPassphrase(path: path, passphrase: Data(new.utf8), bootClock: SystemBootClock(),
                                                               https: nil, options: fastOptions))
         // The device key still opens it too.
         let again = try Rig(dir: URL(fileURLWithPath: path).deletingLastPathComponent(), keyWrapper: rig.keyWrapper)

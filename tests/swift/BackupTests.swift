@@ -20,7 +20,7 @@ final class BackupTests: XCTestCase {
 
     private func vault(_ name: String) throws -> Authenticator {
         let path = try temporaryDirectory(self).appendingPathComponent(name).path
-        return try Authenticator.create(path: path, passphrase: "pw", keyWrapper: nil,
+        return try Authenticator.create(path: path, passphrase: Data("pw".utf8), keyWrapper: nil,
                                         bootClock: SystemBootClock(), https: nil, options: fastOptions)
     }
 
@@ -35,11 +35,11 @@ final class BackupTests: XCTestCase {
         let id = try XCTUnwrap(from.accounts().first { $0.kind == .hotp }?.id)
         _ = try from.nextCode(id: id) // counter 6: the backup must carry it
         _ = try from.setNotes(id: id, notes: "office VPN")
-        let backup = try from.exportFile(format: .kunci, password: "backup pw")
+        let backup = try from.exportFile(format: .kunci, password: Data("backup pw".utf8))
         XCTAssertFalse(String(decoding: backup, as: UTF8.self).contains("JBSWY3DP"), "encrypted")
 
         let to = try vault("restored.kunci")
-        let report = try to.importFile(bytes: backup, format: nil, password: "backup pw")
+        let report = try to.importFile(bytes: backup, format: nil, password: Data("backup pw".utf8))
         XCTAssertEqual(report.added, 3)
         XCTAssertEqual(report.duplicates, 0)
         XCTAssertTrue(report.refused.isEmpty)
@@ -49,7 +49,7 @@ final class BackupTests: XCTestCase {
         XCTAssertEqual(vpn.notes, "office VPN")
 
         // Importing the same backup again finds duplicates, adds nothing.
-        let again = try to.importFile(bytes: backup, format: .kunci, password: "backup pw")
+        let again = try to.importFile(bytes: backup, format: .kunci, password: Data("backup pw".utf8))
         XCTAssertEqual(again.added, 0)
         XCTAssertEqual(again.duplicates, 3)
     }
@@ -79,7 +79,7 @@ final class BackupTests: XCTestCase {
         XCTAssertThrowsError(try from.exportFile(format: .kunci, password: nil)) {
             guard case KunciError.PasswordRequired = $0 else { return XCTFail("expected PasswordRequired, got \($0)") }
         }
-        let backup = try from.exportFile(format: .kunci, password: "backup pw")
+        let backup = try from.exportFile(format: .kunci, password: Data("backup pw".utf8))
         let to = try vault("restored.kunci")
         XCTAssertThrowsError(try to.importFile(bytes: backup, format: nil, password: nil)) {
             guard case let KunciError.PasswordRequired(detail) = $0 else {
@@ -87,7 +87,7 @@ final class BackupTests: XCTestCase {
             }
             XCTAssertFalse(detail.isEmpty)
         }
-        XCTAssertThrowsError(try to.importFile(bytes: backup, format: nil, password: "guess")) {
+        XCTAssertThrowsError(try to.importFile(bytes: backup, format: nil, password: Data("guess".utf8))) {
             guard case KunciError.WrongPassword = $0 else { return XCTFail("expected WrongPassword, got \($0)") }
         }
         XCTAssertThrowsError(try to.importFile(bytes: Data("{}".utf8), format: nil, password: nil)) {

@@ -61,7 +61,7 @@ final class CodeTests: XCTestCase {
     func testVaultCodesAtMatchRfc6238AppendixB() throws {
         let dir = try temporaryDirectory(self)
         let auth = try Authenticator.create(
-            path: dir.appendingPathComponent("v.kunci").path, passphrase: "pw", keyWrapper: nil,
+            path: dir.appendingPathComponent("v.kunci").path, passphrase: Data("pw".utf8), keyWrapper: nil,
             bootClock: SystemBootClock(), https: nil, options: fastOptions)
         for (_, name, seed) in rfc6238Seeds {
             _ = try auth.enrollUri(uri: rfcUri(name, seed), onConflict: .reject)

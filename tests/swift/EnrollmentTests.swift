@@ -22,18 +22,24 @@ final class EnrollmentTests: XCTestCase {
         let expected = try Data(contentsOf: dir.appendingPathComponent("1.txt"))
         let codes = try decodeQrImage(image: image)
         XCTAssertEqual(codes.count, 1)
-        XCTAssertEqual(codes.first?.bytes, expected, "raw payload bytes must equal the .txt file byte for byte")
-        XCTAssertEqual(codes.first?.text.map { Data($0.utf8) }, expected)
+        // Not an authenticator code: its preview carries the text (an otpauth one's never does).
+        XCTAssertEqual(codes.first?.kind, .other)
+        XCTAssertEqual(codes.first?.text.map { Data($0.utf8) }, expected, "the text must equal the .txt file byte for byte")
     }
 
     func testRenderedQrPngEnrollsThroughEnrollImage() throws {
         let png = try renderQrPng(text: uri, modulePx: 4)
         XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
-        XCTAssertEqual(try decodeQrImage(image: png).map(\.text), [uri])
+        // A preview: kind and names, never the URI with its secret.
+        let preview = try decodeQrImage(image: png)
+        XCTAssertEqual(preview.map(\.kind), [.otpauth])
+        XCTAssertEqual(preview.first?.text, nil)
+        XCTAssertEqual(preview.first?.accounts.map(\.issuer), ["Portal HR"])
+        XCTAssertEqual(preview.first?.accounts.map(\.name), ["siti@example.go.id"])
 
         let dir = try temporaryDirectory(self)
         let auth = try Authenticator.create(
-            path: dir.appendingPathComponent("v.kunci").path, passphrase: "pw", keyWrapper: nil,
+            path: dir.appendingPathComponent("v.kunci").path, passphrase: Data("pw".utf8), keyWrapper: nil,
             bootClock: SystemBootClock(), https: nil, options: fastOptions)
         let report = try auth.enrollImage(image: png, onConflict: .reject)
         XCTAssertEqual(report.added.count, 1)
@@ -58,7 +64,9 @@ final class EnrollmentTests: XCTestCase {
         let frame = Data(plane)
         let codes = try decodeQrFrame(width: UInt32(gray.width), height: UInt32(gray.height),
                                       rowStride: UInt32(stride), frame: frame, thorough: false)
-        XCTAssertEqual(codes.map(\.text), [uri])
+        XCTAssertEqual(codes.map(\.kind), [.otpauth])
+        XCTAssertEqual(codes.flatMap(\.accounts).map(\.name), ["siti@example.go.id"])
+        XCTAssertEqual(codes.first?.text, nil)
 
         let dir = try temporaryDirectory(self)
         let auth = try Authenticator.create(
@@ -110,7 +118,7 @@ final class EnrollmentTests: XCTestCase {
         // The first account is the RFC 4226/6238 secret: its code is the RFC's (6 digits).
         let dir = try temporaryDirectory(self)
         let auth = try Authenticator.create(
-            path: dir.appendingPathComponent("v.kunci").path, passphrase: "pw", keyWrapper: nil,
+            path: dir.appendingPathComponent("v.kunci").path, passphrase: Data("pw".utf8), keyWrapper: nil,
             bootClock: SystemBootClock(), https: nil, options: fastOptions)
         let report = try auth.enrollUri(uri: uri, onConflict: .reject)
         XCTAssertEqual(report.added.count, 2)

@@ -22,6 +22,7 @@ final class KunciKitTests: XCTestCase {
         ("testTimeBannerSaysWhatTheStatusMeans", testTimeBannerSaysWhatTheStatusMeans),
         ("testKunciVaultRunsBlockingCallsOffTheCaller", asyncTest(testKunciVaultRunsBlockingCallsOffTheCaller)),
         ("testHttpsDateSourceReadsTheDateHeader", testHttpsDateSourceReadsTheDateHeader),
+        ("testKunciVaultTakesPassphrasesAsBytes", asyncTest(testKunciVaultTakesPassphrasesAsBytes)),
     ]
 
     func testCountdownAndNextRefresh() {
@@ -126,6 +127,37 @@ final class KunciKitTests: XCTestCase {
         } catch {
             XCTAssertFalse((error as? KunciError)?.detail.isEmpty ?? true, "\(error)")
         }
+    }
+
+    func testKunciVaultTakesPassphrasesAsBytes() async throws {
+        // Passphrases and passwords cross as Data (UTF-8 of what was typed), never as String.
+        let dir = try temporaryDirectory(self)
+        let path = dir.appendingPathComponent("v.kunci").path
+        let first = Data("kata sandi äöü ✓".utf8)
+        _ = try Authenticator.create(path: path, passphrase: first, keyWrapper: nil, bootClock: SystemBootClock(),
+                                     https: nil, options: fastOptions)
+        let vault = try await KunciVault.open(path: path, passphrase: first, bootClock: SystemBootClock(), options: fastOptions)
+        let report = try await vault.enroll(uri: "otpauth://totp/Bank:ana?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Bank")
+        let id = try XCTUnwrap(report.added.first?.id)
+        let second = Data("the new passphrase".utf8)
+        try await vault.changePassphrase(old: first, new: second)
+        vault.lock()
+        do {
+            try await vault.unlock(passphrase: first)
+            XCTFail("the old passphrase must not unlock")
+        } catch KunciError.WrongPassphrase {}
+        try await vault.unlock(passphrase: second)
+        let backup = try await vault.exportFile(format: .kunci, password: Data("backup pw".utf8))
+        let other = try Authenticator.create(path: dir.appendingPathComponent("w.kunci").path, passphrase: Data("other".utf8),
+                                             keyWrapper: nil, bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let restored = try await KunciVault(other).importFile(backup, password: Data("backup pw".utf8))
+        XCTAssertEqual(restored.added, 1)
+        // One account's QR code (the per-account transfer screen) previews as that account.
+        let png = try await vault.accountQrPng(id: id)
+        let preview = try decodeQrImage(image: png)
+        XCTAssertEqual(preview.map(\.kind), [.otpauth])
+        XCTAssertEqual(preview.first?.accounts.map(\.name), ["ana"])
+        XCTAssertNil(preview.first?.text)
     }
 
     func testHttpsDateSourceReadsTheDateHeader() throws {

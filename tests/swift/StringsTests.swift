@@ -94,9 +94,9 @@ final class StringsTests: XCTestCase {
         XCTAssertEqual(ErrorText.message(Other(), id), "Terjadi kesalahan. Silakan coba lagi.")
         // A real error from the core, in Indonesian.
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
-        _ = try Authenticator.create(path: path, passphrase: "benar sekali ya", keyWrapper: nil, bootClock: SystemBootClock(),
+        _ = try Authenticator.create(path: path, passphrase: Data("benar sekali ya".utf8), keyWrapper: nil, bootClock: SystemBootClock(),
                                      https: nil, options: fastOptions)
-        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: "salah", bootClock: SystemBootClock(),
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: Data("salah".utf8), bootClock: SystemBootClock(),
                                                                   https: nil, options: fastOptions)) {
             XCTAssertEqual(ErrorText.message($0, id), "Frasa sandi pemulihan itu salah. Periksa huruf besar dan spasi.")
         }

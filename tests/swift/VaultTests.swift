@@ -28,9 +28,9 @@ final class VaultTests: XCTestCase {
             XCTAssertFalse(error.localizedDescription.contains("InvalidInput"), error.localizedDescription)
         }
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
-        _ = try Authenticator.create(path: path, passphrase: "right", keyWrapper: nil, bootClock: SystemBootClock(),
+        _ = try Authenticator.create(path: path, passphrase: Data("right".utf8), keyWrapper: nil, bootClock: SystemBootClock(),
                                      https: nil, options: fastOptions)
-        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: "wrong horse",
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: Data("wrong horse".utf8),
                                                                   bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
             XCTAssertEqual($0.localizedDescription, detailOf($0))
             XCTAssertFalse($0.localizedDescription.isEmpty)
@@ -50,7 +50,7 @@ final class VaultTests: XCTestCase {
         var zero = fastOptions
         zero.quorum = 0
         let path = try temporaryDirectory(self).appendingPathComponent("q0.kunci").path
-        XCTAssertThrowsError(try Authenticator.create(path: path, passphrase: "pw", keyWrapper: nil,
+        XCTAssertThrowsError(try Authenticator.create(path: path, passphrase: Data("pw".utf8), keyWrapper: nil,
                                                       bootClock: SystemBootClock(), https: nil, options: zero)) {
             guard case KunciError.InvalidInput = $0 else { return XCTFail("expected InvalidInput, got \($0)") }
         }
@@ -95,7 +95,7 @@ final class VaultTests: XCTestCase {
             XCTAssertFalse(detailOf($0)?.isEmpty ?? true)
         }
         // Creating over an existing vault is refused, nothing overwritten.
-        XCTAssertThrowsError(try Authenticator.create(path: path, passphrase: "x", keyWrapper: nil,
+        XCTAssertThrowsError(try Authenticator.create(path: path, passphrase: Data("x".utf8), keyWrapper: nil,
                                                       bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
             guard case KunciError.VaultExists = $0 else { return XCTFail("expected VaultExists, got \($0)") }
         }
@@ -105,12 +105,12 @@ final class VaultTests: XCTestCase {
     func testPassphraseVaultReopensAndWrongPassphraseIsTyped() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
         do {
-            let auth = try Authenticator.create(path: path, passphrase: "correct horse", keyWrapper: nil,
+            let auth = try Authenticator.create(path: path, passphrase: Data("correct horse".utf8), keyWrapper: nil,
                                                 bootClock: SystemBootClock(), https: nil, options: fastOptions)
             _ = try auth.enrollUri(uri: github, onConflict: .reject)
         }
         XCTAssertThrowsError(try Authenticator.openWithPassphrase(
-            path: path, passphrase: "wrong horse", bootClock: SystemBootClock(), https: nil, options: fastOptions)) { error in
+            path: path, passphrase: Data("wrong horse".utf8), bootClock: SystemBootClock(), https: nil, options: fastOptions)) { error in
             guard case let KunciError.WrongPassphrase(detail) = error else {
                 return XCTFail("expected KunciError.WrongPassphrase, got \(error)")
             }
@@ -119,11 +119,11 @@ final class VaultTests: XCTestCase {
             // LocalizedError: what a SwiftUI alert would show.
             XCTAssertFalse(error.localizedDescription.isEmpty)
         }
-        let auth = try Authenticator.openWithPassphrase(path: path, passphrase: "correct horse",
+        let auth = try Authenticator.openWithPassphrase(path: path, passphrase: Data("correct horse".utf8),
                                                         bootClock: SystemBootClock(), https: nil, options: fastOptions)
         XCTAssertEqual(try auth.accounts().map(\.name), ["jo"])
         XCTAssertThrowsError(try Authenticator.openWithPassphrase(
-            path: path + ".missing", passphrase: "x", bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
+            path: path + ".missing", passphrase: Data("x".utf8), bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
             guard case KunciError.VaultMissing = $0 else { return XCTFail("expected VaultMissing, got \($0)") }
         }
         // Locking forgets the key: every call fails with Locked, no crash.
@@ -132,10 +132,10 @@ final class VaultTests: XCTestCase {
             guard case KunciError.Locked = $0 else { return XCTFail("expected Locked, got \($0)") }
         }
         // Unlocking takes the passphrase again; a wrong one is typed and keeps it locked.
-        XCTAssertThrowsError(try auth.unlockWithPassphrase(passphrase: "not it")) {
+        XCTAssertThrowsError(try auth.unlockWithPassphrase(passphrase: Data("not it".utf8))) {
             guard case KunciError.WrongPassphrase = $0 else { return XCTFail("expected WrongPassphrase, got \($0)") }
         }
-        try auth.unlockWithPassphrase(passphrase: "correct horse")
+        try auth.unlockWithPassphrase(passphrase: Data("correct horse".utf8))
         XCTAssertEqual(try auth.accounts().map(\.name), ["jo"])
     }
 
@@ -159,7 +159,7 @@ final class VaultTests: XCTestCase {
         // A vault made with a working key, opened while the keychain fails.
         let path = dir.appendingPathComponent("b.kunci").path
         let wrapper = TestKeyWrapper()
-        _ = try Authenticator.create(path: path, passphrase: "recovery", keyWrapper: wrapper,
+        _ = try Authenticator.create(path: path, passphrase: Data("recovery".utf8), keyWrapper: wrapper,
                                      bootClock: SystemBootClock(), https: nil, options: fastOptions)
         XCTAssertThrowsError(try Authenticator.openWithKeyWrapper(
             path: path, keyWrapper: UnavailableKeyWrapper(), bootClock: SystemBootClock(), https: nil, options: fastOptions)) {
@@ -173,12 +173,12 @@ final class VaultTests: XCTestCase {
         }
         // The recovery passphrase slot still opens it.
         XCTAssertNoThrow(try Authenticator.openWithPassphrase(
-            path: path, passphrase: "recovery", bootClock: SystemBootClock(), https: nil, options: fastOptions))
+            path: path, passphrase: Data("recovery".utf8), bootClock: SystemBootClock(), https: nil, options: fastOptions))
     }
 
     func testDuplicateEnrollmentThenReplaceOrKeepBoth() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
-        let auth = try Authenticator.create(path: path, passphrase: "pw", keyWrapper: nil,
+        let auth = try Authenticator.create(path: path, passphrase: Data("pw".utf8), keyWrapper: nil,
                                             bootClock: SystemBootClock(), https: nil, options: fastOptions)
         let first = try XCTUnwrap(auth.enrollUri(uri: github, onConflict: .reject).added.first)
         // The portal's "Reset MFA" issued a new secret for the same issuer and account.

@@ -105,6 +105,31 @@ impl Kunci {
             .collect())
     }
 
+    /// One account's `otpauth://` QR code as a PNG (a per-account transfer screen: FreeOTP and
+    /// other apps that only scan). Not encrypted: the picture holds the secret.
+    pub fn account_qr_png(
+        &self,
+        id: i64,
+        module_px: u32,
+    ) -> Result<Zeroizing<Vec<u8>>, KunciError> {
+        let a = self.account(id)?;
+        Ok(crate::enroll::qr::render_account_png(
+            &a.issuer, &a.name, &a.params, module_px,
+        )?)
+    }
+
+    /// Every account's `otpauth://` QR code as a PNG, in list order (`kunci export --format
+    /// qr`). Like every export, refuses when an account cannot be read.
+    pub fn account_qr_pngs(&self, module_px: u32) -> Result<Vec<Zeroizing<Vec<u8>>>, KunciError> {
+        self.backup_accounts()?
+            .iter()
+            .map(|a| {
+                crate::enroll::qr::render_account_png(&a.issuer, &a.name, &a.params, module_px)
+                    .map_err(KunciError::from)
+            })
+            .collect()
+    }
+
     /// Writes an export. Text formats come back as UTF-8 bytes (Google: one URI per line).
     pub fn export(
         &self,

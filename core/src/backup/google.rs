@@ -49,13 +49,23 @@ pub fn import_google(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch
 }
 
 /// A Google Authenticator export: one URI per QR code, and the accounts it could not carry.
-#[derive(Debug, Default)]
+/// Debug shows counts only: the URIs hold the secrets (issue 17, finding 8).
+#[derive(Default)]
 pub struct GoogleExport {
     /// `otpauth-migration://` URIs of at most 10 accounts each, in list order.
     pub uris: Vec<Zeroizing<String>>,
     /// Accounts Google Authenticator cannot represent (Steam, periods other than 30 s, digits
     /// other than 6 or 8), left out with the reason.
     pub skipped: Vec<RefusedEntry>,
+}
+
+impl std::fmt::Debug for GoogleExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleExport")
+            .field("uris", &format_args!("<{} redacted>", self.uris.len()))
+            .field("skipped", &self.skipped)
+            .finish()
+    }
 }
 
 /// Writes accounts as Google Authenticator export URIs, at most 10 per URI (one QR code each).

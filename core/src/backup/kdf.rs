@@ -61,6 +61,8 @@ type Derived = Result<Zeroizing<[u8; 32]>, BackupError>;
 pub(crate) enum Prf {
     Sha1,
     Sha256,
+    /// FreeOTP 2's master key.
+    Sha512,
 }
 
 /// The key-derivation allowance of one file.
@@ -191,6 +193,7 @@ impl KdfBudget {
             match prf {
                 Prf::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(pw, salt, iterations, key),
                 Prf::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pw, salt, iterations, key),
+                Prf::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(pw, salt, iterations, key),
             }
             Ok(())
         })

@@ -21,6 +21,7 @@ pub mod bitwarden;
 pub mod duo;
 pub mod ente;
 pub mod freeotp;
+pub mod freeotp2;
 pub mod google;
 pub mod kdf;
 pub mod kunci;
@@ -35,6 +36,7 @@ pub mod totp_authenticator;
 pub mod twofas;
 pub mod uris;
 
+mod java_ser;
 mod json;
 mod prefs;
 mod report;
@@ -221,8 +223,9 @@ pub enum Format {
     BattleNet,
     /// TOTP Authenticator: encrypted backup or internal preferences XML.
     TotpAuthenticator,
-    /// Recognised and refused with a way out: Authenticator Plus, FreeOTP 2's backup.
+    /// Recognised and refused with a way out: Authenticator Plus.
     AuthenticatorPlus,
+    /// FreeOTP 2's encrypted backup (`externalBackup.xml`, Java serialisation).
     FreeOtp2,
     /// WinAuth's text export of `otpauth://` URIs.
     WinAuth,

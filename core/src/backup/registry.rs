@@ -94,7 +94,7 @@ pub(crate) static REGISTRY: &[&dyn Importer] = &[
     &super::qr_image::Reader,
     &super::stratum::Reader,
     &super::refused::AuthenticatorPlus,
-    &super::refused::FreeOtp2,
+    &super::freeotp2::Reader,
     &super::sqlite::GoogleReader,
     &super::sqlite::MicrosoftReader,
     &super::sqlite::StratumReader,

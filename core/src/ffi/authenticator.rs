@@ -4,13 +4,14 @@ use super::platform::{
     BootClock, ForeignBootClock, ForeignHttpsDate, ForeignKeyWrapper, HttpsDate, KeyWrapper,
 };
 use super::records::*;
-use crate::app::{fixed_time, ExportFormat, Kunci, SyncSources};
+use crate::app::{ExportFormat, Kunci, SyncSources};
 use crate::enroll::qr::LumaFrame;
 use crate::error::KunciError;
 use crate::secret::Secret;
 use crate::time::{SyncConfig, SystemWallClock};
 use crate::vault::{KdfParams, OnConflict, Vault};
 use std::sync::Arc;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Settings for opening or creating a vault. The defaults are the real values (a settings screen
 /// can show them); `AuthenticatorOptions()` in Kotlin / Swift equals [`default_options`].
@@ -129,8 +130,28 @@ impl Authenticator {
     }
 }
 
-fn secret_of(passphrase: String) -> Secret {
-    Secret::new(passphrase.into_bytes())
+/// A passphrase from the apps: bytes (Kotlin `ByteArray`, Swift `Data`), never a string the
+/// platform cannot wipe (issue 17, finding 8); the `Secret` zeroizes them when dropped.
+fn secret_of(passphrase: Vec<u8>) -> Secret {
+    Secret::new(passphrase)
+}
+
+/// A backup or export password from the apps, as bytes: wiped when dropped. Other apps' formats
+/// define their passwords as text, so it must be UTF-8.
+fn password_of(password: Option<Vec<u8>>) -> Result<Option<Zeroizing<String>>, KunciError> {
+    let Some(bytes) = password else {
+        return Ok(None);
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(Zeroizing::new(text))),
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            bytes.zeroize();
+            Err(KunciError::invalid(
+                "The password is not valid text (UTF-8); type it again.",
+            ))
+        }
+    }
 }
 
 #[uniffi::export]
@@ -140,7 +161,7 @@ impl Authenticator {
     #[uniffi::constructor]
     pub fn create(
         path: String,
-        passphrase: Option<String>,
+        passphrase: Option<Vec<u8>>,
         key_wrapper: Option<Arc<dyn KeyWrapper>>,
         boot_clock: Arc<dyn BootClock>,
         https: Option<Arc<dyn HttpsDate>>,
@@ -175,7 +196,7 @@ impl Authenticator {
     #[uniffi::constructor]
     pub fn open_with_passphrase(
         path: String,
-        passphrase: String,
+        passphrase: Vec<u8>,
         boot_clock: Arc<dyn BootClock>,
         https: Option<Arc<dyn HttpsDate>>,
         options: AuthenticatorOptions,
@@ -274,11 +295,6 @@ impl Authenticator {
         Ok(self.app.codes(None)?.into())
     }
 
-    /// Every code at a given time (QA, tests); the time is taken as verified.
-    pub fn codes_at(&self, unix_ms: i64) -> Result<CodeList, KunciError> {
-        Ok(self.app.codes(Some(fixed_time(unix_ms)))?.into())
-    }
-
     /// HOTP: advances the counter (saved first) and returns the new code.
     pub fn next_code(&self, id: i64) -> Result<String, KunciError> {
         self.app.next_hotp(id)
@@ -347,9 +363,9 @@ impl Authenticator {
         &self,
         bytes: Vec<u8>,
         format: Option<ImportFormat>,
-        password: Option<String>,
+        password: Option<Vec<u8>>,
     ) -> Result<ImportReport, KunciError> {
-        let password = password.map(zeroize::Zeroizing::new);
+        let password = password_of(password)?;
         Ok(self
             .app
             .import(
@@ -367,7 +383,7 @@ impl Authenticator {
         &self,
         files: Vec<Vec<u8>>,
         format: Option<String>,
-        password: Option<String>,
+        password: Option<Vec<u8>>,
         allow_costly_kdf: bool,
         cancel: Option<Arc<super::records::ImportCancel>>,
     ) -> Result<ImportReport, KunciError> {
@@ -379,7 +395,7 @@ impl Authenticator {
             })?),
             None => None,
         };
-        let password = password.map(zeroize::Zeroizing::new);
+        let password = password_of(password)?;
         let options = crate::backup::ImportOptions {
             password: password.as_deref().map(String::as_str),
             allow_costly_kdf,
@@ -397,9 +413,9 @@ impl Authenticator {
     pub fn export_file(
         &self,
         format: ExportFormat,
-        password: Option<String>,
+        password: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, KunciError> {
-        let password = password.map(zeroize::Zeroizing::new);
+        let password = password_of(password)?;
         let bytes = self.app.export(
             format,
             password.as_deref().map(String::as_str),
@@ -408,9 +424,16 @@ impl Authenticator {
         Ok(bytes.to_vec())
     }
 
+    /// One account's `otpauth://` QR code as a PNG, `module_px` pixels per module (6 scans well
+    /// from a screen), for a per-account transfer screen that FreeOTP can scan. The picture holds
+    /// the secret: show it, never save it.
+    pub fn account_qr_png(&self, id: i64, module_px: u32) -> Result<Vec<u8>, KunciError> {
+        Ok(self.app.account_qr_png(id, module_px)?.to_vec())
+    }
+
     /// Adds a passphrase slot (e.g. a recovery passphrase beside the platform key). Blocking
     /// (Argon2id).
-    pub fn add_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
+    pub fn add_passphrase(&self, passphrase: Vec<u8>) -> Result<(), KunciError> {
         self.app
             .add_passphrase(&secret_of(passphrase), self.options.kdf())
     }
@@ -419,7 +442,7 @@ impl Authenticator {
     /// slot is rewrapped through the key store this vault was created, opened or unlocked with;
     /// without one it is removed and `add_platform_key` must be called again. Blocking (Argon2id
     /// twice).
-    pub fn change_passphrase(&self, old: String, new: String) -> Result<(), KunciError> {
+    pub fn change_passphrase(&self, old: Vec<u8>, new: Vec<u8>) -> Result<(), KunciError> {
         let wrapper = self.wrapper_slot().clone().map(ForeignKeyWrapper);
         self.app.change_passphrase(
             &secret_of(old),
@@ -443,7 +466,7 @@ impl Authenticator {
     }
 
     /// Blocking (Argon2id, about a second): call off the main thread; `KunciVault` does.
-    pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<(), KunciError> {
+    pub fn unlock_with_passphrase(&self, passphrase: Vec<u8>) -> Result<(), KunciError> {
         self.app.unlock_with_passphrase(&secret_of(passphrase))
     }
 
@@ -455,5 +478,19 @@ impl Authenticator {
             .unlock_with_key_wrapper(&ForeignKeyWrapper(key_wrapper.clone()))?;
         *self.wrapper_slot() = Some(key_wrapper);
         Ok(())
+    }
+}
+
+/// QA calls: only in builds with the `qa` feature (the host library the Kotlin, Swift and
+/// Android suites load), never in the phones' release libraries (issue 17, finding 8).
+#[cfg(feature = "qa")]
+#[uniffi::export]
+impl Authenticator {
+    /// Every code at a given time (QA, tests); the time is taken as verified.
+    pub fn codes_at(&self, unix_ms: i64) -> Result<CodeList, KunciError> {
+        Ok(self
+            .app
+            .codes(Some(crate::app::fixed_time(unix_ms)))?
+            .into())
     }
 }

@@ -1,6 +1,6 @@
 //! Stateless exports: what a shell needs before (or without) a vault.
 
-use super::records::{AccountPreview, CodeInfo, ImportFormatInfo, QrCode};
+use super::records::{AccountPreview, CodeInfo, ImportFormatInfo, QrPreview};
 use crate::enroll::qr::{self, LumaFrame, ScanEffort};
 use crate::enroll::{parse_payload, Payload};
 use crate::error::KunciError;
@@ -40,9 +40,10 @@ pub fn code_for_uri(uri: String, unix_time: i64) -> Result<CodeInfo, KunciError>
     Ok(CodeInfo::new(0, &e.issuer, &e.name, &e.params, view))
 }
 
-/// QR codes in one camera frame's luma plane (Android `ImageProxy` Y plane, iOS
-/// `CVPixelBuffer` plane 0), read without copying. `thorough`: every pass (a still picture);
-/// otherwise the cheap passes of a live preview, which retries on the next frame.
+/// What the QR codes in one camera frame's luma plane (Android `ImageProxy` Y plane, iOS
+/// `CVPixelBuffer` plane 0) are, read without copying: previews without secrets; enroll with
+/// `Authenticator.enroll_frame`. `thorough`: every pass (a still picture); otherwise the cheap
+/// passes of a live preview, which retries on the next frame.
 #[uniffi::export]
 pub fn decode_qr_frame(
     width: u32,
@@ -50,7 +51,7 @@ pub fn decode_qr_frame(
     row_stride: u32,
     frame: &[u8],
     thorough: bool,
-) -> Result<Vec<QrCode>, KunciError> {
+) -> Result<Vec<QrPreview>, KunciError> {
     crate::install_quiet_panic_hook();
     let effort = if thorough {
         ScanEffort::Thorough
@@ -64,18 +65,19 @@ pub fn decode_qr_frame(
         bytes: frame,
     };
     Ok(qr::decode_luma(&luma, effort)?
-        .into_iter()
-        .map(QrCode::from)
+        .iter()
+        .map(QrPreview::from)
         .collect())
 }
 
-/// QR codes in an encoded picture (PNG, JPEG, WebP: a screenshot or a gallery photo).
+/// What the QR codes in an encoded picture (PNG, JPEG, WebP: a screenshot or a gallery photo)
+/// are: previews without secrets; enroll with `Authenticator.enroll_image`.
 #[uniffi::export]
-pub fn decode_qr_image(image: Vec<u8>) -> Result<Vec<QrCode>, KunciError> {
+pub fn decode_qr_image(image: Vec<u8>) -> Result<Vec<QrPreview>, KunciError> {
     crate::install_quiet_panic_hook();
     Ok(qr::decode_image(&image)?
-        .into_iter()
-        .map(QrCode::from)
+        .iter()
+        .map(QrPreview::from)
         .collect())
 }
 

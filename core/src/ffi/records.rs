@@ -3,7 +3,7 @@
 use crate::app::{AccountCode, CodeSheet, EnrollOutcome};
 use crate::backup::{self, ImportOutcome, ReportStatus};
 use crate::enroll::qr::QrPayload;
-use crate::enroll::Enrollment;
+use crate::enroll::{parse_payload, starts_with_ignore_case, Enrollment, Payload};
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::time::{
     SourceSummary, SyncReport, SyncStatus, TimeDiagnostics, TimeEstimate, TimeStatus,
@@ -376,25 +376,86 @@ impl From<SyncReport> for SyncResult {
     }
 }
 
-/// One QR code found in a picture. Debug prints lengths only: the text is usually an otpauth
-/// URI with the secret.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
-pub struct QrCode {
-    pub bytes: Vec<u8>,
+/// What a QR code found in a picture is, before anything is saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum QrKind {
+    /// An `otpauth://` URI: one account.
+    Otpauth,
+    /// A Google Authenticator export (`otpauth-migration://`): one QR code of a batch.
+    Migration,
+    /// Anything else (a web link, a Wi-Fi code, binary data): not an authenticator code.
+    Other,
+}
+
+/// One QR code found in a picture, as a screen may show it: never the secret, never the raw
+/// otpauth URI (issue 17, finding 8). To save it, pass the same frame or picture to
+/// `Authenticator.enroll_frame` / `enroll_image`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QrPreview {
+    pub kind: QrKind,
+    /// Otpauth: its one account; migration: every account this QR code holds; other: none.
+    pub accounts: Vec<AccountPreview>,
+    /// Migration: which QR code of the export this is and how many there are.
+    pub batch: Option<ExportBatch>,
+    /// Migration: entries of this QR code that cannot be used, and why.
+    pub refused: Vec<RefusedItem>,
+    /// Otpauth or migration that cannot be read: why, in a sentence.
+    pub problem: Option<String>,
+    /// Other: the code's text (a link, a Wi-Fi network), to explain what was scanned; `None`
+    /// for binary data and always for otpauth and migration codes (they hold secrets).
     pub text: Option<String>,
 }
 
-impl std::fmt::Debug for QrCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "QrCode(<redacted, {} bytes>)", self.bytes.len())
-    }
-}
-
-impl From<QrPayload> for QrCode {
-    fn from(p: QrPayload) -> Self {
-        QrCode {
-            bytes: p.bytes,
-            text: p.text,
+impl From<&QrPayload> for QrPreview {
+    fn from(p: &QrPayload) -> Self {
+        let empty = |kind| QrPreview {
+            kind,
+            accounts: Vec::new(),
+            batch: None,
+            refused: Vec::new(),
+            problem: None,
+            text: None,
+        };
+        let Some(text) = p.text.as_deref() else {
+            return empty(QrKind::Other);
+        };
+        let trimmed = text.trim();
+        let kind = if starts_with_ignore_case(trimmed, "otpauth-migration:") {
+            QrKind::Migration
+        } else if starts_with_ignore_case(trimmed, "otpauth:") {
+            QrKind::Otpauth
+        } else {
+            return QrPreview {
+                text: Some(text.to_string()),
+                ..empty(QrKind::Other)
+            };
+        };
+        match parse_payload(trimmed) {
+            Ok(Payload::Single(e)) => QrPreview {
+                accounts: vec![AccountPreview::from(&e)],
+                ..empty(kind)
+            },
+            Ok(Payload::Migration(m)) => QrPreview {
+                accounts: m.accounts.iter().map(AccountPreview::from).collect(),
+                batch: Some(ExportBatch {
+                    index: m.batch.index,
+                    size: m.batch.size,
+                    id: m.batch.id,
+                }),
+                refused: m
+                    .refused
+                    .iter()
+                    .map(|(_, label, reason)| RefusedItem {
+                        label: label.clone(),
+                        reason: reason.to_string(),
+                    })
+                    .collect(),
+                ..empty(kind)
+            },
+            Err(e) => QrPreview {
+                problem: Some(e.to_string()),
+                ..empty(kind)
+            },
         }
     }
 }

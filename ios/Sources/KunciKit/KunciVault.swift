@@ -2,7 +2,8 @@
 // open / unlock / passphrase changes / encrypted import-export, SQLite with full sync, NTP with
 // timeouts) on a background queue, never on the main actor or the Swift concurrency pool. This is
 // the one place the bindings' blocking calls are wrapped; errors are KunciError, whose
-// localizedDescription is the user sentence.
+// localizedDescription is the user sentence. Passphrases and passwords are bytes (`Data`, the
+// UTF-8 of what the user typed), never `String`s: the core wipes its copy after use (issue 17).
 import Foundation
 import Kunci
 
@@ -47,7 +48,7 @@ public final class KunciVault: @unchecked Sendable { // only immutable, thread-s
         }
     }
 
-    public static func open(path: String, passphrase: String, bootClock: BootClock, https: HttpsDate? = nil,
+    public static func open(path: String, passphrase: Data, bootClock: BootClock, https: HttpsDate? = nil,
                             options: AuthenticatorOptions = AuthenticatorOptions()) async throws -> KunciVault {
         try await background(openQueue) {
             KunciVault(try Authenticator.openWithPassphrase(path: path, passphrase: passphrase, bootClock: bootClock,
@@ -97,18 +98,24 @@ public final class KunciVault: @unchecked Sendable { // only immutable, thread-s
 
     public func remove(id: Int64) async throws { try await run { try $0.remove(id: id) } }
 
-    public func importFile(_ bytes: Data, format: ImportFormat? = nil, password: String? = nil) async throws -> ImportReport {
+    public func importFile(_ bytes: Data, format: ImportFormat? = nil, password: Data? = nil) async throws -> ImportReport {
         try await run { try $0.importFile(bytes: bytes, format: format, password: password) }
     }
 
-    public func exportFile(format: ExportFormat, password: String?) async throws -> Data {
+    public func exportFile(format: ExportFormat, password: Data?) async throws -> Data {
         try await run { try $0.exportFile(format: format, password: password) }
+    }
+
+    /// One account's otpauth:// QR code as a PNG, for a per-account transfer screen that FreeOTP
+    /// can scan. It holds the secret: show it, never save it.
+    public func accountQrPng(id: Int64, modulePx: UInt32 = 6) async throws -> Data {
+        try await run { try $0.accountQrPng(id: id, modulePx: modulePx) }
     }
 
     public func lock() { authenticator.lock() }
 
     /// Argon2id: about a second on a phone.
-    public func unlock(passphrase: String) async throws {
+    public func unlock(passphrase: Data) async throws {
         try await run { try $0.unlockWithPassphrase(passphrase: passphrase) }
     }
 
@@ -117,11 +124,11 @@ public final class KunciVault: @unchecked Sendable { // only immutable, thread-s
     }
 
     /// Adds a recovery passphrase beside the platform key (Argon2id).
-    public func addPassphrase(_ passphrase: String) async throws {
+    public func addPassphrase(_ passphrase: Data) async throws {
         try await run { try $0.addPassphrase(passphrase: passphrase) }
     }
 
-    public func changePassphrase(old: String, new: String) async throws {
+    public func changePassphrase(old: Data, new: Data) async throws {
         try await run { try $0.changePassphrase(old: old, new: new) }
     }
 }

@@ -20,8 +20,10 @@ public struct LumaFrame: Sendable {
         self.bytes = bytes
     }
 
-    /// QR codes in this frame; `NotAQrCode` (see `KunciError.isNoCodeInFrame`) means keep scanning.
-    public func decode(thorough: Bool = false) throws -> [QrCode] {
+    /// What the QR codes in this frame are (previews: kinds and names, never a secret);
+    /// `NotAQrCode` (see `KunciError.isNoCodeInFrame`) means keep scanning. To save one, pass
+    /// the frame to `Authenticator.enrollFrame`.
+    public func decode(thorough: Bool = false) throws -> [QrPreview] {
         try decodeQrFrame(width: width, height: height, rowStride: rowStride, frame: bytes, thorough: thorough)
     }
 }

@@ -180,11 +180,28 @@ pub fn render_png(text: &str, module_px: u32) -> Result<Vec<u8>, QrError> {
         }
     })?;
     let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-        .map_err(|e| QrError::RenderFailed {
-            reason: e.to_string(),
-        })?;
+    let written = img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png);
+    // The modules and pixels spell out the text (usually a secret): wipe them, not just free.
+    zeroize::Zeroize::zeroize(&mut img.into_raw());
+    let mut colors = colors;
+    colors.fill(qrcode::Color::Light);
+    written.map_err(|e| QrError::RenderFailed {
+        reason: e.to_string(),
+    })?;
     Ok(out)
+}
+
+/// One account's `otpauth://` URI as a QR code PNG: what an app that only scans (FreeOTP)
+/// needs to take the account over. Shared by `kunci export --format qr` and the apps'
+/// per-account transfer screen (issue 15, point 4); the URI is wiped after rendering.
+pub fn render_account_png(
+    issuer: &str,
+    name: &str,
+    params: &crate::otp::OtpParams,
+    module_px: u32,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, QrError> {
+    let uri = zeroize::Zeroizing::new(crate::enroll::format_uri(issuer, name, params));
+    render_png(&uri, module_px).map(zeroize::Zeroizing::new)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ import kotlinx.coroutines.withContext
  * blocking calls are wrapped; call the [Authenticator] directly only off the main thread.
  * Failures are [KunciException]s: show `e.message` (the core's sentence) and act on [action].
  *
+ * Passphrases and passwords are `CharArray`s: each call encodes its own UTF-8 copy for the core
+ * and wipes that copy; the caller wipes its array when it no longer needs it (issue 17).
+ *
  * Owns the [Authenticator]: [close] releases it (later calls throw `IllegalStateException`).
  */
 class KunciVault(
@@ -45,11 +48,31 @@ class KunciVault(
     suspend fun syncTime(): SyncResult = io { syncTime() }
     suspend fun syncTimeWith(ntpServers: List<String>, quorum: UInt): SyncResult = io { syncTimeWith(ntpServers, quorum) }
 
-    suspend fun importFile(bytes: ByteArray, format: ImportFormat? = null, password: String? = null): ImportReport =
-        io { importFile(bytes, format, password) }
+    suspend fun importFile(bytes: ByteArray, format: ImportFormat? = null, password: CharArray? = null): ImportReport =
+        io { withUtf8(password) { importFile(bytes, format, it) } }
+
+    /**
+     * One or several files (the QR pictures of one Google export together); [format] is a name
+     * from `importFormats()` or null to detect it; [allowCostlyKdf] after the user confirmed a
+     * `ConfirmationRequired` error; [cancel] stops a long key derivation from another thread.
+     */
+    suspend fun importFiles(
+        files: List<ByteArray>,
+        format: String? = null,
+        password: CharArray? = null,
+        allowCostlyKdf: Boolean = false,
+        cancel: ImportCancel? = null,
+    ): ImportReport = io { withUtf8(password) { importFiles(files, format, it, allowCostlyKdf, cancel) } }
 
     /** `URIS` and `AEGIS` without a password are not encrypted: warn the user first. */
-    suspend fun exportFile(format: ExportFormat, password: String? = null): ByteArray = io { exportFile(format, password) }
+    suspend fun exportFile(format: ExportFormat, password: CharArray? = null): ByteArray =
+        io { withUtf8(password) { exportFile(format, it) } }
+
+    /**
+     * One account's `otpauth://` QR code as a PNG (a per-account transfer screen that FreeOTP can
+     * scan). It holds the secret: show it, never save it.
+     */
+    suspend fun accountQrPng(id: Long, modulePx: UInt = 6u): ByteArray = io { accountQrPng(id, modulePx) }
 
     /** Time facts for a helpdesk ticket (`json` holds them as one JSON object). */
     suspend fun diagnostics(timeZone: String, utcOffsetSeconds: Int): Diagnostics =
@@ -59,12 +82,12 @@ class KunciVault(
     suspend fun lock() = io { lock() }
 
     /** Argon2id: about a second on a phone. */
-    suspend fun unlockWithPassphrase(passphrase: String) = io { unlockWithPassphrase(passphrase) }
+    suspend fun unlockWithPassphrase(passphrase: CharArray) = io { withUtf8(passphrase) { unlockWithPassphrase(it!!) } }
     suspend fun unlockWithKeyWrapper(keyWrapper: KeyWrapper) = io { unlockWithKeyWrapper(keyWrapper) }
 
     /** Adds a recovery passphrase beside the platform key (Argon2id). */
-    suspend fun addPassphrase(passphrase: String) = io { addPassphrase(passphrase) }
-    suspend fun changePassphrase(old: String, new: String) = io { changePassphrase(old, new) }
+    suspend fun addPassphrase(passphrase: CharArray) = io { withUtf8(passphrase) { addPassphrase(it!!) } }
+    suspend fun changePassphrase(old: CharArray, new: CharArray) = io { withUtf8(old, new) { o, n -> changePassphrase(o, n) } }
     suspend fun addPlatformKey(keyWrapper: KeyWrapper) = io { addPlatformKey(keyWrapper) }
 
     override fun close() = authenticator.close()
@@ -73,14 +96,15 @@ class KunciVault(
         /** Creates a vault with a passphrase slot, a platform slot, or both. */
         suspend fun create(
             path: String,
-            passphrase: String?,
+            passphrase: CharArray?,
             keyWrapper: KeyWrapper?,
             bootClock: BootClock,
             https: HttpsDate? = null,
             options: AuthenticatorOptions = AuthenticatorOptions(),
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
-            KunciVault(Authenticator.create(path, passphrase, keyWrapper, bootClock, https, options), dispatcher)
+            val auth = withUtf8(passphrase) { Authenticator.create(path, it, keyWrapper, bootClock, https, options) }
+            KunciVault(auth, dispatcher)
         }
 
         suspend fun openWithKeyWrapper(
@@ -96,13 +120,14 @@ class KunciVault(
 
         suspend fun openWithPassphrase(
             path: String,
-            passphrase: String,
+            passphrase: CharArray,
             bootClock: BootClock,
             https: HttpsDate? = null,
             options: AuthenticatorOptions = AuthenticatorOptions(),
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
-            KunciVault(Authenticator.openWithPassphrase(path, passphrase, bootClock, https, options), dispatcher)
+            val auth = withUtf8(passphrase) { Authenticator.openWithPassphrase(path, it!!, bootClock, https, options) }
+            KunciVault(auth, dispatcher)
         }
 
         /** The Rust core's version, for an About screen and bug reports. */

@@ -20,8 +20,11 @@ class LumaFrame private constructor(
     /** Direct, position 0, exactly the bytes the frame needs or more. */
     val buffer: ByteBuffer,
 ) {
-    /** QR codes in the frame; `thorough` for a still picture, false for a live preview. */
-    fun decode(thorough: Boolean = false): List<QrCode> =
+    /**
+     * What the QR codes in the frame are (previews: names and kinds, never a secret); `thorough`
+     * for a still picture, false for a live preview. To save one, call [enrollInto] on the frame.
+     */
+    fun decode(thorough: Boolean = false): List<QrPreview> =
         decodeQrFrame(width.toUInt(), height.toUInt(), rowStride.toUInt(), buffer, thorough)
 
     /** Enrolls the first authenticator code in the frame (`NotAQrCode`: keep scanning). */

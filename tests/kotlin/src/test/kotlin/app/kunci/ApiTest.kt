@@ -6,6 +6,7 @@ import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
@@ -120,7 +121,7 @@ class ApiTest {
         assertTrue(defaults.httpsUrls.isEmpty())
         // A quorum of 0 cannot be met: refused before any file is written.
         val zero = assertThrows<KunciException.InvalidInput> {
-            Authenticator.create(Fixtures.vaultPath(dir, "q0.kunci"), "pw", null, MonotonicBootClock(), null,
+            Authenticator.create(Fixtures.vaultPath(dir, "q0.kunci"), "pw".toByteArray(), null, MonotonicBootClock(), null,
                 Fixtures.fastOptions().copy(quorum = 0u))
         }
         assertTrue(zero.message!!.contains("quorum"), zero.message)
@@ -162,6 +163,53 @@ class ApiTest {
             }
             assertEquals(setOf("kunci-io"), seenThreads.toSet(), "the core was called only on the dispatcher")
             assertTrue(KunciVault.coreVersion.matches(Regex("""\d+\.\d+\.\d+.*""")), KunciVault.coreVersion)
+        } finally {
+            executor.shutdownNow()
+        }
+    }
+    @Test
+    fun kunciVaultTakesPassphrasesAsCharArraysAndWipesItsUtf8Copies() {
+        // The UTF-8 copy handed to the core is wiped after the call; the caller's array is not
+        // touched (the caller wipes it when its screen is done with it).
+        val typed = "kata sandi äöü ✓".toCharArray()
+        var handed: ByteArray? = null
+        withUtf8(typed) { bytes ->
+            assertArrayEquals("kata sandi äöü ✓".toByteArray(Charsets.UTF_8), bytes)
+            handed = bytes
+        }
+        assertTrue(handed!!.all { it == 0.toByte() }, "the UTF-8 copy is wiped")
+        assertEquals("kata sandi äöü ✓", String(typed))
+
+        val executor = Executors.newSingleThreadExecutor()
+        val dispatcher = executor.asCoroutineDispatcher()
+        try {
+            val path = Fixtures.vaultPath(dir)
+            runBlocking {
+                val secret = Fixtures.randomSecret()
+                KunciVault.create(path, typed, null, MonotonicBootClock(), null, Fixtures.fastOptions(), dispatcher).use { vault ->
+                    vault.enrollUri(Fixtures.uri("Bank", "ana", secret))
+                    vault.changePassphrase(typed, "the new one".toCharArray())
+                    vault.lock()
+                    assertThrows<KunciException.WrongPassphrase> { runBlocking { vault.unlockWithPassphrase(typed) } }
+                    vault.unlockWithPassphrase("the new one".toCharArray())
+                    val backup = vault.exportFile(ExportFormat.KUNCI, "backup pw".toCharArray())
+                    KunciVault.create(Fixtures.vaultPath(dir, "b.kunci"), "other one".toCharArray(), null,
+                        MonotonicBootClock(), null, Fixtures.fastOptions(), dispatcher).use { dst ->
+                        assertThrows<KunciException.WrongPassword> { runBlocking { dst.importFile(backup, null, "nope".toCharArray()) } }
+                        assertEquals(1u, dst.importFiles(listOf(backup), null, "backup pw".toCharArray()).added)
+                    }
+                    // One account's QR code (the per-account transfer screen) scans back to it.
+                    val id = vault.accounts().single().id
+                    val preview = decodeQrImage(vault.accountQrPng(id)).single()
+                    assertEquals(QrKind.OTPAUTH, preview.kind)
+                    assertEquals("Bank" to "ana", preview.accounts.single().let { it.issuer to it.name })
+                    assertNull(preview.text, "no otpauth URI crosses back")
+                }
+                KunciVault.openWithPassphrase(path, "the new one".toCharArray(), MonotonicBootClock(), null,
+                    Fixtures.fastOptions(), dispatcher).use { vault ->
+                    assertEquals(Fixtures.referenceTotp(secret, 1_700_000_000), vault.authenticator.codesAt(1_700_000_000_000).codes.single().code)
+                }
+            }
         } finally {
             executor.shutdownNow()
         }

@@ -50,7 +50,7 @@ object Fixtures {
         bootClock: BootClock = MonotonicBootClock(),
         https: HttpsDate? = null,
         options: AuthenticatorOptions = fastOptions(),
-    ): Authenticator = Authenticator.create(vaultPath(dir, name), passphrase, null, bootClock, https, options)
+    ): Authenticator = Authenticator.create(vaultPath(dir, name), passphrase.toByteArray(), null, bootClock, https, options)
 
     /** RFC 4226 dynamic truncation over javax.crypto.Mac: independent of the core. */
     fun referenceOtp(secret: ByteArray, counter: Long, digits: Int = 6, algorithm: String = "HmacSHA1"): String {

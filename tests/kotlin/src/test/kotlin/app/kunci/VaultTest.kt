@@ -44,25 +44,25 @@ class VaultTest {
     @Test
     fun passphraseVaultReopensAndAWrongPassphraseIsTyped() {
         val path = Fixtures.vaultPath(dir)
-        Authenticator.create(path, "correct horse", null, MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.create(path, "correct horse".toByteArray(), null, MonotonicBootClock(), null, Fixtures.fastOptions()).use {
             it.enrollUri(Fixtures.uri("Bank", "jo"), OnConflict.REJECT)
         }
         val e = assertThrows<KunciException.WrongPassphrase> {
-            Authenticator.openWithPassphrase(path, "wrong horse", MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.openWithPassphrase(path, "wrong horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions())
         }
         assertTrue(e.message!!.isNotBlank())
         assertEquals(e.message!!, e.userMessage())
         assertEquals(ErrorAction.ASK_PASSWORD, e.action())
         assertTrue(!e.message!!.contains("horse"), "the passphrase must not appear in the error")
 
-        Authenticator.openWithPassphrase(path, "correct horse", MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use {
             assertEquals(listOf("Bank"), it.accounts().map { a -> a.issuer })
         }
         assertThrows<KunciException.VaultMissing> {
-            Authenticator.openWithPassphrase(Fixtures.vaultPath(dir, "nope.kunci"), "x", MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.openWithPassphrase(Fixtures.vaultPath(dir, "nope.kunci"), "x".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions())
         }
         assertThrows<KunciException.VaultExists> {
-            Authenticator.create(path, "again", null, MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.create(path, "again".toByteArray(), null, MonotonicBootClock(), null, Fixtures.fastOptions())
         }
         assertThrows<KunciException.InvalidInput> {
             Authenticator.create(Fixtures.vaultPath(dir, "keyless.kunci"), null, null, MonotonicBootClock(), null, Fixtures.fastOptions())
@@ -107,7 +107,7 @@ class VaultTest {
         val rfc = (0L..3L).map { Fixtures.referenceOtp(secret, it) }
         assertEquals(listOf("755224", "287082", "359152", "969429"), rfc)
         val path = Fixtures.vaultPath(dir)
-        val id = Authenticator.create(path, "pw", null, MonotonicBootClock(), null, Fixtures.fastOptions()).use { auth ->
+        val id = Authenticator.create(path, "pw".toByteArray(), null, MonotonicBootClock(), null, Fixtures.fastOptions()).use { auth ->
             val id = auth.enrollUri("otpauth://hotp/RFC:4226?secret=${Fixtures.base32(secret)}&counter=0", OnConflict.REJECT).added.single().id
             assertEquals(rfc[0], auth.codesAt(t * 1000).codes.single().code, "codes() shows the stored counter")
             // "Next" spends the shown code: the counter moves on (saved first) and the new
@@ -118,7 +118,7 @@ class VaultTest {
             assertEquals(rfc[2], auth.nextCode(id))
             id
         }
-        Authenticator.openWithPassphrase(path, "pw", MonotonicBootClock(), null, Fixtures.fastOptions()).use { auth ->
+        Authenticator.openWithPassphrase(path, "pw".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use { auth ->
             assertEquals(2uL, auth.accounts().single().counter, "the counter was saved")
             val code = auth.codes().codes.single()
             assertEquals(OtpKind.HOTP, code.kind)
@@ -144,7 +144,7 @@ class VaultTest {
             val expected = src.codesAt(t * 1000).codes.map { Triple(it.issuer, it.name, it.code) }
 
             val cases = listOf(
-                Triple(ExportFormat.KUNCI, "backup pw", ImportFormat.KUNCI),
+                Triple(ExportFormat.KUNCI, "backup pw".toByteArray(), ImportFormat.KUNCI),
                 Triple(ExportFormat.AEGIS, null, ImportFormat.AEGIS),
                 Triple(ExportFormat.URIS, null, ImportFormat.URIS),
             )
@@ -171,12 +171,12 @@ class VaultTest {
 
             // A Kunci backup needs a password both ways.
             assertThrows<KunciException.PasswordRequired> { src.exportFile(ExportFormat.KUNCI, null) }
-            val backup = src.exportFile(ExportFormat.KUNCI, "backup pw")
+            val backup = src.exportFile(ExportFormat.KUNCI, "backup pw".toByteArray())
             Fixtures.newVault(dir, name = "dest-pw.kunci").use { dst ->
                 val missing = assertThrows<KunciException.PasswordRequired> { dst.importFile(backup, null, null) }
                 assertTrue(missing.message!!.isNotBlank())
                 assertEquals(ErrorAction.ASK_PASSWORD, missing.action())
-                assertThrows<KunciException.WrongPassword> { dst.importFile(backup, ImportFormat.KUNCI, "nope") }
+                assertThrows<KunciException.WrongPassword> { dst.importFile(backup, ImportFormat.KUNCI, "nope".toByteArray()) }
                 assertTrue(dst.accounts().isEmpty())
                 assertThrows<KunciException.UnsupportedFile> { dst.importFile("{\"hello\": 1}".toByteArray(), null, null) }
             }
@@ -217,8 +217,8 @@ class VaultTest {
         auth.lock()
         val locked = assertThrows<KunciException.Locked> { auth.accounts() }
         assertTrue(locked.message!!.isNotBlank())
-        assertThrows<KunciException.WrongPassphrase> { auth.unlockWithPassphrase("not it") }
-        auth.unlockWithPassphrase("correct horse")
+        assertThrows<KunciException.WrongPassphrase> { auth.unlockWithPassphrase("not it".toByteArray()) }
+        auth.unlockWithPassphrase("correct horse".toByteArray())
         assertEquals(1, auth.accounts().size, "unlocked again without reopening")
         auth.close()
         assertTrue(auth.uniffiIsDestroyed)
@@ -227,7 +227,7 @@ class VaultTest {
 
         // `use {}` closes; the same file opens again afterwards (the SQLite handle was released).
         val path = Fixtures.vaultPath(dir)
-        val escaped = Authenticator.openWithPassphrase(path, "correct horse", MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        val escaped = Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use {
             assertEquals(1, it.accounts().size)
             it
         }
@@ -235,13 +235,13 @@ class VaultTest {
 
         // Dropped without close: the cleaner frees them; nothing crashes and the file stays usable.
         repeat(20) {
-            Authenticator.openWithPassphrase(path, "correct horse", MonotonicBootClock(), null, Fixtures.fastOptions()).accounts()
+            Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).accounts()
         }
         repeat(3) {
             System.gc()
             Thread.sleep(50)
         }
-        Authenticator.openWithPassphrase(path, "correct horse", MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use {
             it.enrollUri(Fixtures.uri("C", "d"), OnConflict.REJECT)
             assertEquals(2, it.accounts().size)
         }

@@ -324,19 +324,22 @@ private fun PasswordDialog(title: Int, onDone: (String?) -> Unit) {
 
 @Composable
 private fun RecoveryDialog(vm: MainViewModel) {
+    val changing = remember { vm.recoverySet() }
+    var current by remember { mutableStateOf("") }
     var first by remember { mutableStateOf("") }
     var second by remember { mutableStateOf("") }
     AlertDialog(
         onDismissRequest = vm::laterRecovery,
-        title = { Text(stringResource(R.string.recovery_title)) },
+        title = { Text(stringResource(if (changing) R.string.recovery_change_title else R.string.recovery_title)) },
         text = {
             Column {
                 Text(stringResource(R.string.recovery_body))
+                if (changing) SecretField(current, { current = it }, R.string.recovery_current, "recovery-current")
                 SecretField(first, { first = it }, R.string.recovery_passphrase, "recovery-1")
                 SecretField(second, { second = it }, R.string.recovery_repeat, "recovery-2")
             }
         },
-        confirmButton = { TextButton(onClick = { vm.setRecovery(first, second) }, modifier = Modifier.testTag("recovery-save")) { Text(stringResource(R.string.save)) } },
+        confirmButton = { TextButton(onClick = { vm.setRecovery(first, second, current.takeIf { changing }) }, modifier = Modifier.testTag("recovery-save")) { Text(stringResource(R.string.save)) } },
         dismissButton = { TextButton(onClick = vm::laterRecovery, modifier = Modifier.testTag("recovery-later")) { Text(stringResource(R.string.later)) } },
     )
 }

@@ -364,7 +364,12 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         if (kunci.prefs.getBoolean(KunciApplication.PREF_LOCK, false) && bootMs() - since >= services.lockAfterMs) lockNow()
     }
 
-    fun setRecovery(passphrase: String, repeat: String) = launchSafely {
+    /** Whether a recovery passphrase is set (the settings button then offers to change it). */
+    fun recoverySet(): Boolean = kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_SET, false)
+
+    /** A first recovery passphrase beside the phone's key, or a new one in place of `current`
+     *  (which reseals every account under a new key and keeps the phone's key working). */
+    fun setRecovery(passphrase: String, repeat: String, current: String? = null) = launchSafely {
         if (passphrase.length < MIN_PASSPHRASE) {
             state.update { it.copy(message = text(R.string.recovery_too_short, MIN_PASSPHRASE)) }
             return@launchSafely
@@ -374,9 +379,14 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
             return@launchSafely
         }
         val v = vault()
-        val set = kunci.prefs.getBoolean(KunciApplication.PREF_RECOVERY_SET, false)
-        withContext(services.dispatcher) {
-            if (!set) v.authenticator.addPassphrase(passphrase)
+        try {
+            // Compose hands text fields out as Strings; the core gets wiped UTF-8 copies of these.
+            withChars(passphrase) { new ->
+                if (recoverySet()) withChars(current.orEmpty()) { old -> v.changePassphrase(old, new) } else v.addPassphrase(new)
+            }
+        } catch (e: KunciException.WrongPassphrase) {
+            state.update { it.copy(message = text(R.string.recovery_current_wrong)) }
+            return@launchSafely
         }
         kunci.prefs.edit().putBoolean(KunciApplication.PREF_RECOVERY_SET, true).putBoolean(KunciApplication.PREF_RECOVERY_OFFERED, true).apply()
         state.update { it.copy(askRecovery = false, message = text(R.string.recovery_saved)) }
@@ -395,7 +405,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
             state.update { it.copy(message = text(R.string.recovery_too_short, MIN_PASSPHRASE)) }
             return@launchSafely
         }
-        val bytes = vault().exportFile(app.kunci.ExportFormat.KUNCI, password)
+        val bytes = withChars(password) { vault().exportFile(app.kunci.ExportFormat.KUNCI, it) }
         withContext(services.dispatcher) {
             getApplication<Application>().contentResolver.openOutputStream(uri)?.use { it.write(bytes) }
                 ?: throw java.io.IOException("no stream")
@@ -420,7 +430,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     private suspend fun importBytes(bytes: ByteArray, password: String?) {
         try {
-            val report = vault().importFile(bytes, null, password)
+            val report = if (password == null) vault().importFile(bytes, null, null) else withChars(password) { vault().importFile(bytes, null, it) }
             refresh()
             state.update { it.copy(message = text(R.string.import_done, report.added.toInt(), report.duplicates.toInt(), report.refused.size)) }
         } catch (e: KunciException.PasswordRequired) {
@@ -440,6 +450,16 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
     }
 
     fun accountById(id: Long?): AccountInfo? = state.value.accounts.firstOrNull { it.id == id }
+
+    /** Runs [block] with a char copy of [text] that is wiped afterwards. */
+    private inline fun <T> withChars(text: String, block: (CharArray) -> T): T {
+        val chars = text.toCharArray()
+        try {
+            return block(chars)
+        } finally {
+            chars.fill('\u0000')
+        }
+    }
 
     private companion object {
         private const val TAG = "Kunci"

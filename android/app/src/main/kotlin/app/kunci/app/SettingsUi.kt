@@ -55,7 +55,7 @@ fun SettingsScreen(ui: UiState, vm: MainViewModel, actions: PlatformActions) {
                 Switch(checked = actions.lockEnabled(), onCheckedChange = { vm.setLockEnabled(it) }, modifier = Modifier.testTag("lock-switch"))
             }
             OutlinedButton(onClick = vm::lockNow, modifier = Modifier.testTag("lock-now")) { Text(stringResource(R.string.lock_now)) }
-            OutlinedButton(onClick = vm::offerRecovery, modifier = Modifier.testTag("recovery")) { Text(stringResource(R.string.recovery_title)) }
+            OutlinedButton(onClick = vm::offerRecovery, modifier = Modifier.testTag("recovery")) { Text(stringResource(if (vm.recoverySet()) R.string.recovery_change_title else R.string.recovery_title)) }
             BackupSection(actions)
             Section(R.string.settings_help)
             OutlinedButton(onClick = { vm.go(Screen.DIAGNOSTICS) }, modifier = Modifier.testTag("diagnostics")) { Text(stringResource(R.string.diagnostics_title)) }

@@ -14,10 +14,12 @@ import androidx.compose.ui.test.performTextReplacement
 import androidx.lifecycle.Lifecycle
 import app.kunci.Authenticator
 import app.kunci.ExportFormat
+import app.kunci.KunciException
 import app.kunci.OnConflict
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import org.junit.runner.RunWith
@@ -103,7 +105,44 @@ class SafetyTest : KunciTestBase() {
         waitForText(string(R.string.recovery_saved))
         runBlocking { app.closeVault() }
         // The phone's key is gone (a reset): the passphrase alone opens the same accounts.
-        Authenticator.openWithPassphrase(File(dir, "vault.kunci").path, "kopi susu pagi", boot, null, options).use {
+        Authenticator.openWithPassphrase(File(dir, "vault.kunci").path, "kopi susu pagi".toByteArray(), boot, null, options).use {
+            assertEquals("Portal", it.accounts().single().issuer)
+        }
+    }
+
+    @Test
+    fun aSetRecoveryPassphraseIsChangedOnlyWithTheCurrentOne() {
+        withAccount()
+        launch()
+        openSettings()
+        compose.onNodeWithTag("recovery").performScrollTo().performClick()
+        settle()
+        compose.onNodeWithTag("recovery-1").performTextInput("kopi susu pagi")
+        compose.onNodeWithTag("recovery-2").performTextInput("kopi susu pagi")
+        compose.onNodeWithTag("recovery-save").performClick()
+        waitForText(string(R.string.recovery_saved))
+        compose.onNodeWithText(string(R.string.ok)).performClick()
+        compose.onNodeWithText(string(R.string.recovery_change_title)).performScrollTo().performClick()
+        settle()
+        compose.onNodeWithTag("recovery-current").performTextInput("teh manis sore")
+        compose.onNodeWithTag("recovery-1").performTextInput("nasi goreng malam")
+        compose.onNodeWithTag("recovery-2").performTextInput("nasi goreng malam")
+        compose.onNodeWithTag("recovery-save").performClick()
+        waitForText(string(R.string.recovery_current_wrong))
+        compose.onNodeWithText(string(R.string.ok)).performClick()
+        compose.onNodeWithTag("recovery-current").performTextReplacement("kopi susu pagi")
+        compose.onNodeWithTag("recovery-save").performClick()
+        waitForText(string(R.string.recovery_saved))
+        runBlocking { app.closeVault() }
+        val path = File(dir, "vault.kunci").path
+        Authenticator.openWithPassphrase(path, "nasi goreng malam".toByteArray(), boot, null, options).use {
+            assertEquals("Portal", it.accounts().single().issuer)
+        }
+        assertThrows(KunciException.WrongPassphrase::class.java) {
+            Authenticator.openWithPassphrase(path, "kopi susu pagi".toByteArray(), boot, null, options).close()
+        }
+        // The phone's own key still opens it: the change rewrapped it.
+        Authenticator.openWithKeyWrapper(path, keyWrapper, boot, null, options).use {
             assertEquals("Portal", it.accounts().single().issuer)
         }
     }
@@ -134,11 +173,11 @@ class SafetyTest : KunciTestBase() {
     @Test
     fun anotherAppsEncryptedFileAsksForItsPassword() {
         // An Aegis export made by another vault (the core writes the real Aegis format).
-        val other = Authenticator.create(File(dir, "other.kunci").path, "x-passphrase", null, FakeBootClock(), null, options)
+        val other = Authenticator.create(File(dir, "other.kunci").path, "x-passphrase".toByteArray(), null, FakeBootClock(), null, options)
         val aegis = other.use {
             it.enrollUri(uri("Bank", "jo"), OnConflict.REJECT)
             it.enrollUri(uri("Mail", "ani"), OnConflict.REJECT)
-            it.exportFile(ExportFormat.AEGIS, "aegis-pass")
+            it.exportFile(ExportFormat.AEGIS, "aegis-pass".toByteArray())
         }
         documents.nextOpen = File(dir, "aegis.json").apply { writeBytes(aegis) }
         launch()
