@@ -87,7 +87,7 @@ extension AppModel {
     @discardableResult
     func openTransfer() -> TransferViewModel? {
         guard let core else { return nil }
-        let source = deps.qrSource?(core) ?? UriExportQrSource(core: core)
+        let source = deps.qrSource?(core) ?? CoreQrSource(core: core)
         let vm = TransferViewModel(core: core, source: source, localizer: l)
         vm.onSelectionChanged = { [weak self] in self?.saveState() }
         transfer = vm

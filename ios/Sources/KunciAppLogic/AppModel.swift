@@ -260,7 +260,7 @@ public final class AppModel: ViewModel {
         defer { working = false }
         do {
             if let core {
-                try await core.run { try $0.unlockWithPassphrase(passphrase: passphrase) }
+                try await core.run { try $0.unlockWithPassphrase(passphrase: Data(passphrase.utf8)) }
                 problem = nil
                 screen = .ready
                 await codes?.refresh()

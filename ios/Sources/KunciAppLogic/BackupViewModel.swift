@@ -65,7 +65,7 @@ public final class BackupViewModel: ViewModel {
         defer { working = false }
         do {
             let (data, count) = try await core.run { auth in
-                (try auth.exportFile(format: .kunci, password: password), try auth.accounts().count)
+                (try auth.exportFile(format: .kunci, password: Data(password.utf8)), try auth.accounts().count)
             }
             let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC") ?? .current,
                                                   formatOptions: [.withFullDate])
@@ -127,7 +127,7 @@ public final class BackupViewModel: ViewModel {
         defer { working = false; stoppable = false; cancel = nil }
         do {
             let report = try await core.run {
-                try $0.importFiles(files: files, format: nil, password: password, allowCostlyKdf: allowCostly, cancel: token)
+                try $0.importFiles(files: files, format: nil, password: password.map { Data($0.utf8) }, allowCostlyKdf: allowCostly, cancel: token)
             }
             pendingImport = nil
             pendingPassword = nil

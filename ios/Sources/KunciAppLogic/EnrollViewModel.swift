@@ -42,18 +42,21 @@ public final class EnrollViewModel: ViewModel {
             }
         }
 
-        /// The account already in the vault, when the source's text can be read here (a typed
-        /// or pasted URI, or a QR code's text where the core hands it out); else 0.
+        /// The account already in the vault (0 if it cannot be told): for a typed or pasted URI
+        /// the core's own match; for a picture or frame, the account with the label the core's
+        /// preview of the code shows (previews never carry the secret).
         func existingId(_ auth: Authenticator) -> Int64 {
-            let text: String?
+            let previews: [QrPreview]?
             switch self {
-            case let .uri(t): text = t
-            case let .image(data): text = try? decodeQrImage(image: data).compactMap(\.text).first
+            case let .uri(text): return (try? auth.existingAccount(uri: text))?.id ?? 0
+            case let .image(data): previews = try? decodeQrImage(image: data)
             case let .frame(width, height, rowStride, bytes):
-                text = try? decodeQrFrame(width: width, height: height, rowStride: rowStride, frame: bytes, thorough: true)
-                    .compactMap(\.text).first
+                previews = try? decodeQrFrame(width: width, height: height, rowStride: rowStride, frame: bytes, thorough: true)
             }
-            return text.flatMap { try? auth.existingAccount(uri: $0) }?.id ?? 0
+            guard let shown = previews?.first(where: { $0.kind == .otpauth })?.accounts.first,
+                  let accounts = try? auth.accounts() else { return 0 }
+            func same(_ a: String, _ b: String) -> Bool { a.caseInsensitiveCompare(b) == .orderedSame }
+            return accounts.first { same($0.issuer, shown.issuer) && same($0.name, shown.name) }?.id ?? 0
         }
     }
 

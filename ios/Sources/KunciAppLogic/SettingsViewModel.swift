@@ -87,7 +87,7 @@ public final class SettingsViewModel: ViewModel {
         do {
             // The core re-keys the vault and rewraps this device's slot (the test checks the
             // device key still opens it afterwards).
-            try await core.run { try $0.changePassphrase(old: old, new: new) }
+            try await core.run { try $0.changePassphrase(old: Data(old.utf8), new: Data(new.utf8)) }
             problem = nil
             passphraseChanged = true
         } catch {

@@ -12,22 +12,15 @@ public protocol AccountQrSource: Sendable {
     func qrPng(accountId: Int64) throws -> Data
 }
 
-/// Today's source: the core's URI export, matched to the account and drawn by the core.
-/// INTERIM: the secret crosses the FFI here as a Swift string (which cannot be wiped). It is
-/// replaced by the core's per-account PNG call (issue 17 finding 8) as soon as that lands; the
-/// view model and its tests do not change.
-public struct UriExportQrSource: AccountQrSource {
+/// The core draws the account's otpauth:// QR code itself (issue 17 finding 8): the secret
+/// never crosses into Swift, only the PNG's pixels do.
+public struct CoreQrSource: AccountQrSource {
     public static let modulePx: UInt32 = 8
     private let core: Core
     public init(core: Core) { self.core = core }
 
     public func qrPng(accountId: Int64) throws -> Data {
-        let auth = core.authenticator
-        let text = String(decoding: try auth.exportFile(format: .uris, password: nil), as: UTF8.self)
-        for line in text.split(whereSeparator: \.isNewline) where (try? auth.existingAccount(uri: String(line)))?.id == accountId {
-            return try renderQrPng(text: String(line), modulePx: Self.modulePx)
-        }
-        throw KunciError.NotFound(message: "account \(accountId) is not in the vault")
+        try core.authenticator.accountQrPng(id: accountId, modulePx: Self.modulePx)
     }
 }
 
