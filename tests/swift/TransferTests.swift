@@ -176,8 +176,8 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(transfer.coverText, "Disembunyikan selama layar sedang direkam atau dibagikan.")
     }
 
-    /// The pictures come through AccountQrSource (the core's per-account PNG call replaces
-    /// today's source there); a failure is shown in words and no picture is kept.
+    /// The pictures come through AccountQrSource (in the app, the core's accountQrPng); a
+    /// failure is shown in words and no picture is kept.
     @MainActor
     func testTransferPictureSourceIsInjectedAndItsFailureExplained() async throws {
         let asked = AskedIds()
