@@ -96,8 +96,16 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     fun go(screen: Screen, selected: Long? = state.value.selected) {
         saved[KEY_SCREEN] = screen.name
-        state.update { it.copy(screen = screen, selected = selected, report = null) }
+        // Leaving the transfer screen any way (back included) drops its picture: it holds a secret.
+        state.update { it.copy(screen = screen, selected = selected, report = null, transferPng = it.transferPng.takeIf { screen == Screen.TRANSFER }) }
         if (screen == Screen.DIAGNOSTICS || screen == Screen.HELP) loadDiagnostics()
+        if (screen == Screen.HELP) loadFindings()
+    }
+
+    /** The doctor's findings for the account on the help screen (again after a sync or a delete). */
+    fun loadFindings() = launchSafely {
+        val findings = vault().doctor(state.value.selected)
+        state.update { it.copy(findings = findings) }
     }
 
     fun back() = go(if (state.value.screen == Screen.MANUAL || state.value.screen == Screen.SCAN) Screen.ADD else Screen.CODES)
@@ -311,6 +319,10 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         } finally {
             state.update { it.copy(syncing = false) }
             runCatching { refresh() }
+            if (state.value.screen == Screen.HELP) {
+                loadDiagnostics()
+                loadFindings()
+            }
         }
     }
 
@@ -399,6 +411,31 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     fun offerRecovery() = state.update { it.copy(askRecovery = true) }
 
+    // Transfer ----------------------------------------------------------------------------------
+
+    /** Shows the accounts' QR codes one by one, for an app that only scans (e.g. FreeOTP). */
+    fun startTransfer() {
+        go(Screen.TRANSFER)
+        showTransfer(0)
+    }
+
+    fun transferNext() = showTransfer(state.value.transferIndex + 1)
+
+    private fun showTransfer(index: Int) = launchSafely {
+        val account = state.value.accounts.getOrNull(index)
+        state.update { it.copy(transferIndex = index, transferPng = null) }
+        if (account != null) {
+            val png = vault().accountQrPng(account.id, TRANSFER_MODULE_PX)
+            state.update { it.copy(transferPng = png) }
+        }
+    }
+
+    /** Leaves the transfer screen and drops the picture (it holds a secret). */
+    fun finishTransfer() {
+        state.update { it.copy(transferPng = null, transferIndex = 0) }
+        go(Screen.SETTINGS)
+    }
+
     /** Encrypted backup to a document the user picked. */
     fun exportBackup(uri: Uri, password: String) = launchSafely {
         if (password.length < MIN_PASSPHRASE) {
@@ -463,6 +500,8 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     private companion object {
         private const val TAG = "Kunci"
+        /** Pixels per QR module: about 300 px for a typical account, sharp when scaled up. */
+        private val TRANSFER_MODULE_PX = 6u
         const val TICK_MS = 500L
         const val LOOKAHEAD_MS = 5_000L
         const val MIN_PASSPHRASE = 8
