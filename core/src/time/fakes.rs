@@ -85,6 +85,7 @@ impl MemoryTimeStore {
     pub fn new() -> Self {
         Self::default()
     }
+    #[cfg(feature = "testkit")]
     pub fn with_state(state: TimeState) -> Self {
         MemoryTimeStore {
             state: Mutex::new(Some(state)),

@@ -45,8 +45,10 @@ pub use estimate::needs_warning;
 pub use fakes::{FakeBootClock, FakeWallClock, FileTimeStore, MemoryTimeStore};
 pub use report::{SyncReport, SyncStatus};
 pub use roughtime::RoughtimeServer;
+#[cfg(feature = "testkit")]
+pub use server::{serve, ServeOptions};
 #[cfg(any(test, feature = "testkit"))]
-pub use server::{serve, FakeNtpServer, Misbehaviour, ServeOptions};
+pub use server::{FakeNtpServer, Misbehaviour};
 pub use sources::{HttpsDate, PlainHttpDate, SyncConfig, DEFAULT_HTTPS_URLS};
 pub use trusted::{TimeDiagnostics, TrustedClock};
 

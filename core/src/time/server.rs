@@ -275,6 +275,7 @@ impl FakeNtpServer {
     }
 
     /// A Roughtime server answering `wall + offset_ms`, signed with `keys`.
+    #[cfg(feature = "testkit")]
     pub fn spawn_roughtime(
         wall: Arc<dyn WallClock>,
         offset_ms: i64,

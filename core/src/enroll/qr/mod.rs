@@ -287,7 +287,7 @@ enum Engine {
 
 struct Step {
     /// Read by the measurement hooks only ([`bench`]).
-    #[cfg_attr(not(any(test, feature = "testkit")), allow(dead_code))]
+    #[cfg_attr(not(feature = "testkit"), allow(dead_code))]
     name: &'static str,
     prep: Prep,
     engine: Engine,
@@ -427,7 +427,7 @@ fn run_cascade(base: &Gray, steps: &[usize], min_passes: usize) -> Result<Vec<Qr
 }
 
 /// Measurement hooks for `examples/qr_steps.rs` (re-exported in `kunci::testkit`).
-#[cfg(any(test, feature = "testkit"))]
+#[cfg(feature = "testkit")]
 pub mod bench {
     use super::*;
 
