@@ -360,12 +360,14 @@ pub fn list_formats(out: &Output) -> Result<Outcome, CliError> {
         })
         .collect();
     out.emit(&rows, || {
+        // The widest name and two spaces: "authenticator-plus" ran into its title at 14.
+        let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(0) + 2;
         let mut text = String::new();
         for r in &rows {
-            text.push_str(&format!("{:<14}{}\n", r.name, r.title));
-            text.push_str(&format!("{:<14}keeps: {}\n", "", r.keeps));
+            text.push_str(&format!("{:<w$}{}\n", r.name, r.title));
+            text.push_str(&format!("{:<w$}keeps: {}\n", "", r.keeps));
             if !r.cannot.is_empty() {
-                text.push_str(&format!("{:<14}cannot: {}\n", "", r.cannot));
+                text.push_str(&format!("{:<w$}cannot: {}\n", "", r.cannot));
             }
         }
         text.trim_end().to_string()

@@ -15,16 +15,29 @@ import app.kunci.KunciException
 import java.util.concurrent.TimeUnit
 
 class TimeSyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
-    override suspend fun doWork(): Result = try {
-        (applicationContext as KunciApplication).vault().syncTime()
-        Result.success()
-    } catch (e: KunciException.TimeSyncFailed) {
-        Result.retry()
-    } catch (e: KunciException) {
-        Result.failure()
+    override suspend fun doWork(): Result = when (sync(applicationContext as KunciApplication)) {
+        Outcome.SYNCED -> Result.success()
+        Outcome.RETRY -> Result.retry()
+        Outcome.FAILED -> Result.failure()
     }
 
+    /** What one background run did; WorkManager's Result is built from it. */
+    enum class Outcome { SYNCED, RETRY, FAILED }
+
     companion object {
+        /** One background sync with the app's sources (the QA ones too): a sync that reached no
+         *  agreement is retried later with back-off, anything else from the core is final. */
+        suspend fun sync(app: KunciApplication): Outcome = try {
+            val ntp = app.qaNtp()
+            val vault = app.vault()
+            if (ntp.isNotEmpty()) vault.syncTimeWith(ntp, app.options().quorum) else vault.syncTime()
+            Outcome.SYNCED
+        } catch (e: KunciException.TimeSyncFailed) {
+            Outcome.RETRY
+        } catch (e: KunciException) {
+            Outcome.FAILED
+        }
+
         private const val NAME = "kunci-time-sync"
 
         fun schedule(context: Context) {

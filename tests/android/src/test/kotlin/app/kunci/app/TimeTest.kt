@@ -101,4 +101,21 @@ class TimeTest : KunciTestBase() {
             assertTrue(ntp.requests.get() >= 1)
         }
     }
+
+    @Test
+    fun backgroundSyncCorrectsTheTimeAndRetriesWhenNoServerAnswers() {
+        withAccount()
+        FakeSntpServer(0, silent = true).use { silent ->
+            useNtp(silent.address)
+            assertEquals(TimeSyncWorker.Outcome.RETRY, runBlocking { TimeSyncWorker.sync(app) })
+        }
+        runBlocking { app.closeVault() }
+        FakeSntpServer(120_000).use { ntp ->
+            useNtp(ntp.address)
+            assertEquals(TimeSyncWorker.Outcome.SYNCED, runBlocking { TimeSyncWorker.sync(app) })
+        }
+        val time = runBlocking { app.vault().timeNow() }
+        assertEquals(TimeStatus.SYNCED, time.status)
+        assertTrue("about 2 min ahead: ${time.offsetMs}", time.offsetMs in 119_000..121_000)
+    }
 }
