@@ -3,7 +3,7 @@
 
 use crate::output::Output;
 use crate::{CliError, Outcome};
-use kunci::app::Kunci;
+use kunci::Kunci;
 
 pub fn run(out: &Output, app: &Kunci, id: Option<i64>) -> Result<Outcome, CliError> {
     let findings = app.doctor(id)?;

@@ -3,7 +3,7 @@
 //! URLs work too (local test servers) and are never authenticated. Phones use their own TLS
 //! stack behind the same `HttpsDate` trait.
 
-use kunci::time::{HttpsDate, PlatformError};
+use kunci::{HttpsDate, PlatformError};
 use std::time::Duration;
 
 /// One agent for all requests of a sync; `HEAD`, no redirects followed (any status carries a

@@ -26,8 +26,9 @@ use std::process::ExitCode;
     about = "Offline-first authenticator: codes, QR enrollment, trusted time"
 )]
 struct Cli {
-    /// Vault file (default: $KUNCI_VAULT, else the platform data directory).
-    #[arg(long, global = true, env = "KUNCI_VAULT")]
+    /// Vault file (default: $KUNCI_VAULT, else the platform data directory). Also accepted after
+    /// the commands that use the vault.
+    #[arg(long, env = "KUNCI_VAULT", value_name = "PATH")]
     vault: Option<PathBuf>,
     /// Machine-readable output.
     #[arg(long, global = true)]
@@ -36,10 +37,22 @@ struct Cli {
     command: Command,
 }
 
+/// `--vault` after a command: only the commands that use the vault have it, so `--help` of the
+/// others does not offer an option they would ignore.
+#[derive(clap::Args)]
+struct VaultArg {
+    /// Vault file (default: --vault before the command, $KUNCI_VAULT, else the platform data
+    /// directory).
+    #[arg(long = "vault", value_name = "PATH")]
+    path: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// The code for one otpauth URI ("-" reads the URI from standard input).
     Code {
+        #[command(flatten)]
+        vault: VaultArg,
         /// An otpauth:// URI, or "-" to read it from standard input.
         uri: String,
         /// Unix time in seconds to compute the code at (default: now).
@@ -73,9 +86,14 @@ enum Command {
     /// The whole flow on a throwaway vault, offline.
     Demo,
     /// Create an encrypted vault (passphrase from KUNCI_PASSPHRASE or a prompt).
-    Init,
+    Init {
+        #[command(flatten)]
+        vault: VaultArg,
+    },
     /// Enroll an account from an otpauth / Google export URI, or from a QR image.
     Add {
+        #[command(flatten)]
+        vault: VaultArg,
         /// otpauth:// or otpauth-migration:// URI ("-" reads it from stdin).
         #[arg(required_unless_present = "image", conflicts_with = "image")]
         uri: Option<String>,
@@ -90,25 +108,36 @@ enum Command {
         keep_both: bool,
     },
     /// The accounts in the vault (no secrets).
-    List,
+    List {
+        #[command(flatten)]
+        vault: VaultArg,
+    },
     /// Every account's code at the trusted time.
     Codes {
+        #[command(flatten)]
+        vault: VaultArg,
         /// Unix time in seconds instead of the trusted time.
         #[arg(long, allow_negative_numbers = true)]
         at: Option<i64>,
     },
     /// Advance an HOTP account's counter and show the new code.
     Next {
+        #[command(flatten)]
+        vault: VaultArg,
         /// The account's number, as `kunci list` shows it.
         id: i64,
     },
     /// Delete an account.
     Remove {
+        #[command(flatten)]
+        vault: VaultArg,
         /// The account's number, as `kunci list` shows it.
         id: i64,
     },
     /// Change an account's issuer and/or name.
     Rename {
+        #[command(flatten)]
+        vault: VaultArg,
         /// The account's number, as `kunci list` shows it.
         id: i64,
         /// The new issuer (the service, e.g. "ASN Digital").
@@ -120,6 +149,8 @@ enum Command {
     },
     /// Import another app's export or a Kunci backup (password from KUNCI_IMPORT_PASSWORD or a prompt).
     Import {
+        #[command(flatten)]
+        vault: VaultArg,
         /// The file's format, or auto to detect it (see --list-formats).
         #[arg(long, default_value = "auto", ignore_case = true, value_parser = vault_cmd::import_format_names())]
         format: String,
@@ -136,6 +167,8 @@ enum Command {
     /// Export the vault: kunci (encrypted backup), uris, aegis, 2fas, qr (a PNG per account) or
     /// google-qr (PNG images).
     Export {
+        #[command(flatten)]
+        vault: VaultArg,
         /// What to write.
         #[arg(long, value_enum)]
         format: vault_cmd::ExportChoice,
@@ -158,6 +191,8 @@ enum Command {
     Man,
     /// Why a portal says "Invalid Authenticator Code": findings for one account (or all).
     Doctor {
+        #[command(flatten)]
+        vault: VaultArg,
         /// The account's id (see `kunci list`); all accounts when left out.
         id: Option<i64>,
     },
@@ -172,6 +207,8 @@ enum Command {
 enum TimeCommand {
     /// Ask several time servers and move the trusted clock if a majority agrees.
     Sync {
+        #[command(flatten)]
+        vault: VaultArg,
         /// An NTP server (host or host:port); repeat for several. Default: public operators.
         #[arg(long)]
         ntp: Vec<String>,
@@ -186,9 +223,14 @@ enum TimeCommand {
         quorum: Option<usize>,
     },
     /// The trusted time's status, for helpdesk tickets (no secrets).
-    Status,
+    Status {
+        #[command(flatten)]
+        vault: VaultArg,
+    },
     /// Whose clock is wrong: a portal's HTTPS Date compared with trusted time.
     Check {
+        #[command(flatten)]
+        vault: VaultArg,
         /// The portal's address, e.g. https://asndigital.bkn.go.id/
         url: String,
     },
@@ -210,6 +252,41 @@ enum TimeCommand {
         #[arg(long)]
         roughtime: bool,
     },
+}
+
+impl Command {
+    /// The `--vault` given after the command, for the commands that have one.
+    fn vault_flag(&self) -> Option<&std::path::Path> {
+        let arg = match self {
+            Command::Code { vault, .. }
+            | Command::Init { vault }
+            | Command::Add { vault, .. }
+            | Command::List { vault }
+            | Command::Codes { vault, .. }
+            | Command::Next { vault, .. }
+            | Command::Remove { vault, .. }
+            | Command::Rename { vault, .. }
+            | Command::Import { vault, .. }
+            | Command::Export { vault, .. }
+            | Command::Doctor { vault, .. } => vault,
+            Command::Time {
+                command:
+                    TimeCommand::Sync { vault, .. }
+                    | TimeCommand::Status { vault }
+                    | TimeCommand::Check { vault, .. },
+            } => vault,
+            Command::Inspect { .. }
+            | Command::Scan { .. }
+            | Command::Qr { .. }
+            | Command::Demo
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Time {
+                command: TimeCommand::Serve { .. },
+            } => return None,
+        };
+        arg.path.as_deref()
+    }
 }
 
 /// How a command ended when it did not fail.
@@ -270,11 +347,13 @@ fn main() -> ExitCode {
         }
     };
     let out = output::Output::new(cli.json);
+    // After the command it names this run's vault; before it (or $KUNCI_VAULT) the default.
+    let vault = cli.command.vault_flag().map(PathBuf::from).or(cli.vault);
     let result = match cli.command {
-        Command::Code { uri, at } => {
+        Command::Code { uri, at, .. } => {
             let uri = read_arg(uri);
             unix_at(at)
-                .and_then(|at| time_cmd::code_time(cli.vault.as_deref(), at, &uri))
+                .and_then(|at| time_cmd::code_time(vault.as_deref(), at, &uri))
                 .and_then(|(t, warning)| {
                     let shown = stateless::code(&out, &uri, Some(t))?;
                     if let Some(w) = warning {
@@ -300,10 +379,10 @@ fn main() -> ExitCode {
         Command::Import {
             list_formats: true, ..
         } => vault_cmd::list_formats(&out),
-        Command::Init => vault_cmd::init(
+        Command::Init { .. } => vault_cmd::init(
             &out,
-            &session::vault_path(cli.vault.as_deref()),
-            cli.vault.is_none(),
+            &session::vault_path(vault.as_deref()),
+            vault.is_none(),
         ),
         Command::Time {
             command:
@@ -315,7 +394,7 @@ fn main() -> ExitCode {
                     roughtime,
                 },
         } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests, roughtime),
-        command => with_vault(&out, cli.vault.as_deref(), command),
+        command => with_vault(&out, vault.as_deref(), command),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
@@ -344,9 +423,10 @@ fn with_vault(
                     https,
                     roughtime,
                     quorum,
+                    ..
                 },
         } => time_cmd::sync_config(ntp, https, roughtime, *quorum)?,
-        _ => kunci::time::SyncConfig::default(),
+        _ => kunci::SyncConfig::default(),
     };
     let app = session::open(&path, config)?;
     match command {
@@ -355,6 +435,7 @@ fn with_vault(
             image,
             replace,
             keep_both,
+            ..
         } => vault_cmd::add(
             out,
             &app,
@@ -363,11 +444,13 @@ fn with_vault(
             replace,
             keep_both,
         ),
-        Command::List => vault_cmd::list(out, &app),
-        Command::Codes { at } => vault_cmd::codes(out, &app, unix_at(at)?),
-        Command::Next { id } => vault_cmd::next(out, &app, id),
-        Command::Remove { id } => vault_cmd::remove(out, &app, id),
-        Command::Rename { id, issuer, name } => vault_cmd::rename(out, &app, id, issuer, name),
+        Command::List { .. } => vault_cmd::list(out, &app),
+        Command::Codes { at, .. } => vault_cmd::codes(out, &app, unix_at(at)?),
+        Command::Next { id, .. } => vault_cmd::next(out, &app, id),
+        Command::Remove { id, .. } => vault_cmd::remove(out, &app, id),
+        Command::Rename {
+            id, issuer, name, ..
+        } => vault_cmd::rename(out, &app, id, issuer, name),
         Command::Import {
             format,
             files,
@@ -385,17 +468,18 @@ fn with_vault(
             out: path,
             encrypt,
             force,
+            ..
         } => vault_cmd::export(out, &app, format, &path, encrypt, force),
         Command::Time {
             command: TimeCommand::Sync { .. },
         } => time_cmd::sync(out, &app),
         Command::Time {
-            command: TimeCommand::Status,
+            command: TimeCommand::Status { .. },
         } => time_cmd::status(out, &app),
         Command::Time {
-            command: TimeCommand::Check { url },
+            command: TimeCommand::Check { url, .. },
         } => time_cmd::check(out, &app, &url),
-        Command::Doctor { id } => doctor_cmd::run(out, &app, id),
+        Command::Doctor { id, .. } => doctor_cmd::run(out, &app, id),
         _ => Err(CliError::bad_input("this command does not use the vault")),
     }
 }
@@ -426,7 +510,7 @@ fn check_before_unlock(command: &Command) -> Result<(), CliError> {
         } => Err(CliError::bad_input(
             "nothing to change: give --issuer and/or --name",
         )),
-        Command::Codes { at } => unix_at(*at).map(|_| ()),
+        Command::Codes { at, .. } => unix_at(*at).map(|_| ()),
         _ => Ok(()),
     }
 }

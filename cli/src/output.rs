@@ -26,6 +26,16 @@ impl Output {
         }
     }
 
+    /// A state a script needs (a server's address, a step done): one JSON line on stdout in
+    /// --json mode, else a note for people on stderr, so the text output keeps its streams.
+    pub fn status<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
+        if self.json {
+            self.emit(value, String::new);
+        } else {
+            self.note(human());
+        }
+    }
+
     /// Progress and notes for people; silent in --json mode so stdout stays parseable.
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.json {

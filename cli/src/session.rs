@@ -1,10 +1,10 @@
 //! Opening the vault for a command: path, passphrase, clocks.
 
 use crate::CliError;
-use kunci::app::Kunci;
-use kunci::time::{SyncConfig, SystemBootClock, SystemWallClock};
-use kunci::vault::{KdfParams, Vault};
-use kunci::{KunciError, Secret};
+use kunci::{
+    KdfParams, Kunci, KunciError, Secret, SyncConfig, SystemBootClock, SystemWallClock, TimeSetup,
+    Vault,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -57,9 +57,10 @@ pub fn open(path: &Path, config: SyncConfig) -> Result<Kunci, CliError> {
     let vault = Vault::open_with_passphrase(path, &pass).map_err(KunciError::from)?;
     Ok(Kunci::new(
         vault,
-        Arc::new(SystemBootClock::new()),
-        Arc::new(SystemWallClock),
-        config,
-        Some(Arc::new(crate::https::UreqDate::default())),
+        TimeSetup {
+            config,
+            https: Some(Arc::new(crate::https::UreqDate::default())),
+            ..TimeSetup::new(Arc::new(SystemBootClock::new()), Arc::new(SystemWallClock))
+        },
     ))
 }

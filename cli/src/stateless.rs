@@ -2,9 +2,7 @@
 
 use crate::output::{hex, Output};
 use crate::{clock, CliError, Outcome};
-use kunci::enroll::qr::{self, QrError};
-use kunci::enroll::{parse_payload, parse_uri, Enrollment, Payload};
-use kunci::otp::{OtpKind, OtpParams};
+use kunci::{parse_payload, parse_uri, Enrollment, OtpKind, OtpParams, Payload, QrError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -202,7 +200,7 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
             crate::files::read_limited(path, crate::files::MAX_IMAGE_FILE_BYTES, "a picture")
                 .map_err(|e| (2, e))
                 .and_then(|bytes| {
-                    qr::decode_image(&bytes).map_err(|e| match e {
+                    kunci::decode_image(&bytes).map_err(|e| match e {
                         QrError::NoQrCode => (1, e.to_string()),
                         _ => (2, e.to_string()),
                     })
@@ -268,7 +266,7 @@ pub fn qr(
     if !(1..=64).contains(&scale) {
         return Err(CliError::bad_input("--scale must be between 1 and 64"));
     }
-    let png = qr::render_png(uri.trim(), scale).map_err(CliError::bad_input)?;
+    let png = kunci::render_png(uri.trim(), scale).map_err(CliError::bad_input)?;
     // The picture holds the secret: private, never through a link, never over a file silently.
     crate::files::write_secret_file(path, &png, force)
         .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", path.display())))?;

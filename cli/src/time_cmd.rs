@@ -2,13 +2,11 @@
 
 use crate::output::Output;
 use crate::{clock, CliError, Outcome};
-use kunci::app::{Kunci, SyncSources};
-use kunci::time::roughtime::ServerKeys;
-use kunci::time::{
-    serve, words, Misbehaviour, PortalVerdict, RoughtimeServer, ServeOptions, SyncConfig,
-    SyncStatus, SystemWallClock, TimeDiagnostics,
+use kunci::testkit::{serve, Misbehaviour, ServeOptions, ServerKeys};
+use kunci::{
+    Kunci, KunciError, PortalVerdict, RoughtimeServer, SyncConfig, SyncSources, SyncStatus,
+    SystemWallClock, TimeDiagnostics,
 };
-use kunci::KunciError;
 use serde::Serialize;
 use std::net::UdpSocket;
 use std::time::Duration;
@@ -79,7 +77,7 @@ fn status_text(d: &TimeDiagnostics) -> String {
         d.message.clone(),
         format!("status:      {}", d.status.as_str()),
         format!("phone clock: {}", d.phone_clock),
-        format!("uncertainty: {}", words::plus_minus(d.uncertainty_ms)),
+        format!("uncertainty: {}", kunci::plus_minus(d.uncertainty_ms)),
         format!("last sync:   {}", d.last_sync.as_deref().unwrap_or("never")),
         format!("time zone:   {}", d.time_zone),
     ];
@@ -89,7 +87,7 @@ fn status_text(d: &TimeDiagnostics) -> String {
     if let Some(held) = d.held_offset_ms {
         lines.push(format!(
             "held back:   a jump to {} (offset {:+.1} s) waits for confirmation",
-            words::phone_clock(held, 0),
+            kunci::phone_clock(held, 0),
             held as f64 / 1000.0
         ));
     }
@@ -151,21 +149,16 @@ pub fn serve_cmd(
         .local_addr()
         .map_err(|e| CliError::bad_input(e.to_string()))?;
     let keys = roughtime.then(|| std::sync::Arc::new(ServerKeys::from_seed(&TEST_ROUGHTIME_SEED)));
-    let what = match &keys {
-        Some(k) => format!("Roughtime (test key {})", base64_key(&k.public_key())),
-        None => "NTP".to_string(),
-    };
-    out.note(format!(
-        "serving {what} on {addr} at wall clock {offset_seconds:+} s{}; Ctrl-C to stop",
-        duration_seconds.map_or(String::new(), |d| format!(" for {d} s"))
-    ));
-    if let Some(k) = &keys {
-        out.note(format!(
-            "sync with: kunci time sync --roughtime {}@{addr}",
-            base64_key(&k.public_key())
-        ));
-    }
     let offset_ms = (offset_seconds * 1000.0).round() as i64;
+    let listening = Listening {
+        listening: addr.to_string(),
+        protocol: if roughtime { "roughtime" } else { "ntp" },
+        public_key: keys.as_ref().map(|k| base64_key(&k.public_key())),
+        offset_ms,
+        duration_s: duration_seconds,
+        max_requests,
+    };
+    out.status(&listening, || listening.sentence());
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     if let Some(d) = duration_seconds {
         // The lifetime bound: a thread flips the stop flag (the server checks it every 20 ms).
@@ -207,12 +200,49 @@ pub fn serve_cmd(
         });
     })
     .map_err(|e| CliError::from(KunciError::from(e)))?;
-    out.note(format!("stopped after {} request(s)", stats.requests));
+    out.status(
+        &serde_json::json!({ "stopped": true, "requests": stats.requests }),
+        || format!("stopped after {} request(s)", stats.requests),
+    );
     Ok(Outcome::Done)
 }
 
+/// `time serve`'s first line: where it listens and, for Roughtime, the key to pin.
+#[derive(Serialize)]
+struct Listening {
+    listening: String,
+    protocol: &'static str,
+    /// Base64 of the Roughtime test key (`--roughtime KEY@ADDRESS` of `time sync`).
+    public_key: Option<String>,
+    offset_ms: i64,
+    duration_s: Option<u64>,
+    max_requests: Option<u64>,
+}
+
+impl Listening {
+    fn sentence(&self) -> String {
+        let addr = &self.listening;
+        let what = match &self.public_key {
+            Some(k) => format!("Roughtime (test key {k})"),
+            None => "NTP".to_string(),
+        };
+        let mut text = format!(
+            "serving {what} on {addr} at wall clock {:+} s{}; Ctrl-C to stop",
+            self.offset_ms as f64 / 1000.0,
+            self.duration_s
+                .map_or(String::new(), |d| format!(" for {d} s"))
+        );
+        if let Some(k) = &self.public_key {
+            text.push_str(&format!(
+                "\nsync with: kunci time sync --roughtime {k}@{addr}"
+            ));
+        }
+        text
+    }
+}
+
 fn base64_key(key: &[u8; 32]) -> String {
-    kunci::time::roughtime::public_key_base64(key)
+    kunci::public_key_base64(key)
 }
 
 /// The time `kunci code` computes at, and the warning to print once the code is shown. `--at`
@@ -242,11 +272,11 @@ pub fn code_time(
     };
     let app = crate::session::open(path, SyncConfig::default())?;
     let now = app.now();
-    let warning = (time_based && kunci::time::needs_warning(&now)).then(|| {
+    let warning = (time_based && kunci::needs_warning(&now)).then(|| {
         format!(
             "warning: the trusted time is {} ({}); the code may be wrong — run `kunci time sync`",
             now.status.as_str(),
-            words::plus_minus(now.uncertainty_ms)
+            kunci::plus_minus(now.uncertainty_ms)
         )
     });
     Ok((u64::try_from(now.unix_seconds()).unwrap_or(0), warning))

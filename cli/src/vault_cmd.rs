@@ -4,12 +4,11 @@ use crate::output::Output;
 use crate::session;
 use crate::stateless::AccountJson;
 use crate::{clock, files, CliError, Outcome};
-use kunci::app::{fixed_time, ExportFormat, Kunci};
-use kunci::backup::{Format, ReportLine, ReportStatus, EXPORT_WARNING, MAX_FILE_BYTES};
-use kunci::enroll::qr;
-use kunci::time::TimeStatus;
-use kunci::vault::{Account, OnConflict, Vault};
-use kunci::KunciError;
+use kunci::{
+    fixed_time, Account, ExportFormat, Format, Kunci, KunciError, OnConflict, ReportLine,
+    ReportStatus, TimeStatus, Vault, EXPORT_WARNING, MAX_FILE_BYTES,
+};
+
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +36,7 @@ pub fn init(out: &Output, path: &Path, is_default: bool) -> Result<Outcome, CliE
     if pass.is_empty() {
         return Err(CliError::bad_input("the passphrase must not be empty"));
     }
-    let strength = kunci::vault::passphrase_strength(&pass, &[]);
+    let strength = kunci::passphrase_strength(&pass, &[]);
     if !strength.is_acceptable() {
         return Err(CliError::bad_input(format!(
             "this passphrase is too easy to guess. {}",
@@ -332,7 +331,7 @@ pub fn parse_import_format(name: &str) -> Result<Option<Format>, CliError> {
         return Ok(None);
     }
     Format::from_name(name).map(Some).ok_or_else(|| {
-        let names: Vec<&str> = kunci::backup::formats().iter().map(|f| f.name).collect();
+        let names: Vec<&str> = kunci::formats().iter().map(|f| f.name).collect();
         CliError::bad_input(format!(
             "unknown format {name:?} (use auto, {}; see --list-formats)",
             names.join(", ")
@@ -350,7 +349,7 @@ pub fn list_formats(out: &Output) -> Result<Outcome, CliError> {
         keeps: &'static str,
         cannot: &'static str,
     }
-    let rows: Vec<Row> = kunci::backup::formats()
+    let rows: Vec<Row> = kunci::formats()
         .into_iter()
         .map(|f| Row {
             name: f.name,
@@ -412,7 +411,7 @@ pub fn import(
     let slices: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
     let env_password = std::env::var("KUNCI_IMPORT_PASSWORD").ok();
     let run = |password: Option<&str>| {
-        let options = kunci::backup::ImportOptions {
+        let options = kunci::ImportOptions {
             password,
             allow_costly_kdf: allow_slow_kdf,
             cancel: None,
@@ -509,7 +508,7 @@ pub fn check_export(format: ExportChoice, encrypt: bool) -> Result<(), CliError>
 /// `import --format` choices: auto and every registry name (aliases accepted too).
 pub fn import_format_names() -> clap::builder::PossibleValuesParser {
     let mut values = vec![clap::builder::PossibleValue::new("auto")];
-    for f in kunci::backup::formats() {
+    for f in kunci::formats() {
         values.push(clap::builder::PossibleValue::new(f.name).aliases(f.aliases.iter().copied()));
     }
     clap::builder::PossibleValuesParser::new(values)
@@ -526,85 +525,8 @@ pub fn export(
     if !force && path.symlink_metadata().is_ok() {
         return Err(exists_error(path));
     }
-    let export_password = || {
-        let pw = session::secret_from_env_or_prompt(
-            "KUNCI_EXPORT_PASSWORD",
-            "Password for the export: ",
-        )?;
-        // An empty password encrypts with a key anyone can derive: refuse it.
-        if pw.is_empty() {
-            return Err(CliError::bad_input("the export password must not be empty"));
-        }
-        Ok(zeroize::Zeroizing::new(
-            String::from_utf8_lossy(pw.expose()).into_owned(),
-        ))
-    };
-    let kdf = session::kdf();
-    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
     check_export(format, encrypt)?;
-    match format {
-        ExportChoice::Kunci => {
-            let pw = export_password()?;
-            let bytes = app.export(ExportFormat::Kunci, Some(pw.as_str()), &kdf)?;
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::Aegis => {
-            let pw = if encrypt {
-                Some(export_password()?)
-            } else {
-                None
-            };
-            let bytes = app.export(ExportFormat::Aegis, pw.as_ref().map(|p| p.as_str()), &kdf)?;
-            if pw.is_none() {
-                out.note(EXPORT_WARNING);
-            }
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::TwoFas => {
-            let pw = if encrypt {
-                Some(export_password()?)
-            } else {
-                None
-            };
-            let bytes = app.export(ExportFormat::TwoFas, pw.as_ref().map(|p| p.as_str()), &kdf)?;
-            if pw.is_none() {
-                out.note(EXPORT_WARNING);
-            }
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::Qr => {
-            // One otpauth:// QR code per account: what FreeOTP (which only scans) needs; the
-            // same pictures as the apps' per-account transfer screen.
-            for (i, png) in app.account_qr_pngs(6)?.iter().enumerate() {
-                outputs.push((numbered(path, i + 1), png.to_vec()));
-            }
-            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
-        }
-        ExportChoice::Uris => {
-            let bytes = app.export(ExportFormat::Uris, None, &kdf)?;
-            out.note(EXPORT_WARNING);
-            outputs.push((path.to_path_buf(), bytes.to_vec()));
-        }
-        ExportChoice::GoogleQr => {
-            let text = app.export(ExportFormat::GoogleUris, None, &kdf)?;
-            let uris: Vec<&str> = std::str::from_utf8(&text)
-                .map_err(|e| CliError::bad_input(e.to_string()))?
-                .lines()
-                .filter(|l| !l.is_empty())
-                .collect();
-            let many = uris.len() > 1;
-            for (i, uri) in uris.iter().enumerate() {
-                let png = qr::render_png(uri, 6).map_err(KunciError::from)?;
-                let target = if many {
-                    numbered(path, i + 1)
-                } else {
-                    path.to_path_buf()
-                };
-                outputs.push((target, png));
-            }
-            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
-        }
-    }
+    let outputs = export_files(out, app, format, path, encrypt)?;
     // Refuse before writing any, so a numbered set is never half replaced.
     if !force {
         if let Some((target, _)) = outputs.iter().find(|(t, _)| t.symlink_metadata().is_ok()) {
@@ -630,6 +552,102 @@ pub fn export(
             .join("\n")
     });
     Ok(Outcome::Done)
+}
+
+/// The export password, from the environment or a prompt; never empty (an empty password
+/// encrypts with a key anyone can derive).
+fn export_password() -> Result<zeroize::Zeroizing<String>, CliError> {
+    let pw =
+        session::secret_from_env_or_prompt("KUNCI_EXPORT_PASSWORD", "Password for the export: ")?;
+    if pw.is_empty() {
+        return Err(CliError::bad_input("the export password must not be empty"));
+    }
+    Ok(zeroize::Zeroizing::new(
+        String::from_utf8_lossy(pw.expose()).into_owned(),
+    ))
+}
+
+/// The files an export writes, with their bytes (nothing written yet).
+fn export_files(
+    out: &Output,
+    app: &Kunci,
+    format: ExportChoice,
+    path: &Path,
+    encrypt: bool,
+) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, CliError> {
+    let kdf = session::kdf();
+    let one = |bytes: &[u8]| vec![(path.to_path_buf(), bytes.to_vec())];
+    let plain_or_encrypted = |what: ExportFormat| -> Result<_, CliError> {
+        let pw = if encrypt {
+            Some(export_password()?)
+        } else {
+            None
+        };
+        let bytes = app.export(what, pw.as_ref().map(|p| p.as_str()), &kdf)?;
+        if pw.is_none() {
+            out.note(EXPORT_WARNING);
+        }
+        Ok(one(&bytes))
+    };
+    match format {
+        ExportChoice::Kunci => {
+            let pw = export_password()?;
+            Ok(one(&app.export(
+                ExportFormat::Kunci,
+                Some(pw.as_str()),
+                &kdf,
+            )?))
+        }
+        ExportChoice::Aegis => plain_or_encrypted(ExportFormat::Aegis),
+        ExportChoice::TwoFas => plain_or_encrypted(ExportFormat::TwoFas),
+        ExportChoice::Uris => {
+            let bytes = app.export(ExportFormat::Uris, None, &kdf)?;
+            out.note(EXPORT_WARNING);
+            Ok(one(&bytes))
+        }
+        // One otpauth:// QR code per account: what FreeOTP (which only scans) needs; the same
+        // pictures as the apps' per-account transfer screen.
+        ExportChoice::Qr => {
+            let pngs = app.account_qr_pngs(6)?;
+            out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
+            Ok(pngs
+                .iter()
+                .enumerate()
+                .map(|(i, png)| (numbered(path, i + 1), png.to_vec()))
+                .collect())
+        }
+        ExportChoice::GoogleQr => {
+            let text = app.export(ExportFormat::GoogleUris, None, &kdf)?;
+            google_qr_pictures(out, &text, path)
+        }
+    }
+}
+
+/// A PNG per Google export URI line of `text`: `path` itself when there is one, else numbered
+/// files beside it.
+fn google_qr_pictures(
+    out: &Output,
+    text: &[u8],
+    path: &Path,
+) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, CliError> {
+    let uris: Vec<&str> = std::str::from_utf8(text)
+        .map_err(|e| CliError::bad_input(e.to_string()))?
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect();
+    let numbers = uris.len() > 1;
+    let mut outputs = Vec::new();
+    for (i, uri) in uris.iter().enumerate() {
+        let png = kunci::render_png(uri, 6).map_err(KunciError::from)?;
+        let target = if numbers {
+            numbered(path, i + 1)
+        } else {
+            path.to_path_buf()
+        };
+        outputs.push((target, png));
+    }
+    out.note("These QR codes hold your secrets unencrypted: delete them after scanning.");
+    Ok(outputs)
 }
 
 /// `codes.png` → `codes-2.png`: one file per Google export QR code.

@@ -233,3 +233,121 @@ fn a_negative_at_is_a_sentence_not_an_unknown_argument() {
     let o = with_vault(&s.path("v"), &["code", URI, "--at", "-5"]);
     refused(&o, "1970");
 }
+
+/// `--vault` is offered by the commands that use the vault and by no other; it works before the
+/// command (as always) and after it, where the later one wins.
+#[test]
+fn vault_is_shown_only_on_commands_that_use_it() {
+    let s = Scratch::new("vault-flag");
+    let help = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--help");
+        stdout(&with_vault(&s.path("v"), &all))
+    };
+    for ignores in [
+        &["scan"][..],
+        &["inspect"],
+        &["qr"],
+        &["demo"],
+        &["completions"],
+        &["man"],
+        &["time", "serve"],
+    ] {
+        let text = help(ignores);
+        assert!(!text.is_empty(), "{ignores:?}");
+        assert!(!text.contains("--vault"), "{ignores:?}: {text}");
+    }
+    for uses in [
+        &["code"][..],
+        &["init"],
+        &["add"],
+        &["list"],
+        &["codes"],
+        &["export"],
+        &["doctor"],
+        &["time", "sync"],
+        &["time", "status"],
+    ] {
+        assert!(help(uses).contains("--vault"), "{uses:?}");
+    }
+    let v = vault_with_an_account(&s);
+    let other = s.path("other.kunci");
+    // KUNCI_VAULT names `other` (never created); the flag before or after the command wins.
+    for args in [
+        &["--vault", v.to_str().unwrap(), "--json", "list"][..],
+        &["--json", "list", "--vault", v.to_str().unwrap()],
+        &[
+            "--vault",
+            other.to_str().unwrap(),
+            "--json",
+            "list",
+            "--vault",
+            v.to_str().unwrap(),
+        ],
+    ] {
+        let o = with_vault(&other, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains("ACME"), "{args:?}: {}", stdout(&o));
+    }
+    assert!(!other.exists());
+}
+
+/// `kunci --json demo` is one JSON line per step, in order, then one saying it is done.
+#[test]
+fn demo_speaks_json_one_line_per_step() {
+    let s = Scratch::new("demo-json");
+    let o = with_vault(&s.path("v"), &["--json", "demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let steps: Vec<u64> = lines.iter().filter_map(|l| l["step"].as_u64()).collect();
+    assert_eq!(steps, [1, 2, 3, 4, 5, 6, 7], "{lines:?}");
+    assert_eq!(lines.last().unwrap()["done"], true);
+    // Step 5 is the sync: the three local servers agree; step 6's codes are on synced time.
+    assert_eq!(lines[4]["data"]["status"], "synced", "{}", lines[4]);
+    assert_eq!(lines[5]["data"]["time_status"], "synced", "{}", lines[5]);
+    assert_eq!(lines[5]["data"]["codes"].as_array().unwrap().len(), 3);
+    assert_eq!(lines[6]["data"]["codes_identical"], true);
+}
+
+/// `kunci --json time serve` says where it listens (and the Roughtime key to pin) as JSON first,
+/// and how many requests it answered as JSON last.
+#[test]
+fn time_serve_speaks_json() {
+    let s = Scratch::new("serve-json");
+    let o = with_vault(
+        &s.path("v"),
+        &[
+            "--json",
+            "time",
+            "serve",
+            "--roughtime",
+            "--listen",
+            "127.0.0.1:0",
+            "--offset",
+            "-90",
+            "--duration",
+            "1",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let first = &lines[0];
+    let addr: std::net::SocketAddr = first["listening"].as_str().unwrap().parse().unwrap();
+    assert!(addr.ip().is_loopback() && addr.port() != 0, "{first}");
+    assert_eq!(first["protocol"], "roughtime");
+    assert_eq!(first["offset_ms"], -90_000);
+    let key = kunci::testkit::ServerKeys::from_seed(b"kunci roughtime TEST key, public");
+    assert_eq!(
+        first["public_key"],
+        kunci::public_key_base64(&key.public_key())
+    );
+    assert_eq!(lines.last().unwrap()["stopped"], true);
+    assert_eq!(lines.last().unwrap()["requests"], 0);
+}

@@ -222,8 +222,8 @@ impl Drop for Served {
 }
 
 fn test_key() -> String {
-    let k = kunci::time::roughtime::ServerKeys::from_seed(b"kunci roughtime TEST key, public");
-    kunci::time::roughtime::public_key_base64(&k.public_key())
+    let k = kunci::testkit::ServerKeys::from_seed(b"kunci roughtime TEST key, public");
+    kunci::public_key_base64(&k.public_key())
 }
 
 #[test]

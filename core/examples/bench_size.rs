@@ -6,29 +6,29 @@
 
 use std::sync::Arc;
 
-use kunci::backup::{self, KdfParams as BackupKdf};
-use kunci::enroll::{parse_payload, qr};
-use kunci::time::{MemoryTimeStore, SyncConfig, SystemBootClock, SystemWallClock, TrustedClock};
-use kunci::vault::{AccountDraft, KdfParams, OnConflict, Vault};
-use kunci::Secret;
+use kunci::testkit::MemoryTimeStore;
+use kunci::{
+    parse_payload, KdfParams, KdfParams as BackupKdf, OnConflict, Secret, SyncConfig,
+    SystemBootClock, SystemWallClock, TrustedClock, Vault,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     let bytes = || std::fs::read(arg(1)).unwrap_or_default();
     match arg(0).as_str() {
-        "qr" => println!("{:?}", qr::decode_image(&bytes())),
-        "render" => println!("{:?}", qr::render_png(&arg(1), 4).map(|p| p.len())),
+        "qr" => println!("{:?}", kunci::decode_image(&bytes())),
+        "render" => println!("{:?}", kunci::render_png(&arg(1), 4).map(|p| p.len())),
         "parse" => println!("{:?}", parse_payload(&arg(1)).is_ok()),
-        "import" => match backup::import_auto(&bytes(), Some(&arg(2))) {
+        "import" => match kunci::import_auto(&bytes(), Some(&arg(2))) {
             Ok(batch) => {
                 let a = &batch.accounts;
                 println!(
                     "{:?} {:?} {:?} {}",
-                    backup::write_backup(a, &arg(2), &BackupKdf::default()).map(|b| b.len()),
-                    backup::export_aegis(a).map(|b| b.len()),
-                    backup::export_google(a, 1).is_ok(),
-                    backup::export_uris(a).len()
+                    kunci::write_backup(a, &arg(2), &BackupKdf::default()).map(|b| b.len()),
+                    kunci::export_aegis(a).map(|b| b.len()),
+                    kunci::export_google(a, 1).is_ok(),
+                    kunci::export_uris(a).len()
                 );
             }
             Err(e) => println!("{e}"),
@@ -39,20 +39,9 @@ fn main() {
                 .or_else(|_| Vault::create(arg(1), &pass, KdfParams::DEFAULT, 0));
             if let Ok(v) = v {
                 if let Ok(batch) =
-                    backup::import_auto(&std::fs::read(arg(3)).unwrap_or_default(), None)
+                    kunci::import_auto(&std::fs::read(arg(3)).unwrap_or_default(), None)
                 {
-                    let drafts = batch
-                        .accounts
-                        .into_iter()
-                        .map(|a| AccountDraft {
-                            issuer: a.issuer,
-                            name: a.name,
-                            params: a.params,
-                            notes: a.notes,
-                            group: a.group,
-                            icon: a.icon,
-                        })
-                        .collect();
+                    let drafts = batch.accounts.into_iter().map(|a| a.content).collect();
                     println!("{:?}", v.add_all(drafts, OnConflict::KeepBoth, 0).is_ok());
                 }
                 if let Ok(list) = v.list() {

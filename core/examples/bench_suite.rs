@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kunci::enroll::qr::{self, bench, LumaFrame, QrPayload, ScanEffort};
+use kunci::testkit::{bench, FakeNtpServer, MemoryTimeStore, Misbehaviour};
+use kunci::{LumaFrame, QrPayload, ScanEffort};
 use serde_json::{json, Value};
 
 fn main() {
@@ -348,7 +349,7 @@ fn qr_corpus(out: &Path, reps: usize) -> Value {
     let planes = load_planes(&out.join("luma"), "images");
     eprintln!("kunci decode_luma(Thorough) on {} planes", planes.len());
     let (kt, kr, kw) = time_planes(&planes, reps, |f| {
-        qr::decode_luma(f, ScanEffort::Thorough).unwrap_or_default()
+        kunci::decode_luma(f, ScanEffort::Thorough).unwrap_or_default()
     });
     eprintln!("rqrr alone");
     let (rt, rr, rw) = time_planes(&planes, reps, bench::rqrr_alone);
@@ -386,7 +387,7 @@ fn frames(out: &Path, reps: usize) -> Value {
     let planes = load_planes(&out.join("frames"), "frames");
     eprintln!("kunci decode_luma(Frame) on {} frames", planes.len());
     let (t, r, w) = time_planes(&planes, reps, |f| {
-        qr::decode_luma(f, ScanEffort::Frame).unwrap_or_default()
+        kunci::decode_luma(f, ScanEffort::Frame).unwrap_or_default()
     });
     // What-if: the Frame passes without rqrr (rxing, rxing inverted), to show its share.
     eprintln!("what-if: Frame passes without rqrr");
@@ -409,9 +410,9 @@ fn frames(out: &Path, reps: usize) -> Value {
 
 fn codes(runs: usize) -> Value {
     use hmac::{Hmac, Mac};
-    use kunci::otp::OtpParams;
-    use kunci::vault::{AccountDraft, KdfParams, OnConflict, Vault};
+    use kunci::OtpParams;
     use kunci::Secret;
+    use kunci::{AccountDraft, KdfParams, OnConflict, Vault};
 
     const NOW: u64 = 1_700_000_000;
     let dir = std::env::temp_dir().join(format!("kunci-bench-codes-{}", std::process::id()));
@@ -522,9 +523,8 @@ fn codes(runs: usize) -> Value {
 // sync: TrustedClock against fake servers on loopback.
 
 fn sync(runs: usize) -> Value {
-    use kunci::time::{
-        FakeNtpServer, MemoryTimeStore, Misbehaviour, SyncConfig, SyncStatus, SystemBootClock,
-        SystemWallClock, TrustedClock, WallClock,
+    use kunci::{
+        SyncConfig, SyncStatus, SystemBootClock, SystemWallClock, TrustedClock, WallClock,
     };
     let mut out = Vec::new();
     for silent in [0usize, 1] {
@@ -592,7 +592,7 @@ fn rss(file: &Path) -> Value {
     let bytes = std::fs::read(file).expect("read picture");
     let (after_read, _) = rss_kib();
     let t = Instant::now();
-    let got = qr::decode_image(&bytes);
+    let got = kunci::decode_image(&bytes);
     let took = t.elapsed();
     let (_, peak) = rss_kib();
     json!({

@@ -14,7 +14,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kunci::enroll::qr::{bench, decode_luma, render_png, LumaFrame, QrPayload, ScanEffort};
+use kunci::testkit::bench;
+use kunci::{decode_luma, render_png, LumaFrame, QrPayload, ScanEffort};
 
 const TOTP: &str = "otpauth://totp/ACME%20Co:john.doe@example.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
 

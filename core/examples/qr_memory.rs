@@ -171,7 +171,7 @@ fn one(file: &Path) {
     let (base_rss, _) = rss_kib();
     let bytes = std::fs::read(file).expect("read picture");
     let t = Instant::now();
-    let result = kunci::enroll::qr::decode_image(&bytes);
+    let result = kunci::decode_image(&bytes);
     let ms = t.elapsed().as_secs_f64() * 1e3;
     let (_, hwm) = rss_kib();
     let outcome = match &result {

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use kunci::enroll::qr::{bench, LumaFrame};
+use kunci::testkit::bench;
+use kunci::LumaFrame;
 
 fn corpus_dir() -> PathBuf {
     if let Some(a) = std::env::args().nth(1) {

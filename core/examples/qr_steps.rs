@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kunci::enroll::qr::{bench, LumaFrame, QrPayload};
+use kunci::testkit::bench;
+use kunci::{LumaFrame, QrPayload};
 
 struct Sample {
     name: String,
@@ -179,8 +180,7 @@ fn main() {
             bytes: &s.luma,
         };
         let t = Instant::now();
-        let got = kunci::enroll::qr::decode_luma(&f, kunci::enroll::qr::ScanEffort::Thorough)
-            .unwrap_or_default();
+        let got = kunci::decode_luma(&f, kunci::ScanEffort::Thorough).unwrap_or_default();
         ms.push(t.elapsed().as_secs_f64() * 1e3);
         let (r, x) = judge(s, &got);
         read += r as usize;
@@ -221,12 +221,9 @@ fn main() {
                 );
             }
         }
-        for effort in [
-            kunci::enroll::qr::ScanEffort::Frame,
-            kunci::enroll::qr::ScanEffort::Thorough,
-        ] {
+        for effort in [kunci::ScanEffort::Frame, kunci::ScanEffort::Thorough] {
             let t = Instant::now();
-            let r = kunci::enroll::qr::decode_luma(&f, effort);
+            let r = kunci::decode_luma(&f, effort);
             println!(
                 "noise {w}x{h} {effort:?}: {:.1} ms ({})",
                 t.elapsed().as_secs_f64() * 1e3,

@@ -9,9 +9,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kunci::time::{
-    FakeNtpServer, MemoryTimeStore, Misbehaviour, PlainHttpDate, SyncConfig, SyncStatus,
-    SystemBootClock, SystemWallClock, TrustedClock, WallClock,
+use kunci::testkit::{FakeNtpServer, MemoryTimeStore, Misbehaviour};
+use kunci::{
+    PlainHttpDate, SyncConfig, SyncStatus, SystemBootClock, SystemWallClock, TrustedClock,
+    WallClock,
 };
 
 /// An HTTP server on 127.0.0.1 whose `Date` is the wall clock plus `offset_ms` (runs until the

@@ -9,9 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kunci::otp::OtpParams;
-use kunci::vault::{AccountDraft, KdfParams, OnConflict, Vault};
-use kunci::Secret;
+use kunci::{AccountDraft, KdfParams, OnConflict, OtpParams, Secret, Vault};
 
 const NOW: i64 = 1_700_000_000;
 const RUNS: usize = 7;

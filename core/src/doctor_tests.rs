@@ -33,12 +33,7 @@ fn account(id: i64, issuer: &str, name: &str, created_at: i64, params: OtpParams
         position: id,
         created_at,
         updated_at: created_at,
-        issuer: issuer.into(),
-        name: name.into(),
-        params,
-        notes: String::new(),
-        group: None,
-        icon: None,
+        content: crate::account::AccountContent::new(issuer, name, params),
     }
 }
 

@@ -10,11 +10,11 @@ mod backup {
     use aes_gcm::aead::{Aead, KeyInit};
     use base64::engine::general_purpose::STANDARD as B64;
     use base64::Engine;
-    use kunci::backup::{
+    use kunci::{
         detect, import, import_files, import_with, BackupAccount, BackupError, Format,
         ImportOptions,
     };
-    use kunci::otp::{HashAlgorithm, OtpKind};
+    use kunci::{HashAlgorithm, OtpKind};
     use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
     use serde_json::{json, Value};
 
@@ -546,12 +546,12 @@ mod backup {
                 a
             })
             .collect();
-        let export = kunci::backup::export_google(&ok, 7).unwrap();
+        let export = kunci::export_google(&ok, 7).unwrap();
         assert!(export.uris.len() >= 2);
         let pngs: Vec<Vec<u8>> = export
             .uris
             .iter()
-            .map(|u| kunci::enroll::qr::render_png(u, 4).unwrap())
+            .map(|u| kunci::render_png(u, 4).unwrap())
             .collect();
         assert_eq!(detect(&pngs[0]), Some(Format::QrImage));
         let reversed: Vec<&[u8]> = pngs.iter().rev().map(Vec::as_slice).collect();
@@ -566,7 +566,7 @@ mod backup {
         assert!(one
             .warnings
             .iter()
-            .any(|w| matches!(w, kunci::backup::ImportWarning::MissingBatches { .. })));
+            .any(|w| matches!(w, kunci::ImportWarning::MissingBatches { .. })));
         // `--format google` takes the pictures too.
         assert!(!import(&pngs[0], Format::Google, None)
             .unwrap()
@@ -888,7 +888,7 @@ mod backup {
     fn twofas_export_plain_and_encrypted_comes_back() {
         let expect = bare(false, true);
         for password in [None, Some("2fas pw")] {
-            let file = kunci::backup::export_2fas(&accounts(), password).unwrap();
+            let file = kunci::export_2fas(&accounts(), password).unwrap();
             let v: Value = serde_json::from_slice(&file).unwrap();
             assert_eq!(v["schemaVersion"], 4);
             assert_eq!(v.get("servicesEncrypted").is_some(), password.is_some());
@@ -915,7 +915,7 @@ mod backup {
             "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT);\n             INSERT INTO accounts (email, secret, counter, type, issuer) VALUES ('a@b', 'JBSWY3DPEHPK3PXP', 0, 0, 'G'), ('c', 'JBSWY3DPEHPK3PXQ', 5, 1, '');",
             |_| {},
         );
-        let png = kunci::enroll::qr::render_png(&uri0, 1).unwrap();
+        let png = kunci::render_png(&uri0, 1).unwrap();
         let files: Vec<(&str, Format, Vec<u8>)> = vec![
             ("bitwarden.csv", Format::BitwardenCsv, bitwarden_csv(&few)),
             ("andotp.json", Format::AndOtp, andotp_json(&few)),

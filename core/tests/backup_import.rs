@@ -10,12 +10,12 @@ mod backup {
     use aes_gcm::{Aes256Gcm, Nonce};
     use base64::engine::general_purpose::STANDARD as B64;
     use base64::Engine;
-    use kunci::backup::{
+    use kunci::format_uri;
+    use kunci::OtpKind;
+    use kunci::{
         detect, export_aegis, export_aegis_encrypted, import, import_auto, write_backup,
         BackupAccount, BackupError, Format, ImportWarning, ReportStatus,
     };
-    use kunci::enroll::format_uri;
-    use kunci::otp::OtpKind;
     use serde_json::{json, Value};
 
     // ---------- 2FAS ----------
@@ -579,7 +579,7 @@ mod backup {
     #[test]
     fn oversized_and_unknown_files_are_refused() {
         let big = vec![b' '; 16 * 1024 * 1024 + 1];
-        for format in kunci::backup::Format::all() {
+        for format in kunci::Format::all() {
             assert_eq!(
                 import(&big, format, None),
                 Err(BackupError::TooLarge { len: big.len() })
@@ -659,7 +659,7 @@ mod backup {
         let a = accounts();
         let mut changed = a[0].clone();
         changed.params.secret = kunci::Secret::from_slice(b"another secret 1234");
-        let batch = kunci::backup::ImportBatch {
+        let batch = kunci::ImportBatch {
             accounts: vec![changed],
             ..Default::default()
         };

@@ -9,7 +9,7 @@ mod backup {
     use crate::backup_common::*;
     use base64::engine::general_purpose::STANDARD as B64;
     use base64::Engine;
-    use kunci::backup::{
+    use kunci::{
         export_aegis_encrypted, import, import_with, write_backup, BackupError, Cancel, Format,
         ImportOptions, KdfParams,
     };

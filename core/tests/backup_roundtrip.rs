@@ -6,7 +6,7 @@ mod backup_common;
 /// Inside `backup` so `cargo test -p kunci backup` selects these tests.
 mod backup {
     use crate::backup_common::*;
-    use kunci::backup::{
+    use kunci::{
         detect, export_aegis, export_aegis_encrypted, export_google, export_uris, import,
         import_auto, read_backup, write_backup, BackupError, Format, ImportWarning, EXPORT_WARNING,
     };
@@ -62,7 +62,7 @@ mod backup {
 
     #[test]
     fn kunci_backup_default_parameters_are_64_mib_3_passes() {
-        let d = kunci::backup::KdfParams::default();
+        let d = kunci::KdfParams::default();
         assert_eq!((d.memory_kib, d.iterations, d.parallelism), (65_536, 3, 1));
     }
 
@@ -195,7 +195,7 @@ mod backup {
         assert!(batch.refused.is_empty());
     }
 
-    fn many(n: usize) -> Vec<kunci::backup::BackupAccount> {
+    fn many(n: usize) -> Vec<kunci::BackupAccount> {
         (0..n)
             .map(|i| {
                 let mut a = accounts()[0].clone();
@@ -260,9 +260,9 @@ mod backup {
         }
     }
 
-    use kunci::backup::BackupAccount;
-    use kunci::otp::{HashAlgorithm, OtpKind, OtpParams};
+    use kunci::BackupAccount;
     use kunci::Secret;
+    use kunci::{HashAlgorithm, OtpKind, OtpParams};
     use proptest::prelude::*;
 
     /// Any account the vault could hold: every kind, algorithm and legal digits/period/counter,
@@ -297,19 +297,21 @@ mod backup {
                 )| {
                     let digits = if kind == OtpKind::Steam { 5 } else { digits };
                     BackupAccount {
-                        issuer,
-                        name,
-                        params: OtpParams {
-                            kind,
-                            algorithm,
-                            digits,
-                            period,
-                            counter,
-                            secret: Secret::new(secret),
+                        content: kunci::AccountContent {
+                            issuer,
+                            name,
+                            params: OtpParams {
+                                kind,
+                                algorithm,
+                                digits,
+                                period,
+                                counter,
+                                secret: Secret::new(secret),
+                            },
+                            notes,
+                            group,
+                            icon,
                         },
-                        notes,
-                        group,
-                        icon,
                         position,
                     }
                 },

@@ -5,8 +5,8 @@
 
 /// Inside `backup` so `cargo test -p kunci backup` selects these tests.
 mod backup {
-    use kunci::backup::{detect, import, Format, ImportBatch};
-    use kunci::otp::{HashAlgorithm, OtpKind};
+    use kunci::{detect, import, Format, ImportBatch};
+    use kunci::{HashAlgorithm, OtpKind};
     use std::path::PathBuf;
 
     fn sample(name: &str) -> Option<Vec<u8>> {
@@ -96,9 +96,9 @@ mod backup {
     #[test]
     #[ignore = "needs KUNCI_BACKUP_OUT"]
     fn write_exports_for_other_tools() {
-        use kunci::backup::{export_aegis, export_aegis_encrypted, AegisKdf, BackupAccount};
-        use kunci::otp::OtpParams;
+        use kunci::OtpParams;
         use kunci::Secret;
+        use kunci::{export_aegis, export_aegis_encrypted, AegisKdf, BackupAccount};
         let Some(dir) = std::env::var_os("KUNCI_BACKUP_OUT") else {
             return;
         };

@@ -7,15 +7,13 @@ mod vault_common;
 
 use std::sync::Arc;
 
-use kunci::enroll::encode_migration;
-use kunci::enroll::qr::{self, QrPayload};
-use kunci::ffi::{
-    decode_qr_image, Authenticator, AuthenticatorOptions, BootClock, PlatformError, QrKind,
-    QrPreview,
+use kunci::testkit::{
+    ffi::decode_qr_image, ffi::Authenticator, ffi::AuthenticatorOptions, ffi::BootClock,
+    ffi::PlatformError, ffi::QrKind, ffi::QrPreview,
 };
-use kunci::otp::{HashAlgorithm, OtpKind, OtpParams};
-use kunci::vault::OnConflict;
-use kunci::{KunciError, Secret};
+use kunci::{
+    encode_migration, HashAlgorithm, KunciError, OnConflict, OtpKind, OtpParams, QrPayload, Secret,
+};
 use vault_common::TempDir;
 
 const SECRET_B32: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -67,7 +65,7 @@ fn no_secret_in(shown: &str) {
 
 #[test]
 fn an_otpauth_qr_code_comes_back_as_a_preview_without_the_secret() {
-    let png = qr::render_png(URI, 4).unwrap();
+    let png = kunci::render_png(URI, 4).unwrap();
     let previews = decode_qr_image(png).unwrap();
     assert_eq!(previews.len(), 1);
     let p = &previews[0];
@@ -97,7 +95,7 @@ fn a_google_export_qr_code_previews_every_account_and_its_batch() {
         .collect();
     let uris = encode_migration(&accounts, 77).unwrap();
     assert_eq!(uris.len(), 2);
-    let previews = decode_qr_image(qr::render_png(&uris[1], 3).unwrap()).unwrap();
+    let previews = decode_qr_image(kunci::render_png(&uris[1], 3).unwrap()).unwrap();
     let p = &previews[0];
     assert_eq!(p.kind, QrKind::Migration);
     let got: Vec<_> = p.accounts.iter().map(|a| (&*a.issuer, &*a.name)).collect();
@@ -111,7 +109,7 @@ fn a_google_export_qr_code_previews_every_account_and_its_batch() {
 #[test]
 fn other_codes_keep_their_text_and_a_broken_otpauth_code_only_says_why() {
     let link = "https://asndigital.bkn.go.id/";
-    let p = &decode_qr_image(qr::render_png(link, 4).unwrap()).unwrap()[0];
+    let p = &decode_qr_image(kunci::render_png(link, 4).unwrap()).unwrap()[0];
     assert_eq!(p.kind, QrKind::Other);
     assert_eq!(p.text.as_deref(), Some(link));
     assert!(p.accounts.is_empty());
@@ -146,15 +144,15 @@ fn decoded_payloads_and_enrollments_print_no_secret() {
     no_secret_in(&shown);
     assert!(!shown.contains("budi"), "{shown}");
     assert!(shown.contains("redacted"), "{shown}");
-    let e = kunci::enroll::parse_uri(URI).unwrap();
+    let e = kunci::parse_uri(URI).unwrap();
     no_secret_in(&format!("{e:?}"));
     let params = OtpParams::totp(Secret::from_slice(b"12345678901234567890"));
     let uris = encode_migration(&[("GitHub", "jo", &params)], 1).unwrap();
-    let m = kunci::enroll::decode_migration(&uris[0]).unwrap();
+    let m = kunci::decode_migration(&uris[0]).unwrap();
     no_secret_in(&format!("{m:?}"));
     // The Google export the CLI renders as QR codes holds the same URIs.
-    let account = kunci::backup::BackupAccount::new("GitHub", "jo", params, 0);
-    let export = kunci::backup::export_google(&[account], 1).unwrap();
+    let account = kunci::BackupAccount::new("GitHub", "jo", params, 0);
+    let export = kunci::export_google(&[account], 1).unwrap();
     assert_eq!(export.uris.len(), 1);
     no_secret_in(&format!("{export:?}"));
 }
@@ -182,9 +180,9 @@ fn one_accounts_qr_png_scans_back_to_the_same_account_and_codes() {
     let id = added.added[0].id;
     let png = auth.account_qr_png(id, 6).unwrap();
     // The picture holds the secret: scanning it (as FreeOTP would) gives the whole account.
-    let scanned = qr::decode_image(&png).unwrap();
+    let scanned = kunci::decode_image(&png).unwrap();
     let text = scanned[0].text.as_deref().unwrap();
-    let e = kunci::enroll::parse_uri(text).unwrap();
+    let e = kunci::parse_uri(text).unwrap();
     assert_eq!(
         (e.issuer.as_str(), e.name.as_str()),
         ("ASN Digital", "budi@example.go.id")
@@ -242,7 +240,7 @@ fn passphrases_and_passwords_cross_as_bytes() {
     auth.enroll_uri(URI.into(), OnConflict::Reject).unwrap();
     let pw = "kata sandi cadangan".as_bytes().to_vec();
     let backup = auth
-        .export_file(kunci::app::ExportFormat::Aegis, Some(pw.clone()))
+        .export_file(kunci::ExportFormat::Aegis, Some(pw.clone()))
         .unwrap();
     let other = TempDir::new("ffi-bytes-2");
     let dst = create(&other, b"another passphrase here");

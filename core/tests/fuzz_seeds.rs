@@ -13,15 +13,13 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use backup_common::{accounts, CHEAP_KDF, CHEAP_SCRYPT};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use kunci::backup::{export_aegis, export_aegis_encrypted, import, write_backup, Format};
-use kunci::enroll::qr::{bench::image_to_luma, decode_image, render_png};
-use kunci::enroll::{encode_migration, format_uri, parse_payload};
-use kunci::otp::OtpParams;
-use kunci::time::sntp::{
-    check_reply, ms_to_short, NtpTimestamp, Packet, ReplyContext, MODE_SERVER,
+use kunci::testkit::bench::image_to_luma;
+use kunci::testkit::{ms_to_short, Packet, MODE_SERVER};
+use kunci::{
+    check_reply, decode_image, encode_migration, export_aegis, export_aegis_encrypted, format_uri,
+    import, parse_payload, render_png, write_backup, AccountDraft, Format, KdfParams, NtpTimestamp,
+    OtpParams, ReplyContext, Secret, Vault,
 };
-use kunci::vault::{AccountDraft, KdfParams, Vault};
-use kunci::Secret;
 use serde_json::{json, Value};
 
 /// The password of every encrypted seed (the fuzz targets pass it).
@@ -147,7 +145,7 @@ fn ntp_seed(p: &Packet) -> Vec<u8> {
     out.extend_from_slice(&ORIGIN.to_be_bytes());
     out.extend_from_slice(&BOOT_MS.to_be_bytes());
     out.extend_from_slice(&(BOOT_MS + 20).to_be_bytes());
-    out.extend_from_slice(&kunci::time::sntp::DEFAULT_ERA_FLOOR_UNIX_MS.to_be_bytes());
+    out.extend_from_slice(&kunci::DEFAULT_ERA_FLOOR_UNIX_MS.to_be_bytes());
     out.extend_from_slice(&p.encode());
     out
 }
@@ -186,12 +184,8 @@ fn vault_file() -> Vec<u8> {
         for a in accounts().into_iter().take(3) {
             v.add(
                 AccountDraft {
-                    issuer: a.issuer,
-                    name: a.name,
-                    params: a.params,
-                    notes: a.notes,
-                    group: a.group,
                     icon: None,
+                    ..a.content
                 },
                 Default::default(),
                 1_700_000_000,
@@ -302,9 +296,9 @@ fn committed_fuzz_seeds_are_accepted_by_the_code_they_seed() {
     }
     for (name, b) in committed("migration") {
         let ok = if name.ends_with(".bin") {
-            kunci::enroll::migration::decode_migration_bytes(&b).is_ok()
+            kunci::decode_migration_bytes(&b).is_ok()
         } else {
-            kunci::enroll::decode_migration(std::str::from_utf8(&b).unwrap()).is_ok()
+            kunci::decode_migration(std::str::from_utf8(&b).unwrap()).is_ok()
         };
         assert!(ok, "{name}");
     }

@@ -3,11 +3,11 @@
 //! SECURITY.md points to). Matching on the variant, not the message: a class that starts giving
 //! a different error, or a panic, fails here.
 
-use kunci::backup::{import, BackupError, Format, MAX_FILE_BYTES};
-use kunci::enroll::qr::{decode_image, decode_luma, LumaFrame, QrError, ScanEffort};
-use kunci::enroll::{decode_migration, parse_payload, EnrollError, Payload, MAX_PAYLOAD_BYTES};
-use kunci::vault::{Vault, VaultError};
-use kunci::Secret;
+use kunci::{
+    decode_image, decode_luma, decode_migration, import, parse_payload, BackupError, EnrollError,
+    Format, LumaFrame, Payload, QrError, ScanEffort, Secret, Vault, VaultError, MAX_FILE_BYTES,
+    MAX_PAYLOAD_BYTES,
+};
 
 /// (class, input, does the error belong to the class?)
 type EnrollCase = (&'static str, String, fn(&EnrollError) -> bool);
@@ -178,7 +178,7 @@ fn picture_and_frame_classes() {
         decode_image(b"GIF89a...."),
         Err(QrError::UnreadableImage { .. })
     ));
-    let mut png = kunci::enroll::qr::render_png("otpauth://totp/a?secret=JBSWY3DP", 2).unwrap();
+    let mut png = kunci::render_png("otpauth://totp/a?secret=JBSWY3DP", 2).unwrap();
     png.truncate(png.len() / 2);
     assert!(matches!(
         decode_image(&png),

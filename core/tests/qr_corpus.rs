@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kunci::enroll::qr::{decode_image, QrPayload};
+use kunci::{decode_image, QrPayload};
 
 const MIN_READ: usize = 187;
 

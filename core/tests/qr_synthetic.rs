@@ -3,7 +3,7 @@
 //! inversion, JPEG, a large busy frame, several codes). The cascade was tuned on the photo corpus,
 //! never on these.
 
-use kunci::enroll::qr::{decode_image, decode_luma, LumaFrame, QrPayload, ScanEffort};
+use kunci::{decode_image, decode_luma, LumaFrame, QrPayload, ScanEffort};
 
 const TOTP: &str =
     "otpauth://totp/ACME%20Co:john.doe@example.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";

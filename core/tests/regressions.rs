@@ -2,13 +2,11 @@
 //! which target found it and what went wrong. Findings in one module's own logic are tested
 //! beside that module (e.g. enroll/uri_tests.rs); this file holds the cross-module ones.
 
-use kunci::enroll::qr::{decode_luma, LumaFrame, ScanEffort};
+use kunci::{decode_luma, LumaFrame, ScanEffort};
 
 /// Replays a `qr_luma` fuzz input: the first 9 bytes choose width, height and stride as the
 /// target does, the rest are pixels.
-fn replay_luma(
-    data: &[u8],
-) -> Result<Vec<kunci::enroll::qr::QrPayload>, kunci::enroll::qr::QrError> {
+fn replay_luma(data: &[u8]) -> Result<Vec<kunci::QrPayload>, kunci::QrError> {
     let u16_at = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
     let width = u16_at(0);
     let height = u16_at(2);
@@ -49,7 +47,7 @@ fn rqrr_geometry_assert_is_fenced() {
 /// could say "wrong password". Memory × passes is now bounded too: refused before deriving.
 #[test]
 fn argon2_work_bomb_in_a_backup_header_is_refused_before_deriving() {
-    use kunci::backup::{import, BackupError, Format};
+    use kunci::{import, BackupError, Format};
     let data = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/fuzz/import_kunci-argon2-work.bin"

@@ -7,12 +7,11 @@ mod vault_common;
 
 use std::sync::Arc;
 
-use kunci::app::Kunci;
-use kunci::time::{
-    FakeBootClock, FakeNtpServer, FakeWallClock, HttpsDate, Misbehaviour, PlatformError,
-    SyncConfig, SyncStatus, TimeStatus, WallClock,
+use kunci::testkit::{FakeBootClock, FakeNtpServer, FakeWallClock, Misbehaviour};
+use kunci::{
+    HttpsDate, Kunci, PlatformError, SyncConfig, SyncStatus, TimeSetup, TimeStatus, Vault,
+    WallClock,
 };
-use kunci::vault::Vault;
 use vault_common::*;
 
 const TRUTH: i64 = 1_780_000_000_000;
@@ -44,10 +43,10 @@ impl World {
         let vault = Vault::open_with_passphrase(self.dir.vault(), &pass()).unwrap();
         Kunci::new(
             vault,
-            self.boot.clone(),
-            self.wall.clone(),
-            SyncConfig::default(),
-            https,
+            TimeSetup {
+                https,
+                ..TimeSetup::new(self.boot.clone(), self.wall.clone())
+            },
         )
     }
     fn servers(&self, offset_ms: i64, n: usize) -> Vec<FakeNtpServer> {
@@ -235,7 +234,7 @@ fn after_a_reboot_codes_carry_a_warning_until_the_next_sync() {
     let app = w.app(None);
     app.enroll_text(
         "otpauth://totp/ASN%20Digital:budi?secret=JBSWY3DPEHPK3PXP&issuer=ASN%20Digital",
-        kunci::vault::OnConflict::Reject,
+        kunci::OnConflict::Reject,
     )
     .unwrap();
     let now = app.now();

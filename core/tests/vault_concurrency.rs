@@ -10,9 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, OnceLock};
 use std::time::Duration;
 
-use kunci::otp::OtpParams;
-use kunci::vault::{AccountDraft, KeyWrapper, KeyWrapperError, OnConflict, Vault};
-use kunci::Secret;
+use kunci::{AccountDraft, KeyWrapper, KeyWrapperError, OnConflict, OtpParams, Secret, Vault};
 use vault_common::*;
 
 fn hotp_draft() -> AccountDraft {

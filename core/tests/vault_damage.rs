@@ -5,7 +5,7 @@ mod vault_common;
 
 use std::path::Path;
 
-use kunci::vault::{OnConflict, Vault, VaultError, SCHEMA_VERSION};
+use kunci::{OnConflict, Vault, VaultError, SCHEMA_VERSION};
 use vault_common::*;
 
 /// A closed vault with `n` accounts; returns their ids.

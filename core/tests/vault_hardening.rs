@@ -3,8 +3,7 @@
 
 mod vault_common;
 
-use kunci::vault::{KdfParams, OnConflict, Vault, VaultError};
-use kunci::Secret;
+use kunci::{KdfParams, OnConflict, Secret, Vault, VaultError};
 use vault_common::*;
 
 // ----- finding 3: weak secrets ------------------------------------------------------------------
@@ -272,9 +271,9 @@ fn sealed(path: &std::path::Path, id: i64) -> Vec<u8> {
         .unwrap()
 }
 
-fn hotp_draft() -> kunci::vault::AccountDraft {
+fn hotp_draft() -> kunci::AccountDraft {
     let mut d = draft("Bank", "hotp");
-    d.params = kunci::otp::OtpParams::hotp(Secret::from_slice(b"12345678901234567890"), 3);
+    d.params = kunci::OtpParams::hotp(Secret::from_slice(b"12345678901234567890"), 3);
     d
 }
 
@@ -446,7 +445,7 @@ fn control_and_direction_characters_are_refused_from_every_source() {
             .add(draft(issuer, name), OnConflict::Reject, NOW)
             .unwrap_err();
         assert!(matches!(err, VaultError::InvalidInput { .. }), "{err:?}");
-        assert!(kunci::vault::check_draft(&draft(issuer, name)).is_err());
+        assert!(kunci::check_draft(&draft(issuer, name)).is_err());
     }
     let a = v
         .add(draft("Bank", "alice"), OnConflict::Reject, NOW)
@@ -466,7 +465,7 @@ fn control_and_direction_characters_are_refused_from_every_source() {
 #[test]
 fn qr_payload_debug_and_its_ffi_preview_hide_the_uri() {
     let uri = "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank";
-    let payload = kunci::enroll::qr::QrPayload {
+    let payload = kunci::QrPayload {
         bytes: uri.as_bytes().to_vec(),
         text: Some(uri.into()),
     };
@@ -477,7 +476,7 @@ fn qr_payload_debug_and_its_ffi_preview_hide_the_uri() {
     );
     assert!(shown.contains("redacted"), "{shown}");
     // What the apps get instead of the URI (more in ffi_surface.rs): names, never the secret.
-    let preview = kunci::ffi::QrPreview::from(&payload);
+    let preview = kunci::testkit::ffi::QrPreview::from(&payload);
     let shown = format!("{preview:?}");
     assert!(
         !shown.contains("JBSWY3DP") && !shown.contains("otpauth://"),

@@ -7,9 +7,7 @@ mod vault_common;
 
 use std::collections::HashMap;
 
-use kunci::otp::{HashAlgorithm, OtpParams};
-use kunci::vault::{AccountDraft, OnConflict, Vault};
-use kunci::Secret;
+use kunci::{AccountDraft, HashAlgorithm, OnConflict, OtpParams, Secret, Vault};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use vault_common::*;

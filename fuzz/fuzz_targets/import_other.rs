@@ -2,7 +2,7 @@
 //! the first byte picks a format from `Format::all()`, the rest is the file, read with the
 //! password "fuzz" and without one; then the same bytes through auto-detection.
 #![no_main]
-use kunci::backup::{import_with, Format, ImportOptions};
+use kunci::{Format, ImportOptions, import_with};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

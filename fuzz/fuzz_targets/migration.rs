@@ -4,8 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = kunci::enroll::migration::decode_migration_bytes(data);
+    let _ = kunci::decode_migration_bytes(data);
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = kunci::enroll::decode_migration(text);
+        let _ = kunci::decode_migration(text);
     }
 });

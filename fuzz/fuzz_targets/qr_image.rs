@@ -6,5 +6,5 @@ use libfuzzer_sys::fuzz_target;
 // catches (rqrr panics on some images; production turns that into "no code found"). The quiet
 // hook wraps it: panics inside a fence stay caught, any other panic still aborts and is a finding.
 fuzz_target!(init: kunci::install_quiet_panic_hook(), |data: &[u8]| {
-    let _ = kunci::enroll::qr::decode_image(data);
+    let _ = kunci::decode_image(data);
 });

@@ -1,7 +1,7 @@
 //! A camera frame as the shells pass it: width, height and row stride are as untrusted as the
 //! bytes (a shell bug or a hostile caller can send anything). The first 9 bytes pick them.
 #![no_main]
-use kunci::enroll::qr::{decode_luma, LumaFrame, ScanEffort};
+use kunci::{LumaFrame, ScanEffort, decode_luma};
 use libfuzzer_sys::fuzz_target;
 
 // libFuzzer's panic hook aborts on every panic, even one that a fence in the QR pipeline

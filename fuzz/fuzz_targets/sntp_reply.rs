@@ -2,7 +2,7 @@
 //! 32 bytes are origin nonce, T1 and T4 on the boot clock, and the era floor; the rest is the
 //! datagram. Oracle besides "no panic": an accepted sample's RTT is within the limit.
 #![no_main]
-use kunci::time::sntp::{check_reply, NtpTimestamp, ReplyContext};
+use kunci::{NtpTimestamp, ReplyContext, check_reply};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -8,10 +8,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = kunci::enroll::parse_payload(text);
-    if let Ok(e) = kunci::enroll::parse_uri(text) {
-        let again = kunci::enroll::format_uri(&e.issuer, &e.name, &e.params);
-        let back = kunci::enroll::parse_uri(&again).expect("a formatted URI parses");
+    let _ = kunci::parse_payload(text);
+    if let Ok(e) = kunci::parse_uri(text) {
+        let again = kunci::format_uri(&e.issuer, &e.name, &e.params);
+        let back = kunci::parse_uri(&again).expect("a formatted URI parses");
         assert_eq!(back.params, e.params, "params survive format/parse");
         assert_eq!(back.name, e.name, "name survives format/parse");
         assert_eq!(back.issuer, e.issuer, "issuer survives format/parse");

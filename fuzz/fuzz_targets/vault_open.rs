@@ -6,8 +6,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use kunci::vault::Vault;
-use kunci::Secret;
+use kunci::{Secret, Vault};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

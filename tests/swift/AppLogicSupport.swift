@@ -110,25 +110,31 @@ final class Rig {
     let wall = FakeWallClock()
     let pasteboard = FakePasteboard()
     let auth = FakeDeviceAuth()
-    let settings = MemorySettings()
+    let settings: MemorySettings
     let storage: TestStorage
     let keyWrapper: KeyWrapper
     let app: AppModel
 
+    /// A launch of the app: a relaunch after a kill passes the same directory, key wrapper,
+    /// settings and state store, and nothing else of the old one.
     init(dir: URL, language: String = "en", keyWrapper: KeyWrapper = TestKeyWrapper(), clock: SteppedBootClock = SteppedBootClock(),
-         syncServers: [String]? = nil) throws {
+         syncServers: [String]? = nil, settings: MemorySettings = MemorySettings(), stateStore: AppStateStore? = nil,
+         launchArguments: [String: String] = [:], qrSource: (@Sendable (Core) -> AccountQrSource)? = nil) throws {
         self.clock = clock
         self.keyWrapper = keyWrapper
+        self.settings = settings
         storage = TestStorage(dir)
         let platform = Core.Platform(keyWrapper: keyWrapper, bootClock: clock, options: fastOptions)
         app = AppModel(.init(storage: storage, platform: platform, deviceAuth: auth, clock: clock, wall: wall,
                              pasteboard: pasteboard, settings: settings, localizer: try localizer(language),
-                             syncServers: syncServers))
+                             syncServers: syncServers, launchArguments: launchArguments, stateStore: stateStore,
+                             qrSource: qrSource))
     }
 
     /// A started app with a fresh vault (recovery passphrase "correct horse battery").
-    static func ready(_ test: XCTestCase, language: String = "en", syncServers: [String]? = nil) async throws -> Rig {
-        let rig = try Rig(dir: try temporaryDirectory(test), language: language, syncServers: syncServers)
+    static func ready(_ test: XCTestCase, language: String = "en", syncServers: [String]? = nil,
+                      stateStore: AppStateStore? = nil) async throws -> Rig {
+        let rig = try Rig(dir: try temporaryDirectory(test), language: language, syncServers: syncServers, stateStore: stateStore)
         await rig.app.start()
         XCTAssertEqual(rig.app.screen, .firstRun)
         await rig.app.create(passphrase: passphrase, confirm: passphrase)

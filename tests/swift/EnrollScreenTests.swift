@@ -10,6 +10,7 @@ final class EnrollScreenTests: XCTestCase {
     static let allTests = [
         ("testEnrollFromCameraFrames", asyncTest(testEnrollFromCameraFrames)),
         ("testDuplicateFromCameraAsksWithThePayload", asyncTest(testDuplicateFromCameraAsksWithThePayload)),
+        ("testDuplicateFromPictureReplacesWithTheNewSecret", asyncTest(testDuplicateFromPictureReplacesWithTheNewSecret)),
         ("testEnrollFromPicture", asyncTest(testEnrollFromPicture)),
         ("testPicturesThatAreNotCodesAreExplained", asyncTest(testPicturesThatAreNotCodesAreExplained)),
         ("testManualEntryFieldErrors", asyncTest(testManualEntryFieldErrors)),
@@ -39,11 +40,33 @@ final class EnrollScreenTests: XCTestCase {
     func testDuplicateFromCameraAsksWithThePayload() async throws {
         let rig = try await Rig.ready(self)
         await rig.enroll.enroll(text: githubUri)
+        let firstId = try XCTUnwrap(rig.codes.rows.first?.id)
         rig.enroll.startScanning(PictureFrameSource([try qrFrame(githubUri)]))
         try await waitUntil("the duplicate question") { rig.enroll.duplicate != nil || rig.enroll.problem != nil }
-        XCTAssertEqual(rig.enroll.duplicate?.uri, githubUri, "read from the frame while it was valid")
+        XCTAssertEqual(rig.enroll.duplicate?.existingId, firstId, "found while the frame was valid")
+        // The decision enrolls the frame copied while it was valid (the camera's buffer is gone).
         await rig.enroll.decide(.keepBoth)
+        XCTAssertNil(rig.enroll.problem)
         do { let n = try await accountCount(rig); XCTAssertEqual(n, 2) }
+    }
+
+    /// "Reset MFA" shown as a QR code on the portal, saved as a screenshot: the picture itself is
+    /// enrolled again with the user's choice.
+    @MainActor
+    func testDuplicateFromPictureReplacesWithTheNewSecret() async throws {
+        let rig = try await Rig.ready(self)
+        await rig.enroll.enroll(text: githubUri)
+        let firstId = try XCTUnwrap(rig.codes.rows.first?.id)
+        let reset = "otpauth://totp/GitHub:jo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub"
+        await rig.enroll.enroll(image: try renderQrPng(text: reset, modulePx: 5))
+        XCTAssertNil(rig.enroll.problem)
+        XCTAssertEqual(rig.enroll.duplicate?.existingId, firstId)
+        await rig.enroll.decide(.replace)
+        XCTAssertNil(rig.enroll.problem)
+        let accounts = try await rig.core.run { try $0.accounts() }
+        XCTAssertEqual(accounts.map(\.id), [firstId], "replaced in place")
+        let now = try XCTUnwrap(rig.codes.trustedNowMs())
+        XCTAssertEqual(rig.codes.rows.first?.code, try expectedCode(reset, atMs: now))
     }
 
     @MainActor

@@ -15,4 +15,6 @@ XCTMain([
     testCase(EnrollScreenTests.allTests),
     testCase(BackupHelpdeskScreenTests.allTests),
     testCase(StringsTests.allTests),
+    testCase(LifecycleTests.allTests),
+    testCase(TransferTests.allTests),
 ])

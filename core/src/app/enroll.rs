@@ -116,12 +116,5 @@ impl Kunci {
 }
 
 fn draft_of(e: Enrollment) -> AccountDraft {
-    AccountDraft {
-        issuer: e.issuer,
-        name: e.name,
-        params: e.params,
-        notes: String::new(),
-        group: None,
-        icon: None,
-    }
+    AccountDraft::new(&e.issuer, &e.name, e.params)
 }

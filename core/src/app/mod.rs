@@ -75,21 +75,37 @@ pub struct Kunci {
     clock: TrustedClock,
 }
 
+/// Where a [`Kunci`] gets its time: the platform's two clocks, the sync configuration
+/// `sync_time(None)` uses (see [`SyncSources::config`] to build one) and an optional HTTPS
+/// `Date` client. [`TimeSetup::new`] has the default configuration and no HTTPS client; set the
+/// other fields with struct update syntax.
+pub struct TimeSetup {
+    pub boot: Arc<dyn BootClock>,
+    pub wall: Arc<dyn WallClock>,
+    pub config: SyncConfig,
+    pub https: Option<Arc<dyn HttpsDate>>,
+}
+
+impl TimeSetup {
+    pub fn new(boot: Arc<dyn BootClock>, wall: Arc<dyn WallClock>) -> Self {
+        TimeSetup {
+            boot,
+            wall,
+            config: SyncConfig::default(),
+            https: None,
+        }
+    }
+}
+
 impl Kunci {
-    /// `config` is what `sync_time(None)` uses (see [`SyncSources::config`] to build one).
-    pub fn new(
-        vault: Vault,
-        boot: Arc<dyn BootClock>,
-        wall: Arc<dyn WallClock>,
-        config: SyncConfig,
-        https: Option<Arc<dyn HttpsDate>>,
-    ) -> Self {
+    /// The front door over an open vault; its trusted-time state is kept inside the vault.
+    pub fn new(vault: Vault, time: TimeSetup) -> Self {
         let vault = Arc::new(vault);
         let store = Arc::new(VaultTimeStore {
             vault: vault.clone(),
         });
-        let mut clock = TrustedClock::new(boot, wall, store, config);
-        if let Some(https) = https {
+        let mut clock = TrustedClock::new(time.boot, time.wall, store, time.config);
+        if let Some(https) = time.https {
             clock = clock.with_https(https);
         }
         Kunci { vault, clock }

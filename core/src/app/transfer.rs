@@ -3,7 +3,7 @@
 use super::Kunci;
 use crate::backup::{self, BackupAccount, Format, ImportOutcome};
 use crate::error::KunciError;
-use crate::vault::{AccountDraft, OnConflict};
+use crate::vault::OnConflict;
 use zeroize::Zeroizing;
 
 /// Export formats the vault can write.
@@ -54,14 +54,7 @@ impl Kunci {
         let mut drafts = Vec::with_capacity(outcome.added.len());
         let mut kept = Vec::with_capacity(outcome.added.len());
         for b in std::mem::take(&mut outcome.added) {
-            let draft = AccountDraft {
-                issuer: b.issuer.clone(),
-                name: b.name.clone(),
-                params: b.params.clone(),
-                notes: b.notes.clone(),
-                group: b.group.clone(),
-                icon: b.icon.clone(),
-            };
+            let draft = b.content.clone();
             // The vault's rules (labels without control or direction characters, lengths)
             // refuse one entry, not the whole file (issue 17, finding 6).
             match crate::vault::check_draft(&draft) {
@@ -94,12 +87,7 @@ impl Kunci {
             .accounts
             .into_iter()
             .map(|a| BackupAccount {
-                issuer: a.issuer,
-                name: a.name,
-                params: a.params,
-                notes: a.notes,
-                group: a.group,
-                icon: a.icon,
+                content: a.content,
                 position: a.position,
             })
             .collect())

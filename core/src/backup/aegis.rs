@@ -2,9 +2,10 @@
 //! content encrypted with AES-256-GCM under a master key that password slots wrap with
 //! scrypt-derived keys.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, b64_encode, fixed, hex_decode, hex_encode, str_of, Scrubbed};
 use super::kdf::KdfBudget;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{
     collect, damaged, limits, ordered, read_raw_base32, BackupAccount, BackupError, Entry, Format,
     ImportBatch, RawEntry,
@@ -59,11 +60,6 @@ impl Importer for Reader {
     fn read(&self, bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
         read(bytes, options)
     }
-}
-
-/// Reads an Aegis vault export, plain or password-protected.
-pub fn import_aegis(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Aegis, password)
 }
 
 fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
@@ -286,26 +282,18 @@ fn read_content(content: &Value) -> Result<ImportBatch, BackupError> {
 
 type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
 
-fn read_entry(entry: &Value) -> Result<Read, String> {
+fn read_entry(entry: &Value) -> Result<Read, Refusal> {
     let kind = match str_of(entry, "type").unwrap_or_default() {
         "totp" => OtpKind::Totp,
         "hotp" => OtpKind::Hotp,
         "steam" => OtpKind::Steam,
-        "motp" => return Err("mOTP codes are not supported by Kunci".into()),
-        "yandex" => return Err("Yandex codes are not supported by Kunci".into()),
-        "" => return Err("the entry has no code type".into()),
-        other => {
-            return Err(format!(
-                "the code type \"{}\" is not supported",
-                other.chars().take(16).collect::<String>()
-            ))
-        }
+        "motp" => return Err(Refusal::Kind("mOTP")),
+        "yandex" => return Err(Refusal::Kind("Yandex")),
+        "" => return Err(Refusal::Missing("code type")),
+        other => return Err(Refusal::code_type(other)),
     };
-    let info = entry
-        .get("info")
-        .ok_or_else(|| "the entry has no code details".to_string())?;
-    let secret_text =
-        str_of(info, "secret").ok_or_else(|| "the entry has no secret".to_string())?;
+    let info = entry.get("info").ok_or(Refusal::Missing("code details"))?;
+    let secret_text = str_of(info, "secret").ok_or(Refusal::Missing("secret"))?;
     let raw = RawEntry {
         kind,
         algorithm: str_of(info, "algo"),

@@ -1,4 +1,5 @@
 use super::*;
+use crate::backup::import;
 
 #[test]
 fn backup_aegis_uuids_are_version_4() {
@@ -39,7 +40,7 @@ fn backup_aegis_version_2_group_names_are_read() {
             "icon": "/9j/", "info": {"secret": "GEZDGNBVGY3TQOJQ", "algo": "SHA1", "digits": 6, "period": 30}
         }]}
     });
-    let batch = import_aegis(&serde_json::to_vec(&file).unwrap(), None).unwrap();
+    let batch = import(&serde_json::to_vec(&file).unwrap(), Format::Aegis, None).unwrap();
     assert_eq!(batch.accounts[0].group.as_deref(), Some("Old style"));
     assert_eq!(
         batch.accounts[0].icon.as_deref(),

@@ -6,9 +6,10 @@
 //! auto-detection for binary files, and both encrypted formats are tried (the old one first: it
 //! costs one hash).
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
 use super::kdf::Prf;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, damaged, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use aes_gcm::aead::{Aead, KeyInit};
@@ -137,19 +138,14 @@ fn read_plain(bytes: &[u8]) -> Result<ImportBatch, BackupError> {
 
 fn read_entry(
     item: &Value,
-) -> Result<(crate::otp::OtpParams, Vec<crate::enroll::Warning>), String> {
+) -> Result<(crate::otp::OtpParams, Vec<crate::enroll::Warning>), Refusal> {
     let kind = match str_of(item, "type").map(str::to_ascii_uppercase).as_deref() {
         Some("TOTP") | None => OtpKind::Totp,
         Some("HOTP") => OtpKind::Hotp,
         Some("STEAM") => OtpKind::Steam,
-        Some(other) => {
-            return Err(format!(
-                "the code type \"{}\" is not supported",
-                other.chars().take(16).collect::<String>()
-            ))
-        }
+        Some(other) => return Err(Refusal::code_type(other)),
     };
-    let secret = str_of(item, "secret").ok_or("the entry has no secret")?;
+    let secret = str_of(item, "secret").ok_or(Refusal::Missing("secret"))?;
     let raw = RawEntry {
         kind,
         algorithm: str_of(item, "algorithm"),

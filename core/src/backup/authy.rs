@@ -5,9 +5,10 @@
 //! PBKDF2-HMAC-SHA1 (1000 iterations unless stated), IV zero unless `unique_iv`; the clear text
 //! is the base32 secret. Authy's third-party tokens are TOTP, SHA1, 30 s.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, hex_decode, str_of};
 use super::kdf::{KdfBudget, Prf};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use serde_json::Value;
@@ -75,11 +76,11 @@ impl Importer for Reader {
                     };
                     read_raw_base32(&raw, &secret)
                 }
-                Err(BackupError::WrongPassword) => Err("the password did not open it".into()),
+                Err(BackupError::WrongPassword) => Err(Refusal::WrongPassword),
                 Err(e @ (BackupError::UnsafeParameters { .. } | BackupError::Cancelled)) => {
                     return Err(e)
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(Refusal::File(e)),
             };
             entries.push(Entry::new(index, &issuer, &name, read));
         }

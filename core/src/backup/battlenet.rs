@@ -3,8 +3,9 @@
 //! the device secret are hex strings XOR-masked with a fixed 56-byte key; unmasked, the secret
 //! is the hex of the HMAC key. Codes are TOTP, SHA1, 8 digits, 30 s.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::hex_decode;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;
@@ -43,11 +44,10 @@ impl Importer for Reader {
             .map(|s| String::from_utf8_lossy(&s).into_owned())
             .unwrap_or_default();
         let read = unmask(secret)
-            .map_err(|e| e.to_string())
+            .map_err(Refusal::File)
             .and_then(|hex| {
-                let text =
-                    std::str::from_utf8(&hex).map_err(|_| "the secret is damaged".to_string())?;
-                hex_decode(text, "secret").map_err(|e| e.to_string())
+                let text = std::str::from_utf8(&hex).map_err(|_| Refusal::BadSecret("damaged"))?;
+                hex_decode(text, "secret").map_err(Refusal::File)
             })
             .and_then(|key| {
                 let raw = RawEntry {

@@ -1,8 +1,9 @@
 //! Bitwarden's unencrypted JSON export: `items[].login.totp` holds an `otpauth://` URI, a
 //! `steam://SECRET`, or a bare base32 secret (then the item's name and username label it).
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{
     base32_secret, collect, params_from, BackupError, Entry, Format, ImportBatch, RawEntry,
 };
@@ -34,12 +35,6 @@ impl Importer for Reader {
     fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
         read(bytes)
     }
-}
-
-/// Reads a Bitwarden JSON export. Items without a TOTP field are passwords, not authenticator
-/// accounts, and are passed over silently. Password-protected exports are not supported.
-pub fn import_bitwarden(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Bitwarden, password)
 }
 
 fn read(bytes: &[u8]) -> Result<ImportBatch, BackupError> {
@@ -101,7 +96,7 @@ pub(crate) fn totp_entry(index: usize, totp: &str, item_name: &str, username: &s
                 };
                 Entry::new(index, &issuer, &name, Ok((e.params, e.warnings)))
             }
-            Err(err) => Entry::new(index, item_name, username, Err(err.to_string())),
+            Err(err) => Entry::new(index, item_name, username, Err(Refusal::Uri(err))),
         };
     }
     let (kind, secret_text) = match totp.get(..8) {
@@ -166,12 +161,11 @@ impl Importer for CsvReader {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    let reason = format!("the line could not be read ({e})");
                     entries.push(Entry::new(
                         index,
                         "",
                         &format!("line {}", index + 2),
-                        Err(reason),
+                        Err(Refusal::BadLine(e.to_string())),
                     ));
                     continue;
                 }

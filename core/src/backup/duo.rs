@@ -1,8 +1,9 @@
 //! Duo Mobile's `files/duokit/accounts.json` (from a rooted phone): a JSON array of
 //! `{name, otpGenerator: {otpSecret (base32), counter?}}`; with a counter the account is HOTP.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, damaged, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use serde_json::Value;
@@ -49,10 +50,10 @@ impl Importer for Reader {
                         period: None,
                         counter,
                     };
-                    let secret = str_of(otp, "otpSecret").ok_or("the account has no secret")?;
+                    let secret = str_of(otp, "otpSecret").ok_or(Refusal::Missing("secret"))?;
                     read_raw_base32(&raw, secret)
                 }),
-                None => Err("a Duo Push account has no codes to import".into()),
+                None => Err(Refusal::DuoPush),
             };
             let mut e = Entry::new(index, "", name, read);
             e.notes = String::new();

@@ -3,9 +3,9 @@
 //! libsodium's `crypto_pwhash` (Argon2id v1.3) and `crypto_secretstream_xchacha20poly1305`
 //! with the whole text in one message; `encryptionNonce` is the stream header.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, str_of};
 use super::kdf::KdfBudget;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::uris::import_lines;
 use super::{damaged, limits, BackupError, Format, ImportBatch};
 use crypto_secretstream::{Header, Key, PullStream};
@@ -32,11 +32,6 @@ impl Importer for Reader {
     fn read(&self, bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
         read(bytes, options)
     }
-}
-
-/// Reads an Ente Auth export, encrypted (JSON) or plain (text).
-pub fn import_ente(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Ente, password)
 }
 
 fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {

@@ -1,8 +1,9 @@
 //! FreeOTP+ JSON export: `{tokens: [{algo, counter, digits, issuerExt, label, period,
 //! secret: [signed bytes], type}], tokenOrder: ["issuer:label", ...]}`.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;
@@ -95,14 +96,6 @@ impl Importer for XmlReader {
     }
 }
 
-/// Reads a FreeOTP+ export (not encrypted; `password` is ignored).
-pub fn import_freeotp_plus(
-    bytes: &[u8],
-    password: Option<&str>,
-) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::FreeOtpPlus, password)
-}
-
 /// FreeOTP's token objects (its JSON export, and the values of its `tokens.xml`), placed by
 /// `order` (`issuer:label` keys). A `None` token is an entry whose JSON could not be read.
 pub(crate) fn read_tokens<'a>(
@@ -115,7 +108,7 @@ pub(crate) fn read_tokens<'a>(
                 index,
                 "",
                 &format!("entry {}", index + 1),
-                Err("the entry is not valid JSON".into()),
+                Err(Refusal::NotJson),
             );
         };
         let issuer = str_of(token, "issuerExt")
@@ -138,31 +131,26 @@ pub(crate) fn read_tokens<'a>(
 
 type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
 
-fn read_token(token: &Value) -> Result<Read, String> {
+fn read_token(token: &Value) -> Result<Read, Refusal> {
     let kind = match str_of(token, "type")
         .map(str::to_ascii_uppercase)
         .as_deref()
     {
         None | Some("TOTP") => OtpKind::Totp,
         Some("HOTP") => OtpKind::Hotp,
-        Some(other) => {
-            return Err(format!(
-                "the code type \"{}\" is not supported",
-                other.chars().take(16).collect::<String>()
-            ))
-        }
+        Some(other) => return Err(Refusal::code_type(other)),
     };
     let bytes = token
         .get("secret")
         .and_then(Value::as_array)
-        .ok_or_else(|| "the entry has no secret".to_string())?;
+        .ok_or(Refusal::Missing("secret"))?;
     let mut secret = Zeroizing::new(Vec::with_capacity(bytes.len()));
     for b in bytes {
         // Java bytes are signed: -128..=127.
         let v = b
             .as_i64()
             .filter(|v| (-128..=255).contains(v))
-            .ok_or_else(|| "the secret is not a list of bytes".to_string())?;
+            .ok_or(Refusal::BadSecret("not a list of bytes"))?;
         secret.push((v & 0xff) as u8);
     }
     let raw = RawEntry {
@@ -174,7 +162,7 @@ fn read_token(token: &Value) -> Result<Read, String> {
         // token exported at counter c is c - 1 in its file; the same accounts exported by
         // Aegis and FreeOTP+ in Aegis's published test data differ exactly so.
         counter: json::opt_u64(token, "counter")?
-            .map(|c| c.checked_add(1).ok_or("the counter is at its maximum"))
+            .map(|c| c.checked_add(1).ok_or(Refusal::CounterAtMax))
             .transpose()?,
     };
     read_raw(&raw, Secret::from_slice(&secret))

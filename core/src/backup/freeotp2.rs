@@ -18,10 +18,11 @@
 //! Steam codes for the issuer "Steam", so such a token imports as a Steam account. The backup
 //! keeps no order: accounts come in alphabetical order of issuer and name.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::java_ser::{read_string_map, JavaValue};
 use super::json::{self, str_of};
 use super::kdf::Prf;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, damaged, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;
@@ -146,18 +147,18 @@ struct Wrapped {
     algorithm: String,
 }
 
-fn wrapped(v: &Value) -> Result<Wrapped, String> {
+fn wrapped(v: &Value) -> Result<Wrapped, BackupError> {
     let cipher = str_of(v, "mCipher").unwrap_or_default();
     if !cipher.eq_ignore_ascii_case("AES/GCM/NoPadding") {
-        return Err(format!(
+        return Err(damaged(format!(
             "the key is wrapped with \"{}\", which Kunci cannot open",
             cipher.chars().take(32).collect::<String>()
-        ));
+        )));
     }
     let sealed = java_bytes(v.get("mCipherText"), MAX_SEALED)?;
     let nonce = gcm_nonce(&java_bytes(v.get("mParameters"), 64)?)?;
     let algorithm = str_of(v, "mToken")
-        .ok_or("the wrapped key has no algorithm name")?
+        .ok_or_else(|| damaged("the wrapped key has no algorithm name"))?
         .to_string();
     Ok(Wrapped {
         sealed,
@@ -167,17 +168,17 @@ fn wrapped(v: &Value) -> Result<Wrapped, String> {
 }
 
 /// A Gson byte array: a JSON list of numbers from -128 to 255.
-fn java_bytes(v: Option<&Value>, max: usize) -> Result<Vec<u8>, String> {
+fn java_bytes(v: Option<&Value>, max: usize) -> Result<Vec<u8>, BackupError> {
     let list = v
         .and_then(Value::as_array)
         .filter(|l| l.len() <= max)
-        .ok_or("a byte list is missing or too long")?;
+        .ok_or_else(|| damaged("a byte list is missing or too long"))?;
     list.iter()
         .map(|b| {
             b.as_i64()
                 .filter(|n| (-128..=255).contains(n))
                 .map(|n| (n & 0xff) as u8)
-                .ok_or_else(|| "a byte list holds something that is not a byte".to_string())
+                .ok_or_else(|| damaged("a byte list holds something that is not a byte"))
         })
         .collect()
 }
@@ -185,20 +186,20 @@ fn java_bytes(v: Option<&Value>, max: usize) -> Result<Vec<u8>, String> {
 /// The nonce from the DER of Java's GCM parameters: `SEQUENCE { OCTET STRING nonce, INTEGER
 /// tagBytes OPTIONAL }` (short lengths only: the whole is a few dozen bytes). Only a 12-byte
 /// nonce and a 16-byte tag, what Android writes, are accepted.
-fn gcm_nonce(der: &[u8]) -> Result<Vec<u8>, String> {
-    let bad = || "the key's GCM parameters are damaged".to_string();
+fn gcm_nonce(der: &[u8]) -> Result<Vec<u8>, BackupError> {
+    let bad = || damaged("the key's GCM parameters are damaged");
     let (tag, body, rest) = der_item(der).ok_or_else(bad)?;
     if tag != 0x30 || !rest.is_empty() {
         return Err(bad());
     }
     let (tag, nonce, rest) = der_item(body).ok_or_else(bad)?;
     if tag != 0x04 || nonce.len() != NONCE_LEN {
-        return Err("the key uses a GCM nonce that is not 12 bytes".into());
+        return Err(damaged("the key uses a GCM nonce that is not 12 bytes"));
     }
     if !rest.is_empty() {
         let (tag, tag_len, rest) = der_item(rest).ok_or_else(bad)?;
         if tag != 0x02 || tag_len != [16] || !rest.is_empty() {
-            return Err("the key uses a GCM tag that is not 16 bytes".into());
+            return Err(damaged("the key uses a GCM tag that is not 16 bytes"));
         }
     }
     Ok(nonce.to_vec())
@@ -242,7 +243,7 @@ fn unlock_master(
             reason: format!("{iterations} PBKDF2 iterations; FreeOTP writes 100 000"),
         });
     }
-    let salt = java_bytes(v.0.get("mSalt"), 64).map_err(damaged)?;
+    let salt = java_bytes(v.0.get("mSalt"), 64)?;
     // MasterKey derives as many bits as the salt has; a prefix of PBKDF2's output is the
     // shorter output, so one 32-byte derivation serves 16 and 32.
     if !matches!(salt.len(), 16 | 32) {
@@ -251,7 +252,7 @@ fn unlock_master(
     let wrapped =
         v.0.get("mEncryptedKey")
             .ok_or_else(|| damaged("the master key is missing"))
-            .and_then(|w| wrapped(w).map_err(damaged))?;
+            .and_then(wrapped)?;
     let derived = options
         .budget()
         .pbkdf2(prf, password.as_bytes(), &salt, iterations)?;
@@ -273,7 +274,7 @@ fn read_entry(index: usize, key_json: &str, token: Option<&str>, master: &AesKey
             index,
             "",
             &format!("entry {}", index + 1),
-            Err("the account's settings are missing or not valid JSON".into()),
+            Err(Refusal::BadSettings),
         );
     };
     let t = &token.0;
@@ -286,7 +287,7 @@ fn read_entry(index: usize, key_json: &str, token: Option<&str>, master: &AesKey
 
 type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
 
-fn read_token(token: &Value, key_json: &str, master: &AesKey) -> Result<Read, String> {
+fn read_token(token: &Value, key_json: &str, master: &AesKey) -> Result<Read, Refusal> {
     let kind = match str_of(token, "type")
         .map(str::to_ascii_uppercase)
         .as_deref()
@@ -295,20 +296,16 @@ fn read_token(token: &Value, key_json: &str, master: &AesKey) -> Result<Read, St
         None | Some("TOTP") if str_of(token, "issuerExt") == Some("Steam") => OtpKind::Steam,
         None | Some("TOTP") => OtpKind::Totp,
         Some("HOTP") => OtpKind::Hotp,
-        Some(other) => {
-            return Err(format!(
-                "the code type \"{}\" is not supported",
-                other.chars().take(16).collect::<String>()
-            ))
-        }
+        Some(other) => return Err(Refusal::code_type(other)),
     };
-    let outer = json::parse(key_json.as_bytes()).map_err(|_| "the wrapped key is not JSON")?;
-    let inner = str_of(&outer.0, "key").ok_or("the account has no wrapped key")?;
-    let inner = json::parse(inner.as_bytes()).map_err(|_| "the wrapped key is not JSON")?;
+    let not_json = |_| damaged("the wrapped key is not JSON");
+    let outer = json::parse(key_json.as_bytes()).map_err(not_json)?;
+    let inner = str_of(&outer.0, "key").ok_or(Refusal::Missing("wrapped key"))?;
+    let inner = json::parse(inner.as_bytes()).map_err(not_json)?;
     let w = wrapped(&inner.0)?;
     let secret = master
         .open(&w.nonce, &w.sealed, w.algorithm.as_bytes())
-        .ok_or("the account's key cannot be decrypted: the file is damaged")?;
+        .ok_or_else(|| damaged("the account's key cannot be decrypted"))?;
     let raw = RawEntry {
         kind,
         algorithm: str_of(token, "algo"),

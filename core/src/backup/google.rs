@@ -1,7 +1,7 @@
 //! Google Authenticator's export: `otpauth-migration://` URIs (one per QR code), and writing
 //! them in batches the app can scan.
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::uris::import_lines;
 use super::{damaged, ordered, BackupAccount, BackupError, Format, ImportBatch, RefusedEntry};
 use crate::enroll::encode_migration;
@@ -39,13 +39,6 @@ impl Importer for Reader {
         let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;
         import_lines(text)
     }
-}
-
-/// Reads the text of one or several `otpauth-migration://` URIs (one per line, as scanned from
-/// the export's QR codes). QR codes of the export that are not in the file are reported as a
-/// [`super::ImportWarning::MissingBatches`] warning. Plain `otpauth://` lines are read too.
-pub fn import_google(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Google, password)
 }
 
 /// A Google Authenticator export: one URI per QR code, and the accounts it could not carry.

@@ -1,6 +1,6 @@
 //! Small helpers for reading other apps' JSON without panicking, and for wiping it afterwards.
 
-use super::{damaged, BackupError};
+use super::{damaged, BackupError, Refusal};
 use base64::Engine;
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
@@ -71,12 +71,12 @@ pub(crate) fn i64_of(v: &Value, key: &str) -> Option<i64> {
 }
 
 /// A present number field that is not a usable whole number is an error, not a default.
-pub(crate) fn opt_u64(v: &Value, key: &str) -> Result<Option<u64>, String> {
+pub(crate) fn opt_u64(v: &Value, key: &str) -> Result<Option<u64>, Refusal> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(_) => u64_of(v, key)
             .map(Some)
-            .ok_or_else(|| format!("\"{key}\" is not a whole number")),
+            .ok_or_else(|| Refusal::FieldNotANumber(key.to_string())),
     }
 }
 

@@ -1,10 +1,12 @@
 //! Kunci's own backup: Argon2id + XChaCha20-Poly1305 over a JSON body. The layout is documented
 //! in docs/backup-format.md; keep the two in step.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::json_reason;
 use super::kdf::KdfBudget;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{damaged, limits, BackupAccount, BackupError, Format, ImportBatch, RefusedEntry};
+use crate::account::AccountContent;
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -117,23 +119,18 @@ impl BodyAccount {
         }
     }
 
-    fn to_account(&self) -> Result<BackupAccount, String> {
+    fn to_account(&self) -> Result<BackupAccount, Refusal> {
         let kind = match self.kind.as_str() {
             "totp" => OtpKind::Totp,
             "hotp" => OtpKind::Hotp,
             "steam" => OtpKind::Steam,
-            other => {
-                return Err(format!(
-                    "the code type \"{}\" is not supported",
-                    other.chars().take(16).collect::<String>()
-                ))
-            }
+            other => return Err(Refusal::code_type(other)),
         };
         let algorithm = HashAlgorithm::parse(&self.algorithm)
-            .ok_or_else(|| "the algorithm is not supported".to_string())?;
+            .ok_or_else(|| Refusal::Algorithm(self.algorithm.chars().take(24).collect()))?;
         let secret = data_encoding::BASE32_NOPAD
             .decode(self.secret.as_bytes())
-            .map_err(|_| "the secret is not valid base32".to_string())?;
+            .map_err(|_| Refusal::BadSecret("not valid base32"))?;
         // Everything is kept exactly as written (even a counter on a TOTP account), so a backup
         // restores what was saved.
         let params = OtpParams {
@@ -144,14 +141,16 @@ impl BodyAccount {
             counter: self.counter,
             secret: Secret::new(secret),
         };
-        params.validate().map_err(|e| e.to_string())?;
+        params.validate()?;
         Ok(BackupAccount {
-            issuer: self.issuer.clone(),
-            name: self.name.clone(),
-            params,
-            notes: self.notes.clone(),
-            group: self.group.clone(),
-            icon: self.icon.clone(),
+            content: AccountContent {
+                issuer: self.issuer.clone(),
+                name: self.name.clone(),
+                params,
+                notes: self.notes.clone(),
+                group: self.group.clone(),
+                icon: self.icon.clone(),
+            },
             position: self.position,
         })
     }
@@ -306,19 +305,14 @@ fn read_with(
     for (index, entry) in body.accounts.iter().enumerate() {
         match entry.to_account() {
             Ok(a) => batch.accounts.push(a),
-            Err(reason) => batch.refused.push(RefusedEntry {
+            Err(refusal) => batch.refused.push(RefusedEntry {
                 index,
                 label: super::label(&entry.issuer, &entry.name),
-                reason,
+                reason: refusal.to_string(),
             }),
         }
     }
     Ok(batch)
-}
-
-/// [`read_backup`] behind the common importer signature.
-pub fn import_kunci(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Kunci, password)
 }
 
 pub(crate) struct Reader;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::backup::import;
 
 const CHEAP: KdfParams = KdfParams {
     memory_kib: 64,
@@ -95,15 +96,15 @@ fn backup_writer_refuses_invalid_accounts_and_unsafe_costs() {
 fn backup_import_without_password_asks_for_one() {
     let bytes = write_backup(&[account()], "pw", &CHEAP).unwrap();
     assert_eq!(
-        import_kunci(&bytes, None),
+        import(&bytes, Format::Kunci, None),
         Err(BackupError::PasswordRequired)
     );
     assert_eq!(
-        import_kunci(b"{}", Some("pw")),
+        import(b"{}", Format::Kunci, Some("pw")),
         Err(BackupError::NotRecognized)
     );
     assert!(matches!(
-        import_kunci(&bytes[..HEADER_LEN + 3], Some("pw")),
+        import(&bytes[..HEADER_LEN + 3], Format::Kunci, Some("pw")),
         Err(BackupError::Damaged { .. })
     ));
 }

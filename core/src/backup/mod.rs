@@ -5,7 +5,7 @@
 //! vault: the vault turns its rows into `BackupAccount`s to export, and decides which imported
 //! accounts are new (see [`ImportBatch::split`]).
 //!
-//! Every format is one module implementing [`registry::Importer`], listed once in
+//! Every format is one module implementing [`importer::Importer`], listed once in
 //! [`registry::REGISTRY`]; [`import_with`] is the one entry point. Every importer reads untrusted
 //! bytes. The rules: a file larger than [`MAX_FILE_BYTES`] is refused at the entry, before
 //! parsing; every key derivation a file asks for goes through a per-file [`kdf`] budget so a
@@ -23,6 +23,7 @@ pub mod ente;
 pub mod freeotp;
 pub mod freeotp2;
 pub mod google;
+mod importer;
 pub mod kdf;
 pub mod kunci;
 pub mod proton;
@@ -39,24 +40,25 @@ pub mod uris;
 mod java_ser;
 mod json;
 mod prefs;
+mod refusal;
 mod report;
 
+use crate::account::{embeds_content, AccountContent};
 use crate::enroll::Warning;
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
+pub(crate) use refusal::Refusal;
 use std::fmt;
 
-pub use aegis::{export_aegis, export_aegis_encrypted, import_aegis, AegisKdf};
-pub use bitwarden::import_bitwarden;
-pub use ente::import_ente;
-pub use freeotp::import_freeotp_plus;
-pub use google::{export_google, import_google, GoogleExport};
+pub use aegis::{export_aegis, export_aegis_encrypted, AegisKdf};
+pub use google::export_google;
+pub use importer::{FormatInfo, ImportOptions};
 pub use kdf::Cancel;
-pub use kunci::{import_kunci, read_backup, write_backup, KdfParams};
-pub use registry::{formats, FormatInfo, ImportOptions};
+pub use kunci::{read_backup, write_backup, KdfParams};
+pub use registry::formats;
 pub use report::{ImportOutcome, ReportLine, ReportStatus};
-pub use twofas::{export_2fas, import_2fas};
-pub use uris::{export_uris, import_uris, EXPORT_WARNING};
+pub use twofas::export_2fas;
+pub use uris::{export_uris, EXPORT_WARNING};
 
 /// Largest file any importer reads. Real exports of hundreds of accounts with icons are a few MiB.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
@@ -80,28 +82,19 @@ pub mod limits {
 /// An account as backups and other apps' exports carry it, independent of the vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupAccount {
-    pub issuer: String,
-    pub name: String,
-    pub params: OtpParams,
-    pub notes: String,
-    /// One group name per account (Aegis and 2FAS group ids are mapped to their names).
-    pub group: Option<String>,
-    /// An icon as the source carried it; images are kept as `data:<mime>;base64,<data>` URIs.
-    pub icon: Option<String>,
+    /// Issuer, name, code parameters, notes, group and icon (read through: `account.issuer`).
+    pub content: AccountContent,
     /// Order in the list, ascending.
     pub position: i64,
 }
+
+embeds_content!(BackupAccount);
 
 impl BackupAccount {
     /// A plain account with no notes, group or icon.
     pub fn new(issuer: &str, name: &str, params: OtpParams, position: i64) -> Self {
         BackupAccount {
-            issuer: issuer.to_string(),
-            name: name.to_string(),
-            params,
-            notes: String::new(),
-            group: None,
-            icon: None,
+            content: AccountContent::new(issuer, name, params),
             position,
         }
     }
@@ -337,7 +330,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     if bytes.len() > MAX_FILE_BYTES {
         return None;
     }
-    let sniff = registry::Sniff::new(bytes);
+    let sniff = importer::Sniff::new(bytes);
     registry::REGISTRY
         .iter()
         .find(|i| i.detect(&sniff))
@@ -449,29 +442,22 @@ pub(crate) fn params_from(
     raw: &RawEntry<'_>,
     secret: Secret,
     warnings: &mut Vec<Warning>,
-) -> Result<OtpParams, String> {
+) -> Result<OtpParams, Refusal> {
     use crate::otp::{DEFAULT_PERIOD_SECONDS, STEAM_DIGITS};
     let algorithm = match raw.algorithm.map(str::trim).filter(|a| !a.is_empty()) {
         None => HashAlgorithm::Sha1,
-        Some(a) => HashAlgorithm::parse(a).ok_or_else(|| {
-            format!(
-                "the algorithm \"{}\" is not supported (use SHA1, SHA256 or SHA512)",
-                a.chars().take(24).collect::<String>()
-            )
-        })?,
+        Some(a) => HashAlgorithm::parse(a)
+            .ok_or_else(|| Refusal::Algorithm(a.chars().take(24).collect()))?,
     };
     let digits = match (raw.kind, raw.digits) {
         (OtpKind::Steam, _) => STEAM_DIGITS,
         (_, None) => 6,
-        (_, Some(d)) => u8::try_from(d)
-            .map_err(|_| format!("codes of {d} digits are not supported (use 4 to 10)"))?,
+        (_, Some(d)) => u8::try_from(d).map_err(|_| Refusal::Digits(d))?,
     };
     let period = match raw.period {
         _ if raw.kind == OtpKind::Hotp => DEFAULT_PERIOD_SECONDS,
         None | Some(0) => DEFAULT_PERIOD_SECONDS,
-        Some(p) => {
-            u32::try_from(p).map_err(|_| format!("a period of {p} seconds is not supported"))?
-        }
+        Some(p) => u32::try_from(p).map_err(|_| Refusal::Period(p))?,
     };
     let counter = match raw.kind {
         OtpKind::Hotp => raw.counter.unwrap_or(0),
@@ -489,7 +475,7 @@ pub(crate) fn params_from(
         counter,
         secret,
     };
-    params.validate().map_err(|e| e.to_string())?;
+    params.validate()?;
     let bits = params.secret.len() * 8;
     if bits < 128 {
         warnings.push(Warning::ShortSecret { bits });
@@ -498,8 +484,8 @@ pub(crate) fn params_from(
 }
 
 /// Decodes a base32 secret as the URI parser does (spaces, lower case, padding forgiven).
-pub(crate) fn base32_secret(text: &str, warnings: &mut Vec<Warning>) -> Result<Secret, String> {
-    crate::enroll::uri::decode_base32_secret(text, warnings).map_err(|e| e.to_string())
+pub(crate) fn base32_secret(text: &str, warnings: &mut Vec<Warning>) -> Result<Secret, Refusal> {
+    Ok(crate::enroll::uri::decode_base32_secret(text, warnings)?)
 }
 
 /// Records per-entry warnings in a batch.
@@ -536,7 +522,7 @@ pub(crate) struct Entry {
     pub issuer: String,
     pub name: String,
     /// The validated parameters and what was fixed on the way, or why the entry is refused.
-    pub read: Result<(OtpParams, Vec<Warning>), String>,
+    pub read: Result<(OtpParams, Vec<Warning>), Refusal>,
     /// Order in the list; the order of the file when `None`.
     pub position: Option<i64>,
     pub notes: String,
@@ -550,7 +536,7 @@ impl Entry {
         index: usize,
         issuer: &str,
         name: &str,
-        read: Result<(OtpParams, Vec<Warning>), String>,
+        read: Result<(OtpParams, Vec<Warning>), Refusal>,
     ) -> Self {
         Entry {
             index,
@@ -572,11 +558,11 @@ pub(crate) fn collect(entries: impl IntoIterator<Item = Entry>) -> ImportBatch {
         let l = label(&e.issuer, &e.name);
         let (params, warnings) = match e.read {
             Ok(read) => read,
-            Err(reason) => {
+            Err(refusal) => {
                 batch.refused.push(RefusedEntry {
                     index: e.index,
                     label: l,
-                    reason,
+                    reason: refusal.to_string(),
                 });
                 continue;
             }
@@ -615,7 +601,7 @@ pub(crate) fn collect(entries: impl IntoIterator<Item = Entry>) -> ImportBatch {
 pub(crate) fn read_raw(
     raw: &RawEntry<'_>,
     secret: Secret,
-) -> Result<(OtpParams, Vec<Warning>), String> {
+) -> Result<(OtpParams, Vec<Warning>), Refusal> {
     let mut warnings = Vec::new();
     let params = params_from(raw, secret, &mut warnings)?;
     Ok((params, warnings))
@@ -625,7 +611,7 @@ pub(crate) fn read_raw(
 pub(crate) fn read_raw_base32(
     raw: &RawEntry<'_>,
     secret: &str,
-) -> Result<(OtpParams, Vec<Warning>), String> {
+) -> Result<(OtpParams, Vec<Warning>), Refusal> {
     let mut warnings = Vec::new();
     let secret = base32_secret(secret, &mut warnings)?;
     let params = params_from(raw, secret, &mut warnings)?;

@@ -1,8 +1,9 @@
 //! Proton Authenticator's JSON export: `{version, entries: [{id, content: {uri, entry_type,
 //! name}, note}]}`. Every entry carries a full `otpauth://` URI; `name` is what the app shows.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, BackupError, Entry, Format, ImportBatch};
 use crate::enroll::parse_uri;
 use serde_json::Value;
@@ -53,13 +54,8 @@ impl Importer for Reader {
                     };
                     Entry::new(index, &u.issuer, name, Ok((u.params, u.warnings)))
                 }
-                Some(Err(err)) => Entry::new(index, "", shown, Err(err.to_string())),
-                None => Entry::new(
-                    index,
-                    "",
-                    shown,
-                    Err("the entry has no otpauth:// URI".into()),
-                ),
+                Some(Err(err)) => Entry::new(index, "", shown, Err(Refusal::Uri(err))),
+                None => Entry::new(index, "", shown, Err(Refusal::Missing("otpauth:// URI"))),
             };
             e.notes = str_of(item, "note").unwrap_or_default().to_string();
             e

@@ -2,7 +2,7 @@
 //! of Google Authenticator's "Transfer accounts" screen, and one `otpauth://` code per account.
 //! Every code found is read as a URI line, so Google export batches are checked as for text.
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::uris::import_lines;
 use super::{BackupError, Format, ImportBatch};
 use zeroize::Zeroizing;

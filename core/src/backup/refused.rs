@@ -6,7 +6,7 @@
 //! uses; no kept pure-Rust crate opens SQLCipher files on Android and iOS, and two SQLite builds
 //! in one library conflict. So it is refused with the way out the app itself offers.
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{BackupError, Format, ImportBatch};
 
 pub(crate) struct AuthenticatorPlus;

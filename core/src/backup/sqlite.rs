@@ -7,7 +7,8 @@
 //! a hostile database can neither run triggers or views of its own nor write anything. Every
 //! value is read as loosely as SQLite stores it: a bad row is refused, never the whole file.
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{
     collect, damaged, read_raw, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry,
 };
@@ -117,10 +118,10 @@ fn rows(bytes: &[u8], table: &str, cols: &[&str]) -> Result<Vec<Row>, BackupErro
     Ok(out)
 }
 
-fn num(text: &str, what: &str) -> Result<u64, String> {
+fn num(text: &str, what: &str) -> Result<u64, Refusal> {
     text.trim()
         .parse()
-        .map_err(|_| format!("the {what} is not a whole number"))
+        .map_err(|_| Refusal::NotANumber(what.to_string()))
 }
 
 fn cell(row: &Row, i: usize) -> &str {
@@ -230,10 +231,7 @@ fn read_google(bytes: &[u8]) -> Result<ImportBatch, BackupError> {
                 hotp.counter = Some(c);
                 read_raw_base32(&hotp, cell(r, 1))
             }),
-            other => Err(format!(
-                "the code type {} is not supported",
-                other.chars().take(8).collect::<String>()
-            )),
+            other => Err(Refusal::code_type(other)),
         };
         Entry::new(index, issuer, name, read)
     })))
@@ -250,7 +248,7 @@ fn read_microsoft(bytes: &[u8]) -> Result<ImportBatch, BackupError> {
             "0" => read_raw_base32(&raw(OtpKind::Totp), cell(r, 2)),
             // Microsoft personal accounts: base64 secret, 8 digits.
             "1" => super::json::b64_decode(cell(r, 2), "secret")
-                .map_err(|e| e.to_string())
+                .map_err(Refusal::File)
                 .and_then(|s| {
                     let mut ms = raw(OtpKind::Totp);
                     ms.digits = Some(8);

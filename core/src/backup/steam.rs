@@ -1,8 +1,9 @@
 //! Steam Guard `.maFile`s (Steam Desktop Authenticator, and the Steam app's own `Steamguard-*`
 //! file): one JSON object per account with `shared_secret` (base64) and `account_name`.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use crate::secret::Secret;
@@ -38,8 +39,8 @@ impl Importer for Reader {
         };
         let name = str_of(&doc.0, "account_name").unwrap_or_default();
         let read = str_of(&doc.0, "shared_secret")
-            .ok_or_else(|| "the file has no shared_secret".to_string())
-            .and_then(|s| b64_decode(s, "shared secret").map_err(|e| e.to_string()))
+            .ok_or(Refusal::Missing("shared_secret"))
+            .and_then(|s| b64_decode(s, "shared secret").map_err(Refusal::File))
             .and_then(|secret| {
                 let raw = RawEntry {
                     kind: OtpKind::Steam,

@@ -6,9 +6,10 @@
 //! Argon2id (3 passes, 64 MiB, 4 lanes). Legacy encrypted: `"AuthenticatorPro" | salt (20) |
 //! IV (16) | AES-256-CBC with PKCS#7 padding`, the key PBKDF2-HMAC-SHA1 with 64 000 iterations.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, str_of};
 use super::kdf::Prf;
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{collect, damaged, read_raw_base32, BackupError, Entry, Format, ImportBatch, RawEntry};
 use crate::otp::OtpKind;
 use serde_json::Value;
@@ -97,24 +98,24 @@ fn decrypt(
 }
 
 /// Stratum's `Type` number as a kind.
-pub(crate) fn kind(t: u64) -> Result<OtpKind, String> {
+pub(crate) fn kind(t: u64) -> Result<OtpKind, Refusal> {
     match t {
         1 => Ok(OtpKind::Hotp),
         2 => Ok(OtpKind::Totp),
-        3 => Err("mOTP codes are not supported by Kunci".into()),
+        3 => Err(Refusal::Kind("mOTP")),
         4 => Ok(OtpKind::Steam),
-        5 => Err("Yandex codes are not supported by Kunci".into()),
-        _ => Err(format!("the code type {t} is not supported")),
+        5 => Err(Refusal::Kind("Yandex")),
+        _ => Err(Refusal::code_type(t)),
     }
 }
 
 /// Stratum's `Algorithm` number as a name.
-pub(crate) fn algorithm(a: u64) -> Result<&'static str, String> {
+pub(crate) fn algorithm(a: u64) -> Result<&'static str, Refusal> {
     match a {
         0 => Ok("SHA1"),
         1 => Ok("SHA256"),
         2 => Ok("SHA512"),
-        _ => Err(format!("the algorithm {a} is not supported")),
+        _ => Err(Refusal::Algorithm(a.to_string())),
     }
 }
 
@@ -169,8 +170,10 @@ fn read_plain(bytes: &[u8]) -> Result<ImportBatch, BackupError> {
     Ok(batch)
 }
 
-fn read_item(item: &Value) -> Result<(crate::otp::OtpParams, Vec<crate::enroll::Warning>), String> {
-    let kind = kind(json::u64_of(item, "Type").ok_or("the entry has no type")?)?;
+fn read_item(
+    item: &Value,
+) -> Result<(crate::otp::OtpParams, Vec<crate::enroll::Warning>), Refusal> {
+    let kind = kind(json::u64_of(item, "Type").ok_or(Refusal::Missing("type"))?)?;
     let algorithm = algorithm(json::u64_of(item, "Algorithm").unwrap_or(0))?;
     let raw = RawEntry {
         kind,
@@ -181,6 +184,6 @@ fn read_item(item: &Value) -> Result<(crate::otp::OtpParams, Vec<crate::enroll::
     };
     read_raw_base32(
         &raw,
-        str_of(item, "Secret").ok_or("the entry has no secret")?,
+        str_of(item, "Secret").ok_or(Refusal::Missing("secret"))?,
     )
 }

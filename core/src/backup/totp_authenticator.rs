@@ -5,8 +5,9 @@
 //! `shared_prefs/TOTP_Authenticator_Preferences.xml` keeps the same array under
 //! `STATIC_TOTP_CODES_LIST`. Accounts are TOTP, SHA1, 6 digits, 30 s.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, hex_decode, str_of};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{
     base32_secret, collect, damaged, read_raw, BackupError, Entry, Format, ImportBatch, RawEntry,
 };
@@ -107,7 +108,7 @@ fn read_list(list: &str) -> Result<ImportBatch, BackupError> {
                 index,
                 "",
                 &format!("entry {}", index + 1),
-                Err("the entry is not valid JSON".into()),
+                Err(Refusal::NotJson),
             );
         };
         Entry::new(
@@ -119,14 +120,16 @@ fn read_list(list: &str) -> Result<ImportBatch, BackupError> {
     })))
 }
 
-fn read_entry(obj: &Value) -> Result<(crate::otp::OtpParams, Vec<crate::enroll::Warning>), String> {
-    let key = str_of(obj, "key").ok_or("the entry has no secret")?;
+fn read_entry(
+    obj: &Value,
+) -> Result<(crate::otp::OtpParams, Vec<crate::enroll::Warning>), Refusal> {
+    let key = str_of(obj, "key").ok_or(Refusal::Missing("secret"))?;
     let mut warnings = Vec::new();
     let secret = match json::u64_of(obj, "base") {
-        Some(16) => Secret::from_slice(&hex_decode(key, "secret").map_err(|e| e.to_string())?),
+        Some(16) => Secret::from_slice(&hex_decode(key, "secret")?),
         Some(32) | None => base32_secret(key, &mut warnings)?,
-        Some(64) => Secret::from_slice(&b64_decode(key, "secret").map_err(|e| e.to_string())?),
-        Some(b) => return Err(format!("secrets in base {b} are not supported")),
+        Some(64) => Secret::from_slice(&b64_decode(key, "secret")?),
+        Some(b) => return Err(Refusal::SecretBase(b)),
     };
     let raw = RawEntry {
         kind: OtpKind::Totp,

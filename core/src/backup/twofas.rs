@@ -1,9 +1,10 @@
 //! 2FAS Authenticator `.2fas` backups (schema versions 1 to 4), plain or encrypted with
 //! PBKDF2-HMAC-SHA256 (10 000 iterations) and AES-256-GCM.
 
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::json::{self, b64_decode, fixed, str_of, Scrubbed};
 use super::kdf::{KdfBudget, Prf};
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::Refusal;
 use super::{
     collect, damaged, limits, ordered, read_raw_base32, BackupAccount, BackupError, Entry, Format,
     ImportBatch, RawEntry,
@@ -41,11 +42,6 @@ impl Importer for Reader {
     fn read(&self, bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
         read(bytes, options)
     }
-}
-
-/// Reads a `.2fas` backup; encrypted ones need `password`.
-pub fn import_2fas(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::TwoFas, password)
 }
 
 fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
@@ -132,7 +128,7 @@ fn read(bytes: &[u8], options: &ImportOptions<'_>) -> Result<ImportBatch, Backup
 
 type Read = (crate::otp::OtpParams, Vec<crate::enroll::Warning>);
 
-fn read_service(service: &Value, otp: &Value) -> Result<Read, String> {
+fn read_service(service: &Value, otp: &Value) -> Result<Read, Refusal> {
     let kind = match str_of(otp, "tokenType")
         .map(str::to_ascii_uppercase)
         .as_deref()
@@ -140,15 +136,9 @@ fn read_service(service: &Value, otp: &Value) -> Result<Read, String> {
         None | Some("TOTP") => OtpKind::Totp,
         Some("HOTP") => OtpKind::Hotp,
         Some("STEAM") => OtpKind::Steam,
-        Some(other) => {
-            return Err(format!(
-                "the code type \"{}\" is not supported",
-                other.chars().take(16).collect::<String>()
-            ))
-        }
+        Some(other) => return Err(Refusal::code_type(other)),
     };
-    let secret_text =
-        str_of(service, "secret").ok_or_else(|| "the entry has no secret".to_string())?;
+    let secret_text = str_of(service, "secret").ok_or(Refusal::Missing("secret"))?;
     let raw = RawEntry {
         kind,
         algorithm: str_of(otp, "algorithm"),

@@ -1,7 +1,7 @@
 //! Plain lists of `otpauth://` URIs, one per line (also Ente Auth's plain export, and the lines
 //! of a Google Authenticator export).
 
-use super::registry::{FormatInfo, ImportOptions, Importer, Sniff};
+use super::importer::{FormatInfo, ImportOptions, Importer, Sniff};
 use super::{
     damaged, label, ordered, push_warnings, BackupAccount, BackupError, Format, ImportBatch,
     ImportWarning, RefusedEntry,
@@ -14,13 +14,6 @@ use zeroize::Zeroizing;
 pub const EXPORT_WARNING: &str =
     "This file is NOT encrypted: anyone who gets it can generate your codes. \
 Keep it somewhere safe and delete it once you have imported it.";
-
-/// Reads a text file of `otpauth://` (and `otpauth-migration://`) URIs. Blank lines and lines
-/// starting with `#` are ignored; any other line that is not a usable URI is refused on its own.
-/// There is no encryption, so `password` is ignored.
-pub fn import_uris(bytes: &[u8], password: Option<&str>) -> Result<ImportBatch, BackupError> {
-    super::import(bytes, Format::Uris, password)
-}
 
 pub(crate) struct Reader;
 

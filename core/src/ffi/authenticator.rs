@@ -4,7 +4,7 @@ use super::platform::{
     BootClock, ForeignBootClock, ForeignHttpsDate, ForeignKeyWrapper, HttpsDate, KeyWrapper,
 };
 use super::records::*;
-use crate::app::{ExportFormat, Kunci, SyncSources};
+use crate::app::{ExportFormat, Kunci, SyncSources, TimeSetup};
 use crate::enroll::qr::LumaFrame;
 use crate::error::KunciError;
 use crate::secret::Secret;
@@ -99,10 +99,14 @@ impl Authenticator {
         let https = https.map(|h| Arc::new(ForeignHttpsDate(h)) as Arc<dyn crate::time::HttpsDate>);
         let app = Kunci::new(
             vault,
-            Arc::new(ForeignBootClock::new(boot_clock)),
-            Arc::new(SystemWallClock),
-            config,
-            https,
+            TimeSetup {
+                config,
+                https,
+                ..TimeSetup::new(
+                    Arc::new(ForeignBootClock::new(boot_clock)),
+                    Arc::new(SystemWallClock),
+                )
+            },
         );
         Arc::new(Authenticator {
             app,

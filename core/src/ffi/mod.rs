@@ -14,8 +14,6 @@ mod functions;
 mod platform;
 mod records;
 
-pub use authenticator::{default_options, Authenticator, AuthenticatorOptions};
-pub use doctor::{DoctorFact, DoctorFinding, PortalCheckInfo, TimeStatusInfo};
-pub use functions::*;
-pub use platform::{BootClock, HttpsDate, KeyWrapper, PlatformError};
-pub use records::*;
+// The surface as one namespace, for Rust tests of what the bindings see (`kunci::testkit::ffi`).
+#[cfg(feature = "testkit")]
+pub use self::{authenticator::*, doctor::*, functions::*, platform::*, records::*};

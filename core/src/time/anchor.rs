@@ -4,9 +4,6 @@
 //! boot time elapsed (corrected by the measured drift). Everything here is plain data: the clock
 //! values are passed in, so the arithmetic is tested without waiting.
 
-use std::path::PathBuf;
-use std::sync::Mutex;
-
 use serde::{Deserialize, Serialize};
 
 use super::{PlatformError, TimeError};
@@ -277,74 +274,6 @@ pub fn load_state(store: &dyn TimeStore) -> TimeState {
         state.drift_base = None;
     }
     state
-}
-
-/// A store in memory, for tests.
-#[derive(Debug, Default)]
-pub struct MemoryTimeStore {
-    state: Mutex<Option<TimeState>>,
-}
-
-impl MemoryTimeStore {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn with_state(state: TimeState) -> Self {
-        MemoryTimeStore {
-            state: Mutex::new(Some(state)),
-        }
-    }
-}
-
-impl TimeStore for MemoryTimeStore {
-    fn load(&self) -> Option<TimeState> {
-        self.state.lock().ok()?.clone()
-    }
-    fn save(&self, state: &TimeState) -> Result<(), PlatformError> {
-        let mut g = self.state.lock().map_err(|_| PlatformError::Failed {
-            reason: "time store lock poisoned".into(),
-        })?;
-        *g = Some(state.clone());
-        Ok(())
-    }
-}
-
-/// A JSON file, written atomically (temporary file, then rename), for the CLI.
-#[derive(Debug, Clone)]
-pub struct FileTimeStore {
-    path: PathBuf,
-}
-
-impl FileTimeStore {
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        FileTimeStore { path: path.into() }
-    }
-}
-
-impl TimeStore for FileTimeStore {
-    fn load(&self) -> Option<TimeState> {
-        let bytes = std::fs::read(&self.path).ok()?;
-        TimeState::from_bytes(&bytes).ok()
-    }
-
-    fn save(&self, state: &TimeState) -> Result<(), PlatformError> {
-        let fail = |e: std::io::Error| PlatformError::Failed {
-            reason: format!("{}: {e}", self.path.display()),
-        };
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(fail)?;
-        }
-        let mut tmp = self.path.clone().into_os_string();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-            f.write_all(&state.to_bytes()).map_err(fail)?;
-            f.sync_all().map_err(fail)?;
-        }
-        std::fs::rename(&tmp, &self.path).map_err(fail)
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::time::fakes::FileTimeStore;
 
 fn anchor() -> Anchor {
     Anchor {

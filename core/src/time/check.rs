@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::trusted::TrustedClock;
+use super::sources::parse_http_date;
 use super::words::{duration, plus_minus};
-use super::{sources::parse_http_date, TimeError, TimeStatus};
+use super::{TimeError, TimeEstimate, TimeStatus};
 
 /// A clock further off than this (beyond the measurement's uncertainty) is called wrong: portals
 /// commonly accept one 30 s step either side, so from 10 s on codes start to fail near a step
@@ -48,42 +48,36 @@ pub struct PortalCheck {
     pub message: String,
 }
 
-impl TrustedClock {
-    /// Fetches `url`'s `Date` through the platform HTTPS client and compares it with trusted
-    /// time. The result is kept for the diagnostics and the doctor.
-    pub fn check_portal(&self, url: &str) -> Result<PortalCheck, TimeError> {
-        let https = self.https_client().ok_or(TimeError::NoSources)?;
-        let before = self.now();
-        let date = https
-            .fetch_date(url.to_string())
-            .map_err(|e| TimeError::Network {
-                reason: format!("{url}: {e}"),
-            })?;
-        let after = self.now();
-        let d = parse_http_date(&date).ok_or_else(|| TimeError::Network {
-            reason: format!("{url} sent a Date header that is not a date: {date:.64}"),
-        })?;
-        // The portal said D (whole seconds) somewhere between the two readings.
-        let lo = d.saturating_sub(after.utc_ms);
-        let hi = d.saturating_add(1000).saturating_sub(before.utc_ms);
-        let portal_offset_ms = lo.saturating_add(hi.saturating_sub(lo) / 2);
-        let uncertainty_ms =
-            (hi.saturating_sub(lo).unsigned_abs() / 2).saturating_add(after.uncertainty_ms);
-        let mut check = PortalCheck {
-            url: url.to_string(),
-            portal_offset_ms,
-            uncertainty_ms,
-            phone_offset_ms: after.offset_ms,
-            time_status: after.status,
-            verdict: PortalVerdict::Unverified,
-            checked_utc_ms: after.utc_ms,
-            message: String::new(),
-        };
-        check.verdict = verdict(&check);
-        check.message = sentence(&check);
-        self.remember_check(&check);
-        Ok(check)
-    }
+/// The check from the portal's `Date` header and the trusted time read just before and just
+/// after fetching it (pure: the fetch and the clock are the caller's).
+pub(super) fn compare(
+    url: &str,
+    date: &str,
+    before: &TimeEstimate,
+    after: &TimeEstimate,
+) -> Result<PortalCheck, TimeError> {
+    let d = parse_http_date(date).ok_or_else(|| TimeError::Network {
+        reason: format!("{url} sent a Date header that is not a date: {date:.64}"),
+    })?;
+    // The portal said D (whole seconds) somewhere between the two readings.
+    let lo = d.saturating_sub(after.utc_ms);
+    let hi = d.saturating_add(1000).saturating_sub(before.utc_ms);
+    let portal_offset_ms = lo.saturating_add(hi.saturating_sub(lo) / 2);
+    let uncertainty_ms =
+        (hi.saturating_sub(lo).unsigned_abs() / 2).saturating_add(after.uncertainty_ms);
+    let mut check = PortalCheck {
+        url: url.to_string(),
+        portal_offset_ms,
+        uncertainty_ms,
+        phone_offset_ms: after.offset_ms,
+        time_status: after.status,
+        verdict: PortalVerdict::Unverified,
+        checked_utc_ms: after.utc_ms,
+        message: String::new(),
+    };
+    check.verdict = verdict(&check);
+    check.message = sentence(&check);
+    Ok(check)
 }
 
 fn off(offset_ms: i64, uncertainty_ms: u64) -> bool {

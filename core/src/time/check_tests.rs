@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::super::sample::{Sample, SourceKind, SourceResult};
 use super::super::*;
 use super::*;
 

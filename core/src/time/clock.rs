@@ -1,8 +1,8 @@
-//! The clocks: traits the platform implements, the system implementations for the CLI, and fakes
-//! for tests and QA. `SystemBootClock` and `SystemWallClock` are the only code in the crate that
+//! The clocks: traits the platform implements and the system implementations for the CLI (the
+//! fakes for tests and QA are in `fakes`). `SystemBootClock` and `SystemWallClock` are the only code in the crate that
 //! reads a clock; everything else is handed values, so tests never sleep.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -103,71 +103,6 @@ impl BootClock for SystemBootClock {
         drop(base);
         // Never step backwards, whatever the two sources say.
         self.last.fetch_max(value, Ordering::Relaxed).max(value)
-    }
-}
-
-/// A boot clock for tests and QA: set and advanced by hand.
-#[derive(Debug)]
-pub struct FakeBootClock {
-    boot_id: Mutex<String>,
-    ms: AtomicU64,
-}
-
-impl FakeBootClock {
-    pub fn new(boot_id: &str, ms: u64) -> Self {
-        FakeBootClock {
-            boot_id: Mutex::new(boot_id.to_string()),
-            ms: AtomicU64::new(ms),
-        }
-    }
-    pub fn advance(&self, ms: u64) {
-        self.ms.fetch_add(ms, Ordering::SeqCst);
-    }
-    pub fn set(&self, ms: u64) {
-        self.ms.store(ms, Ordering::SeqCst);
-    }
-    /// Simulates a reboot: a new boot id and the clock restarting at `ms`.
-    pub fn reboot(&self, boot_id: &str, ms: u64) {
-        if let Ok(mut id) = self.boot_id.lock() {
-            *id = boot_id.to_string();
-        }
-        self.ms.store(ms, Ordering::SeqCst);
-    }
-}
-
-impl BootClock for FakeBootClock {
-    fn boot_id(&self) -> String {
-        self.boot_id.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-    fn elapsed_ms(&self) -> u64 {
-        self.ms.load(Ordering::SeqCst)
-    }
-}
-
-/// A wall clock for tests and QA: set and advanced by hand (it can go backwards, like a user
-/// changing the date).
-#[derive(Debug)]
-pub struct FakeWallClock {
-    ms: AtomicI64,
-}
-
-impl FakeWallClock {
-    pub fn new(ms: i64) -> Self {
-        FakeWallClock {
-            ms: AtomicI64::new(ms),
-        }
-    }
-    pub fn set(&self, ms: i64) {
-        self.ms.store(ms, Ordering::SeqCst);
-    }
-    pub fn advance(&self, ms: i64) {
-        self.ms.fetch_add(ms, Ordering::SeqCst);
-    }
-}
-
-impl WallClock for FakeWallClock {
-    fn now_ms(&self) -> i64 {
-        self.ms.load(Ordering::SeqCst)
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::time::fakes::{FakeBootClock, FakeWallClock};
 
 #[test]
 fn system_boot_clock_is_monotonic_and_has_an_id() {

@@ -3,46 +3,20 @@
 //! Kiss-o'-Death bookkeeping, the verdict on each source, the jump check (quarantine, the
 //! per-boot forward cap, a lost state), and accepting.
 
-use serde::Serialize;
-
 use super::anchor::{
     Anchor, AnchorPoint, Quarantine, SourceBackoff, SourceSummary, TimeState, WallOffset,
     DEFAULT_GROWTH_PPM, MAX_DRIFT_PPM, MIN_GROWTH_PPM,
 };
 use super::consensus::{agree, Consensus};
+use super::estimate::estimate;
+use super::report::{Rejected, SyncStatus};
+use super::sample::{Sample, SourceKind, SourceResult};
 use super::sntp::{KissCode, Rejection};
-use super::sources::{Sample, SourceResult, SyncConfig};
-use super::trusted::{estimate, RATE_BACKOFF_MS};
+use super::sources::SyncConfig;
 use super::TimeError;
 
-/// What a sync did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncStatus {
-    /// The agreed time was applied.
-    Synced,
-    /// The agreed time is far from what we already trust: held until a later sync (backwards)
-    /// or an authenticated source (forwards) confirms it; the clock did not move.
-    Quarantined,
-    /// No strict majority or not enough agreeing sources: the clock did not move.
-    NoConsensus,
-    /// The sources that proved who they are (HTTPS, Roughtime) disagree with the majority of the
-    /// others: someone on the network may be tampering with time. The clock did not move.
-    Conflict,
-}
-
-/// A source whose answer was not used, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Rejected {
-    pub source: String,
-    /// A stable code ([`Rejection::code`]): `outlier`, `no_answer`, `bad_signature`, ...
-    pub code: String,
-    /// The reason in words.
-    pub reason: String,
-    /// For sources that answered but were not used: their distance from the agreed time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub off_by_ms: Option<i64>,
-}
+/// How long a server that sent RATE is left alone.
+pub const RATE_BACKOFF_MS: u64 = 15 * 60_000;
 
 /// Which way a result moves the clock compared with what we already trust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,14 +241,14 @@ fn judge(results: &[SourceResult], config: &SyncConfig) -> Verdict {
 fn kind_name(r: &SourceResult) -> Option<String> {
     r.outcome.as_ref().ok().map(|s| {
         match s.kind {
-            super::sources::SourceKind::Ntp => "ntp",
-            super::sources::SourceKind::Http {
+            SourceKind::Ntp => "ntp",
+            SourceKind::Http {
                 authenticated: true,
             } => "https",
-            super::sources::SourceKind::Http {
+            SourceKind::Http {
                 authenticated: false,
             } => "http",
-            super::sources::SourceKind::Roughtime => "roughtime",
+            SourceKind::Roughtime => "roughtime",
         }
         .to_string()
     })

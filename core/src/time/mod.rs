@@ -7,18 +7,27 @@
 //! what the anchor predicts is quarantined until confirmed: moving time forward on a lie would let
 //! an attacker harvest future codes.
 //!
-//! Modules: [`sntp`] (packet codec and checks), [`sources`] (UDP/HTTP queries), [`roughtime`]
-//! (signed time), [`consensus`] (Marzullo, authenticated sources in charge), `decide` (the sync
-//! decision), [`anchor`] (persistent state and prediction), [`clock`] (clock traits),
-//! [`trusted`] (the `TrustedClock`), [`words`] (sentences), [`server`] (a skewed or misbehaving
-//! NTP server for tests and QA).
+//! Modules, from the ground up: [`clock`] (clock traits), [`words`] (sentences), [`sntp`] (packet
+//! codec and checks), [`consensus`] (Marzullo, authenticated sources in charge), `sample` (one
+//! source's answer, whatever the protocol), [`roughtime`] (signed time), [`sources`] (UDP/HTTP
+//! queries), [`check`] (a portal's clock against trusted time), [`anchor`] (persistent state and
+//! prediction), `estimate` (UTC now from the state), `report` (a sync's outcome), `decide` (the
+//! sync decision), [`trusted`] (the `TrustedClock`), [`server`] (a skewed or misbehaving NTP
+//! server for tests and QA). Each file uses only files listed before it and the shared types
+//! below, so the module has no import cycle.
 
 pub mod anchor;
 pub mod check;
 pub mod clock;
 pub mod consensus;
 mod decide;
+mod estimate;
+#[cfg(any(test, feature = "testkit"))]
+mod fakes;
+mod report;
 pub mod roughtime;
+mod sample;
+#[cfg(any(test, feature = "testkit"))]
 pub mod server;
 pub mod sntp;
 pub mod sources;
@@ -28,23 +37,20 @@ pub mod words;
 #[cfg(test)]
 mod tests;
 
-pub use anchor::{
-    Anchor, AnchorPoint, FileTimeStore, MemoryTimeStore, Quarantine, SourceBackoff, SourceSummary,
-    TimeState, TimeStore, WallOffset,
-};
+pub use anchor::{SourceSummary, TimeState, TimeStore};
 pub use check::{PortalCheck, PortalVerdict};
-pub use clock::{
-    BootClock, FakeBootClock, FakeWallClock, SystemBootClock, SystemWallClock, WallClock,
-};
-pub use consensus::{Consensus, Interval};
+pub use clock::{BootClock, SystemBootClock, SystemWallClock, WallClock};
+pub use estimate::needs_warning;
+#[cfg(any(test, feature = "testkit"))]
+pub use fakes::{FakeBootClock, FakeWallClock, FileTimeStore, MemoryTimeStore};
+pub use report::{SyncReport, SyncStatus};
 pub use roughtime::RoughtimeServer;
-pub use server::{serve, FakeNtpServer, Misbehaviour, ServeOptions, ServeStats, ServedRequest};
-pub use sntp::{KissCode, NtpSample, NtpTimestamp, Rejection};
-pub use sources::{
-    HttpsDate, PlainHttpDate, Sample, SourceKind, SourceResult, SyncConfig, DEFAULT_HTTPS_URLS,
-    DEFAULT_NTP_SERVERS,
-};
-pub use trusted::{needs_warning, Rejected, SyncReport, SyncStatus, TimeDiagnostics, TrustedClock};
+#[cfg(feature = "testkit")]
+pub use server::{serve, ServeOptions};
+#[cfg(any(test, feature = "testkit"))]
+pub use server::{FakeNtpServer, Misbehaviour};
+pub use sources::{HttpsDate, PlainHttpDate, SyncConfig, DEFAULT_HTTPS_URLS};
+pub use trusted::{TimeDiagnostics, TrustedClock};
 
 use serde::Serialize;
 
@@ -97,6 +103,10 @@ impl TimeStatus {
         }
     }
 }
+
+/// Uncertainty reported when nothing but the wall clock is known: a day, i.e. "unknown" (a
+/// finite number, so JSON consumers and the warning helper handle it).
+pub const UNKNOWN_UNCERTAINTY_MS: u64 = 86_400_000;
 
 /// The best estimate of UTC now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -7,25 +7,20 @@
 //! an answer whose proof does not lead from *our* request to that root is replayed or forged.
 //!
 //! The wire format comes from `roughenough-protocol`; signatures from `ed25519-dalek`; only the
-//! checks (and a one-leaf answer for `kunci time serve --roughtime`) are ours.
+//! checks are ours (the one-leaf answer of `kunci time serve --roughtime` is in [`super::server`]).
 
-use std::net::{SocketAddr, UdpSocket};
-use std::time::Duration;
-
-use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Verifier, VerifyingKey};
 use roughenough_protocol::cursor::ParseCursor;
 use roughenough_protocol::request::Request;
 use roughenough_protocol::response::Response;
-use roughenough_protocol::tags::{
-    Certificate, Delegation, MerklePath, MerkleRoot, Nonce, ProtocolVersion, PublicKey, Signature,
-    SignedResponse, SupportedVersions,
-};
+use roughenough_protocol::tags::{MerklePath, Nonce, ProtocolVersion, Signature};
 use roughenough_protocol::wire::{FromFrame, ToFrame, ToWire};
 use sha2::{Digest, Sha512};
 
 use super::clock::BootClock;
+use super::sample::{resolve, udp_socket, Sample, SourceKind};
 use super::sntp::Rejection;
-use super::sources::{resolve, Sample, SourceKind, SyncConfig};
+use super::TimeError;
 
 /// A Roughtime server: where it is and the long-term public key its answers must chain to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,15 +32,19 @@ pub struct RoughtimeServer {
 
 impl RoughtimeServer {
     /// `KEY@host:port`, the key in standard base64 (as servers publish it).
-    pub fn parse(spec: &str) -> Result<Self, String> {
-        let (key, address) = spec
-            .split_once('@')
-            .ok_or("a Roughtime server is written KEY@host:port (KEY in base64)")?;
+    pub fn parse(spec: &str) -> Result<Self, TimeError> {
+        let bad = |reason: String| TimeError::BadAddress {
+            address: spec.chars().take(120).collect(),
+            reason,
+        };
+        let (key, address) = spec.split_once('@').ok_or_else(|| {
+            bad("a Roughtime server is written KEY@host:port (KEY in base64)".into())
+        })?;
         let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, key)
-            .map_err(|e| format!("the Roughtime key is not base64: {e}"))?;
+            .map_err(|e| bad(format!("the Roughtime key is not base64: {e}")))?;
         let public_key: [u8; 32] = bytes
             .try_into()
-            .map_err(|_| "a Roughtime key is 32 bytes".to_string())?;
+            .map_err(|_| bad("a Roughtime key is 32 bytes".into()))?;
         Ok(RoughtimeServer {
             address: address.to_string(),
             public_key,
@@ -90,12 +89,12 @@ pub fn public_key_base64(key: &[u8; 32]) -> String {
 }
 
 /// The versions we offer, ascending as the RFC requires: version 1 and the last draft.
-const OFFERED: [ProtocolVersion; 2] = [ProtocolVersion::RFC, ProtocolVersion::DRAFT];
-const LEAF_TWEAK: u8 = 0;
+pub(super) const OFFERED: [ProtocolVersion; 2] = [ProtocolVersion::RFC, ProtocolVersion::DRAFT];
+pub(super) const LEAF_TWEAK: u8 = 0;
 const NODE_TWEAK: u8 = 1;
 
 /// SHA-512 truncated to 32 bytes, over a tweak byte and the data (the Roughtime Merkle hash).
-fn hash(tweak: u8, parts: &[&[u8]]) -> [u8; 32] {
+pub(super) fn hash(tweak: u8, parts: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha512::new();
     h.update([tweak]);
     for p in parts {
@@ -245,25 +244,17 @@ pub fn sample(v: &Verified, t1_boot_ms: u64, t4_boot_ms: u64) -> Result<Sample, 
     })
 }
 
-/// Asks one server (one request; the timeout is `config.server_timeout_ms`).
+/// Asks one server (one request, waiting at most `timeout_ms`).
 pub fn query(
     server: &RoughtimeServer,
-    config: &SyncConfig,
+    timeout_ms: u64,
     boot: &dyn BootClock,
 ) -> Result<Sample, Rejection> {
     let addr = resolve(&server.address)?;
     let net = |e: std::io::Error| Rejection::Network {
         reason: e.to_string(),
     };
-    let bind: SocketAddr = if addr.is_ipv4() {
-        SocketAddr::from(([0, 0, 0, 0], 0))
-    } else {
-        SocketAddr::from(([0u16; 8], 0))
-    };
-    let socket = UdpSocket::bind(bind).map_err(net)?;
-    socket
-        .set_read_timeout(Some(Duration::from_millis(config.server_timeout_ms.max(1))))
-        .map_err(net)?;
+    let socket = udp_socket(addr, timeout_ms)?;
     let nonce: [u8; 32] = rand::random();
     let req = request(&nonce);
     let t1 = boot.elapsed_ms();
@@ -271,7 +262,7 @@ pub fn query(
     let mut buf = [0u8; 2048];
     let (n, from) = socket.recv_from(&mut buf).map_err(|e| match e.kind() {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => Rejection::NoAnswer {
-            waited_ms: config.server_timeout_ms,
+            waited_ms: timeout_ms,
         },
         _ => net(e),
     })?;
@@ -289,78 +280,6 @@ pub fn query(
         &server.public_key,
     )?;
     sample(&verified, t1, t4)
-}
-
-/// A Roughtime server's keys, for `kunci time serve --roughtime` and tests: a long-term key from
-/// a seed, and an online key it delegates to.
-pub struct ServerKeys {
-    long_term: SigningKey,
-    online: SigningKey,
-}
-
-impl std::fmt::Debug for ServerKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerKeys")
-            .field("public_key", &self.public_key())
-            .finish_non_exhaustive()
-    }
-}
-
-impl ServerKeys {
-    /// Deterministic keys from a 32-byte seed (test servers only: the seed is the secret).
-    pub fn from_seed(seed: &[u8; 32]) -> Self {
-        let long_term = SigningKey::from_bytes(seed);
-        let online_seed = hash(2, &[seed.as_slice(), b"online"]);
-        ServerKeys {
-            long_term,
-            online: SigningKey::from_bytes(&online_seed),
-        }
-    }
-
-    pub fn public_key(&self) -> [u8; 32] {
-        self.long_term.verifying_key().to_bytes()
-    }
-
-    /// The answer to a framed request at UTC `now_ms` (`None` for something that is not a
-    /// request). One request per tree: the root is our leaf, the path is empty.
-    pub fn respond(&self, request_bytes: &[u8], now_ms: i64, radius_s: u32) -> Option<Vec<u8>> {
-        let mut copy = request_bytes.to_vec();
-        let req = Request::from_frame(&mut ParseCursor::new(&mut copy)).ok()?;
-        let version = OFFERED
-            .iter()
-            .rev()
-            .find(|v| req.ver().is_supported(**v))
-            .copied()?;
-        let now_s = u64::try_from(now_ms.div_euclid(1000)).ok()?;
-        let mut dele = Delegation::new(
-            PublicKey::from(self.online.verifying_key().to_bytes()),
-            now_s.saturating_sub(86_400),
-            Duration::from_secs(2 * 86_400),
-        );
-        dele.set_mint(now_s.saturating_sub(86_400));
-        let dele_bytes = dele.as_bytes().ok()?;
-        let dele_sig = self
-            .long_term
-            .sign(&[version.dele_prefix(), &dele_bytes].concat());
-        let mut srep = SignedResponse::default();
-        srep.set_ver(version);
-        srep.set_radi(radius_s);
-        srep.set_midp(now_s);
-        srep.set_vers(&SupportedVersions::new(&OFFERED));
-        srep.set_root(&MerkleRoot::from(hash(LEAF_TWEAK, &[request_bytes])));
-        let srep_bytes = srep.as_bytes().ok()?;
-        let srep_sig = self
-            .online
-            .sign(&[version.srep_prefix(), &srep_bytes].concat());
-        let mut response = Response::default();
-        response.set_sig(Signature::from(srep_sig.to_bytes()));
-        response.set_nonc(*req.nonc());
-        response.set_path(MerklePath::default());
-        response.set_srep(srep);
-        response.set_cert(Certificate::new(Signature::from(dele_sig.to_bytes()), dele));
-        response.set_indx(0);
-        response.as_frame_bytes().ok()
-    }
 }
 
 #[cfg(test)]

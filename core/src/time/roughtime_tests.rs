@@ -2,6 +2,7 @@
 //! wrong nonce and a replayed answer are each rejected with their reason.
 
 use super::*;
+use crate::time::server::ServerKeys;
 
 const NOW: i64 = 1_780_000_000_000;
 

@@ -12,7 +12,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::clock::WallClock;
-use super::roughtime::ServerKeys;
+use ed25519_dalek::{Signer, SigningKey};
+use roughenough_protocol::cursor::ParseCursor;
+use roughenough_protocol::request::Request;
+use roughenough_protocol::response::Response;
+use roughenough_protocol::tags::{
+    Certificate, Delegation, MerklePath, MerkleRoot, PublicKey, Signature, SignedResponse,
+    SupportedVersions,
+};
+use roughenough_protocol::wire::{FromFrame, ToFrame, ToWire};
+
+use super::roughtime::{hash, LEAF_TWEAK, OFFERED};
 use super::sntp::{ms_to_short, NtpTimestamp, Packet, MODE_SERVER};
 use super::TimeError;
 
@@ -265,6 +275,7 @@ impl FakeNtpServer {
     }
 
     /// A Roughtime server answering `wall + offset_ms`, signed with `keys`.
+    #[cfg(feature = "testkit")]
     pub fn spawn_roughtime(
         wall: Arc<dyn WallClock>,
         offset_ms: i64,
@@ -326,6 +337,78 @@ impl Drop for FakeNtpServer {
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }
+    }
+}
+
+/// A Roughtime server's keys, for `kunci time serve --roughtime` and tests: a long-term key from
+/// a seed, and an online key it delegates to.
+pub struct ServerKeys {
+    long_term: SigningKey,
+    online: SigningKey,
+}
+
+impl std::fmt::Debug for ServerKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerKeys")
+            .field("public_key", &self.public_key())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerKeys {
+    /// Deterministic keys from a 32-byte seed (test servers only: the seed is the secret).
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        let long_term = SigningKey::from_bytes(seed);
+        let online_seed = hash(2, &[seed.as_slice(), b"online"]);
+        ServerKeys {
+            long_term,
+            online: SigningKey::from_bytes(&online_seed),
+        }
+    }
+
+    pub fn public_key(&self) -> [u8; 32] {
+        self.long_term.verifying_key().to_bytes()
+    }
+
+    /// The answer to a framed request at UTC `now_ms` (`None` for something that is not a
+    /// request). One request per tree: the root is our leaf, the path is empty.
+    pub fn respond(&self, request_bytes: &[u8], now_ms: i64, radius_s: u32) -> Option<Vec<u8>> {
+        let mut copy = request_bytes.to_vec();
+        let req = Request::from_frame(&mut ParseCursor::new(&mut copy)).ok()?;
+        let version = OFFERED
+            .iter()
+            .rev()
+            .find(|v| req.ver().is_supported(**v))
+            .copied()?;
+        let now_s = u64::try_from(now_ms.div_euclid(1000)).ok()?;
+        let mut dele = Delegation::new(
+            PublicKey::from(self.online.verifying_key().to_bytes()),
+            now_s.saturating_sub(86_400),
+            Duration::from_secs(2 * 86_400),
+        );
+        dele.set_mint(now_s.saturating_sub(86_400));
+        let dele_bytes = dele.as_bytes().ok()?;
+        let dele_sig = self
+            .long_term
+            .sign(&[version.dele_prefix(), &dele_bytes].concat());
+        let mut srep = SignedResponse::default();
+        srep.set_ver(version);
+        srep.set_radi(radius_s);
+        srep.set_midp(now_s);
+        srep.set_vers(&SupportedVersions::new(&OFFERED));
+        srep.set_root(&MerkleRoot::from(hash(LEAF_TWEAK, &[request_bytes])));
+        let srep_bytes = srep.as_bytes().ok()?;
+        let srep_sig = self
+            .online
+            .sign(&[version.srep_prefix(), &srep_bytes].concat());
+        let mut response = Response::default();
+        response.set_sig(Signature::from(srep_sig.to_bytes()));
+        response.set_nonc(*req.nonc());
+        response.set_path(MerklePath::default());
+        response.set_srep(srep);
+        response.set_cert(Certificate::new(Signature::from(dele_sig.to_bytes()), dele));
+        response.set_indx(0);
+        response.as_frame_bytes().ok()
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::time::clock::FakeWallClock;
+use crate::time::fakes::FakeWallClock;
 use crate::time::sntp::{check_reply, ReplyContext, DEFAULT_ERA_FLOOR_UNIX_MS};
 
 #[test]

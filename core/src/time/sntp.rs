@@ -88,7 +88,8 @@ pub fn short_to_ms(v: u32) -> u64 {
     (u64::from(v) * 1000).div_ceil(1 << 16)
 }
 
-/// Milliseconds to NTP short format (saturating at the field's maximum).
+/// Milliseconds to NTP short format (saturating at the field's maximum); only servers write it.
+#[cfg(any(test, feature = "testkit"))]
 pub fn ms_to_short(ms: u64) -> u32 {
     u32::try_from((ms << 16) / 1000).unwrap_or(u32::MAX)
 }

@@ -7,13 +7,14 @@
 //! timeout, so a silent server costs ~0.3 s instead of 2 s.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::clock::BootClock;
 use super::consensus::Interval;
 use super::roughtime::RoughtimeServer;
+use super::sample::{resolve, udp_socket, Sample, SourceKind, SourceResult};
 use super::sntp::{check_reply, NtpTimestamp, Packet, Rejection, ReplyContext};
 use super::PlatformError;
 
@@ -48,7 +49,6 @@ pub const NTP_FLOOR_MS: u64 = 500;
 /// between 1 s and this it merely disagrees.
 pub const OUTLIER_MS: u64 = 5_000;
 
-pub const NTP_PORT: u16 = 123;
 /// Granularity of all waiting: a socket read never blocks longer than this, so cancellation and
 /// grace periods take effect within one slice.
 const SLICE_MS: u64 = 20;
@@ -122,48 +122,6 @@ impl Default for SyncConfig {
     }
 }
 
-/// What kind of source gave a sample.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceKind {
-    Ntp,
-    /// `authenticated`: the platform verified TLS for it (an `https://` URL).
-    Http {
-        authenticated: bool,
-    },
-    /// A Roughtime answer whose signature chain ends in a pinned key.
-    Roughtime,
-}
-
-/// A usable answer: the true "UTC − boot" lies in `offset_ms ± half_width_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sample {
-    pub offset_ms: i64,
-    pub half_width_ms: u64,
-    pub rtt_ms: u64,
-    pub kind: SourceKind,
-}
-
-impl Sample {
-    pub fn interval(&self) -> Interval {
-        Interval::around(self.offset_ms, self.half_width_ms)
-    }
-    pub fn authenticated(&self) -> bool {
-        matches!(
-            self.kind,
-            SourceKind::Http {
-                authenticated: true
-            } | SourceKind::Roughtime
-        )
-    }
-}
-
-/// One source's outcome in a sync.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceResult {
-    pub source: String,
-    pub outcome: Result<Sample, Rejection>,
-}
-
 /// The platform's HTTPS client (OkHttp / URLSession), used for `Date` headers. The core measures
 /// the round trip on the boot clock around the call.
 pub trait HttpsDate: Send + Sync {
@@ -197,6 +155,55 @@ impl Race {
     }
 }
 
+/// Who a sync asks, each with its place in the results: NTP servers not backing off (the
+/// others already have their result), the HTTPS URLs when there is a client, Roughtime servers.
+struct Plan<'a> {
+    results: Vec<Option<SourceResult>>,
+    names: Vec<String>,
+    ntp: Vec<(usize, String)>,
+    http: Vec<(usize, String)>,
+    roughtime: Vec<(usize, &'a RoughtimeServer)>,
+}
+
+fn plan<'a>(
+    config: &'a SyncConfig,
+    has_https: bool,
+    skip: &dyn Fn(&str) -> Option<Rejection>,
+) -> Plan<'a> {
+    let urls: &[String] = if has_https { &config.https_urls } else { &[] };
+    let mut p = Plan {
+        results: Vec::new(),
+        names: Vec::new(),
+        ntp: Vec::new(),
+        http: Vec::new(),
+        roughtime: Vec::new(),
+    };
+    for s in &config.ntp_servers {
+        p.names.push(s.clone());
+        match skip(s) {
+            Some(r) => p.results.push(Some(SourceResult {
+                source: s.clone(),
+                outcome: Err(r),
+            })),
+            None => {
+                p.ntp.push((p.results.len(), s.clone()));
+                p.results.push(None);
+            }
+        }
+    }
+    for u in urls {
+        p.names.push(u.clone());
+        p.http.push((p.results.len(), u.clone()));
+        p.results.push(None);
+    }
+    for server in &config.roughtime_servers {
+        p.names.push(server.address.clone());
+        p.roughtime.push((p.results.len(), server));
+        p.results.push(None);
+    }
+    p
+}
+
 /// Queries every configured source in parallel and returns one result per source, in order.
 /// `skip` gives sources not to ask this time (backing off), with the reason to report.
 pub fn query_sources(
@@ -205,41 +212,13 @@ pub fn query_sources(
     boot: &dyn BootClock,
     skip: &dyn Fn(&str) -> Option<Rejection>,
 ) -> Vec<SourceResult> {
-    let ntp: Vec<&String> = config.ntp_servers.iter().collect();
-    let urls: Vec<&String> = match https {
-        Some(_) => config.https_urls.iter().collect(),
-        None => Vec::new(),
-    };
-    let mut results: Vec<Option<SourceResult>> = Vec::new();
-    let mut ask_ntp = Vec::new();
-    let mut ask_http = Vec::new();
-    for s in &ntp {
-        match skip(s) {
-            Some(r) => results.push(Some(SourceResult {
-                source: s.to_string(),
-                outcome: Err(r),
-            })),
-            None => {
-                ask_ntp.push((results.len(), s.to_string()));
-                results.push(None);
-            }
-        }
-    }
-    for u in &urls {
-        ask_http.push((results.len(), u.to_string()));
-        results.push(None);
-    }
-    let mut ask_rt = Vec::new();
-    for server in &config.roughtime_servers {
-        ask_rt.push((results.len(), server));
-        results.push(None);
-    }
-    let names: Vec<String> = ntp
-        .iter()
-        .map(|s| s.to_string())
-        .chain(urls.iter().map(|s| s.to_string()))
-        .chain(config.roughtime_servers.iter().map(|r| r.address.clone()))
-        .collect();
+    let Plan {
+        mut results,
+        names,
+        ntp: ask_ntp,
+        http: ask_http,
+        roughtime: ask_rt,
+    } = plan(config, https.is_some(), skip);
     let race = Race {
         total: ask_ntp.len() + ask_http.len() + ask_rt.len(),
         quorum: config.quorum,
@@ -264,7 +243,7 @@ pub fn query_sources(
         }
         for (i, server) in ask_rt {
             handles.push(scope.spawn(move || {
-                let outcome = super::roughtime::query(server, config, boot);
+                let outcome = super::roughtime::query(server, config.server_timeout_ms, boot);
                 if let Ok(s) = &outcome {
                     race.answered(s.rtt_ms);
                 }
@@ -301,6 +280,7 @@ pub fn query_sources(
             *slot = Some(r);
         }
     }
+    // A thread that panicked left its slot empty: the source is reported, never dropped.
     results
         .into_iter()
         .enumerate()
@@ -315,33 +295,6 @@ pub fn query_sources(
         .collect()
 }
 
-/// Resolves `host`, `host:port`, an IP, or `[v6]:port`; IPv4 first (more networks route it).
-pub fn resolve(server: &str) -> Result<SocketAddr, Rejection> {
-    if let Ok(a) = server.parse::<SocketAddr>() {
-        return Ok(a);
-    }
-    if let Ok(ip) = server.trim_matches(['[', ']']).parse::<IpAddr>() {
-        return Ok(SocketAddr::new(ip, NTP_PORT));
-    }
-    let has_port = server
-        .rsplit_once(':')
-        .is_some_and(|(h, p)| !h.contains(':') && p.parse::<u16>().is_ok());
-    let found = if has_port {
-        server.to_socket_addrs()
-    } else {
-        (server, NTP_PORT).to_socket_addrs()
-    };
-    let mut addrs: Vec<SocketAddr> = found
-        .map_err(|e| Rejection::Resolve {
-            reason: e.to_string(),
-        })?
-        .collect();
-    addrs.sort_by_key(|a| !a.is_ipv4());
-    addrs.into_iter().next().ok_or(Rejection::Resolve {
-        reason: "no address found".into(),
-    })
-}
-
 fn query_ntp(
     server: &str,
     config: &SyncConfig,
@@ -349,18 +302,10 @@ fn query_ntp(
     race: &Race,
 ) -> Result<Sample, Rejection> {
     let addr = resolve(server)?;
-    let bind: SocketAddr = if addr.is_ipv4() {
-        SocketAddr::from(([0, 0, 0, 0], 0))
-    } else {
-        SocketAddr::from(([0u16; 8], 0))
-    };
     let net = |e: std::io::Error| Rejection::Network {
         reason: e.to_string(),
     };
-    let socket = UdpSocket::bind(bind).map_err(net)?;
-    socket
-        .set_read_timeout(Some(Duration::from_millis(SLICE_MS)))
-        .map_err(net)?;
+    let socket = udp_socket(addr, SLICE_MS)?;
     let requests = u64::from(config.requests_per_server.max(1));
     let per_request_slices = (config.server_timeout_ms / requests)
         .div_ceil(SLICE_MS)
@@ -373,7 +318,7 @@ fn query_ntp(
     'requests: for _ in 0..requests {
         let origin = NtpTimestamp(rand::random::<u64>() | 1);
         let request = Packet::request(origin).encode();
-        let t1 = boot.elapsed_ms();
+        let sent = request_context(config, origin, addr, boot.elapsed_ms());
         if let Err(e) = socket.send_to(&request, addr) {
             last = Some(net(e));
             break;
@@ -391,61 +336,38 @@ fn query_ntp(
             }
             match socket.recv_from(&mut buf) {
                 Ok((n, from)) => {
-                    let t4 = boot.elapsed_ms();
                     let ctx = ReplyContext {
-                        origin,
-                        sent_to: addr,
                         received_from: from,
-                        t1_boot_ms: t1,
-                        t4_boot_ms: t4,
-                        era_floor_unix_ms: config.era_floor_unix_ms,
-                        max_root_distance_ms: config.max_root_distance_ms,
-                        max_rtt_ms: config.max_rtt_ms,
+                        t4_boot_ms: boot.elapsed_ms(),
+                        ..sent
                     };
-                    match check_reply(buf.get(..n).unwrap_or(&[]), &ctx) {
-                        Ok(s) => {
-                            let sample = Sample {
-                                offset_ms: s.offset_ms,
-                                half_width_ms: ntp_half_width(&s, config),
-                                rtt_ms: s.rtt_ms,
-                                kind: SourceKind::Ntp,
-                            };
+                    match hear(buf.get(..n).unwrap_or(&[]), &ctx, config) {
+                        Heard::Answer(sample) => {
                             if best.is_none() {
-                                race.answered(s.rtt_ms);
+                                race.answered(sample.rtt_ms);
                             }
                             if best.is_none_or(|b| sample.rtt_ms < b.rtt_ms) {
                                 best = Some(sample);
                             }
                             continue 'requests;
                         }
-                        // Not an answer to this request (a stale reply to an earlier one, or a
-                        // spoofer): keep listening, but not forever.
-                        Err(r @ (Rejection::WrongOrigin | Rejection::WrongAddress { .. })) => {
+                        Heard::Stray(r) => {
                             last = Some(r);
                             ignored += 1;
                             if ignored > MAX_IGNORED_PACKETS {
                                 break 'requests;
                             }
                         }
-                        // A genuine Kiss-o'-Death ends the conversation at once. If an earlier
-                        // request already got a good answer (the server only minds our burst),
-                        // keep that answer: we stop asking either way.
-                        Err(r @ Rejection::KissOfDeath { .. }) => match best {
-                            Some(b) => return Ok(b),
-                            None => return Err(r),
-                        },
-                        Err(r) => {
+                        // If an earlier request already got a good answer (the server only
+                        // minds our burst), keep that answer: we stop asking either way.
+                        Heard::Kiss(r) => return best.ok_or(r),
+                        Heard::Bad(r) => {
                             last = Some(r);
                             continue 'requests;
                         }
                     }
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) =>
-                {
+                Err(e) if timed_out(&e) => {
                     if let Some(g) = grace.as_mut() {
                         *g -= 1;
                     }
@@ -469,6 +391,60 @@ fn query_ntp(
     best.ok_or(last.unwrap_or(Rejection::NoAnswer {
         waited_ms: config.server_timeout_ms,
     }))
+}
+
+/// A read that waited its slice out (no packet yet), as opposed to a network error.
+fn timed_out(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
+/// What is known of a request when it is sent; the reply fills in where it came from and when.
+fn request_context(
+    config: &SyncConfig,
+    origin: NtpTimestamp,
+    addr: std::net::SocketAddr,
+    t1_boot_ms: u64,
+) -> ReplyContext {
+    ReplyContext {
+        origin,
+        sent_to: addr,
+        received_from: addr,
+        t1_boot_ms,
+        t4_boot_ms: t1_boot_ms,
+        era_floor_unix_ms: config.era_floor_unix_ms,
+        max_root_distance_ms: config.max_root_distance_ms,
+        max_rtt_ms: config.max_rtt_ms,
+    }
+}
+
+/// What one received packet means for the conversation with an NTP server.
+enum Heard {
+    /// A valid answer to this request.
+    Answer(Sample),
+    /// Not an answer to this request (a stale reply to an earlier one, or a spoofer): keep
+    /// listening, but not forever.
+    Stray(Rejection),
+    /// A genuine Kiss-o'-Death: the conversation ends at once.
+    Kiss(Rejection),
+    /// A bad answer: try the next request.
+    Bad(Rejection),
+}
+
+fn hear(bytes: &[u8], ctx: &ReplyContext, config: &SyncConfig) -> Heard {
+    match check_reply(bytes, ctx) {
+        Ok(s) => Heard::Answer(Sample {
+            offset_ms: s.offset_ms,
+            half_width_ms: ntp_half_width(&s, config),
+            rtt_ms: s.rtt_ms,
+            kind: SourceKind::Ntp,
+        }),
+        Err(r @ (Rejection::WrongOrigin | Rejection::WrongAddress { .. })) => Heard::Stray(r),
+        Err(r @ Rejection::KissOfDeath { .. }) => Heard::Kiss(r),
+        Err(r) => Heard::Bad(r),
+    }
 }
 
 /// The honest error of an NTP answer: half the round trip (the path may be asymmetric), the
@@ -560,7 +536,14 @@ impl Default for PlainHttpDate {
 
 impl HttpsDate for PlainHttpDate {
     fn fetch_date(&self, url: String) -> Result<String, PlatformError> {
-        http_date_header(&url, self.timeout_ms).map_err(|reason| PlatformError::Failed { reason })
+        // The platform trait carries a sentence; `query_http_date` files it as an HTTP failure,
+        // so that prefix is not repeated here.
+        http_date_header(&url, self.timeout_ms).map_err(|r| PlatformError::Failed {
+            reason: match r {
+                Rejection::Http { reason } => reason,
+                other => other.to_string(),
+            },
+        })
     }
     fn is_authenticated(&self, _url: String) -> bool {
         false
@@ -568,29 +551,33 @@ impl HttpsDate for PlainHttpDate {
 }
 
 /// Sends `HEAD` over plain HTTP/1.1 and returns the `Date` header.
-fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, String> {
-    let u = url::Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
+fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, Rejection> {
+    let http = |reason: String| Rejection::Http { reason };
+    let net = |e: std::io::Error| Rejection::Network {
+        reason: e.to_string(),
+    };
+    let u = url::Url::parse(url).map_err(|e| http(format!("bad URL: {e}")))?;
     if u.scheme() != "http" {
-        return Err(format!(
+        return Err(http(format!(
             "only http:// URLs are supported here, not {}://",
             u.scheme()
-        ));
+        )));
     }
-    let host = u.host_str().ok_or("URL has no host")?;
+    let host = u.host_str().ok_or_else(|| http("URL has no host".into()))?;
     let port = u.port_or_known_default().unwrap_or(80);
     let timeout = Duration::from_millis(timeout_ms.max(1));
     let addr = (host.trim_matches(['[', ']']), port)
         .to_socket_addrs()
-        .map_err(|e| format!("could not resolve {host}: {e}"))?
+        .map_err(|e| Rejection::Resolve {
+            reason: format!("{host}: {e}"),
+        })?
         .next()
-        .ok_or_else(|| format!("no address for {host}"))?;
-    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
-    stream
-        .set_write_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
+        .ok_or_else(|| Rejection::Resolve {
+            reason: format!("no address for {host}"),
+        })?;
+    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(net)?;
+    stream.set_read_timeout(Some(timeout)).map_err(net)?;
+    stream.set_write_timeout(Some(timeout)).map_err(net)?;
     let path = match u.query() {
         Some(q) => format!("{}?{q}", u.path()),
         None => u.path().to_string(),
@@ -602,23 +589,27 @@ fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, String> {
     let request = format!(
         "HEAD {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: kunci\r\nConnection: close\r\n\r\n"
     );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
+    stream.write_all(request.as_bytes()).map_err(net)?;
     let mut head = Vec::new();
     let mut chunk = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
-        let n = stream.read(&mut chunk).map_err(|e| e.to_string())?;
+        let n = stream.read(&mut chunk).map_err(net)?;
         if n == 0 {
             break;
         }
         head.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
     }
-    let text = String::from_utf8_lossy(&head);
-    let mut lines = text.split("\r\n");
+    date_header(&String::from_utf8_lossy(&head))
+}
+
+/// The `Date` header of an HTTP/1.x response head.
+fn date_header(head: &str) -> Result<String, Rejection> {
+    let mut lines = head.split("\r\n");
     let status = lines.next().unwrap_or("");
     if !status.starts_with("HTTP/1.") {
-        return Err("not an HTTP response".into());
+        return Err(Rejection::Http {
+            reason: "not an HTTP response".into(),
+        });
     }
     lines
         .take_while(|l| !l.is_empty())
@@ -628,7 +619,9 @@ fn http_date_header(url: &str, timeout_ms: u64) -> Result<String, String> {
                 .eq_ignore_ascii_case("date")
                 .then(|| value.trim().to_string())
         })
-        .ok_or_else(|| "the response has no Date header".into())
+        .ok_or_else(|| Rejection::Http {
+            reason: "the response has no Date header".into(),
+        })
 }
 
 #[cfg(test)]

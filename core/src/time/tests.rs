@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::sample::{Sample, SourceKind, SourceResult};
+use super::sntp::{KissCode, Rejection};
 use super::*;
 
 /// 2026-05-28T20:26:40Z: "true" UTC in most tests.
@@ -429,7 +431,7 @@ fn kiss_of_death_backs_off_or_drops_the_server() {
     assert_eq!(r.rejected[0].reason, Rejection::BackingOff.to_string());
     assert_eq!(r.rejected[1].reason, Rejection::Dropped.to_string());
     // RATE expires; DENY lasts the boot.
-    env.pass(trusted::RATE_BACKOFF_MS);
+    env.pass(decide::RATE_BACKOFF_MS);
     let r = clock.sync().unwrap();
     assert!(r.rejected[0].reason.contains("RATE"), "{:?}", r.rejected);
     assert_eq!(r.rejected[1].reason, Rejection::Dropped.to_string());

@@ -5,53 +5,18 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Serialize;
 
 use super::anchor::{load_state, SourceSummary, TimeState, TimeStore};
+use super::check::{compare, PortalCheck};
 use super::clock::{BootClock, WallClock};
 use super::decide::{decide, Jump};
-pub use super::decide::{Rejected, SyncStatus};
+use super::estimate::{estimate, needs_warning};
+use super::report::{sync_sentence, SyncReport, SyncStatus};
+use super::sample::SourceResult;
 use super::sntp::Rejection;
-use super::sources::{query_sources, HttpsDate, SourceResult};
+use super::sources::{query_sources, HttpsDate};
 use super::words;
 use super::{TimeError, TimeEstimate, TimeStatus};
 
 pub use super::sources::SyncConfig;
-
-/// Uncertainty reported when nothing but the wall clock is known: a day, i.e. "unknown" (a
-/// finite number, so JSON consumers and the warning helper handle it).
-pub const UNKNOWN_UNCERTAINTY_MS: u64 = 86_400_000;
-/// Added to the last offset's uncertainty after a reboot (wall clocks are read in whole seconds
-/// at boot on some devices).
-pub const REBOOT_PENALTY_MS: u64 = 1_000;
-/// Real-time clocks of phones drift up to this much while we only have the wall clock.
-pub const WALL_CLOCK_GROWTH_PPM: u64 = 200;
-/// How long a server that sent RATE is left alone.
-pub const RATE_BACKOFF_MS: u64 = 15 * 60_000;
-
-/// The outcome of a sync (`kunci time sync --json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SyncReport {
-    pub status: SyncStatus,
-    /// After the sync: corrected time minus the wall clock.
-    pub offset_ms: i64,
-    pub uncertainty_ms: u64,
-    pub agreeing: usize,
-    pub responded: usize,
-    /// The agreeing sources needed (the quorum), so "2 of 3 agree" can say what blocked it.
-    pub quorum: usize,
-    pub rejected: Vec<Rejected>,
-    /// The result that was held back (quarantined): its offset from the wall clock.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub held_offset_ms: Option<i64>,
-    /// The agreeing sources that proved who they are (verified HTTPS, signed Roughtime).
-    pub authenticated: Vec<String>,
-    /// What happened, in one sentence for users.
-    pub message: String,
-    /// This sync confirmed an earlier quarantined result.
-    pub confirmed: bool,
-    #[serde(skip)]
-    pub estimate: TimeEstimate,
-    #[serde(skip)]
-    pub sources: Vec<SourceSummary>,
-}
 
 /// A summary for `kunci time status` and a diagnostics screen; no secrets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,7 +46,7 @@ pub struct TimeDiagnostics {
     pub warning: bool,
     /// The last `time check` of a portal's clock, if one was made.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub portal_check: Option<super::check::PortalCheck>,
+    pub portal_check: Option<PortalCheck>,
     pub sources: Vec<SourceSummary>,
 }
 
@@ -240,16 +205,28 @@ impl TrustedClock {
             estimate,
             sources: snapshot.last_sources.clone(),
         };
-        report.message = words::sync_sentence(&report, decision.jump == Jump::Forward);
+        report.message = sync_sentence(&report, decision.jump == Jump::Forward);
         Ok(report)
     }
 
-    pub(super) fn https_client(&self) -> Option<&dyn HttpsDate> {
-        self.https.as_deref()
+    /// Fetches `url`'s `Date` through the platform HTTPS client and compares it with trusted
+    /// time ([`super::check`]). The result is kept for the diagnostics and the doctor.
+    pub fn check_portal(&self, url: &str) -> Result<PortalCheck, TimeError> {
+        let https = self.https.as_deref().ok_or(TimeError::NoSources)?;
+        let before = self.now();
+        let date = https
+            .fetch_date(url.to_string())
+            .map_err(|e| TimeError::Network {
+                reason: format!("{url}: {e}"),
+            })?;
+        let after = self.now();
+        let check = compare(url, &date, &before, &after)?;
+        self.remember_check(&check);
+        Ok(check)
     }
 
     /// Keeps a portal check in the saved state (best effort: a check changes no time).
-    pub(super) fn remember_check(&self, check: &super::check::PortalCheck) {
+    fn remember_check(&self, check: &PortalCheck) {
         let snapshot = {
             let mut state = self.lock();
             state.last_portal_check = Some(check.clone());
@@ -293,66 +270,6 @@ impl TrustedClock {
     }
 }
 
-/// The estimate from a state and the clock readings (pure: no clock is read here).
-pub fn estimate(
-    state: &TimeState,
-    config: &SyncConfig,
-    boot_id: &str,
-    boot_now_ms: u64,
-    wall_now_ms: i64,
-) -> TimeEstimate {
-    let high_water = state.high_water_utc_ms;
-    if let Some((utc, unc)) = state
-        .anchor
-        .as_ref()
-        .and_then(|a| a.predict(boot_id, boot_now_ms))
-    {
-        let mut status = if unc > config.drifting_above_ms {
-            TimeStatus::Drifting
-        } else {
-            TimeStatus::Synced
-        };
-        if high_water.is_some_and(|hw| utc.saturating_add(to_i64(unc)) < hw) {
-            status = TimeStatus::Conflict;
-        }
-        return TimeEstimate {
-            utc_ms: utc,
-            uncertainty_ms: unc,
-            status,
-            offset_ms: utc.saturating_sub(wall_now_ms),
-        };
-    }
-    // Another boot, or never synced: the wall clock is all we have.
-    let (mut utc, unc) = match &state.last_offset {
-        Some(o) => {
-            let utc = wall_now_ms.saturating_add(o.offset_ms);
-            let since = utc.saturating_sub(o.measured_utc_ms).unsigned_abs();
-            let grown = since
-                .saturating_mul(WALL_CLOCK_GROWTH_PPM)
-                .div_ceil(1_000_000);
-            (
-                utc,
-                o.uncertainty_ms
-                    .saturating_add(REBOOT_PENALTY_MS)
-                    .saturating_add(grown),
-            )
-        }
-        None => (wall_now_ms, UNKNOWN_UNCERTAINTY_MS),
-    };
-    let mut status = TimeStatus::Unverified;
-    if let Some(hw) = high_water.filter(|&hw| utc < hw) {
-        // The clock was set back past a time we know has passed: at least that much is true.
-        status = TimeStatus::Conflict;
-        utc = hw;
-    }
-    TimeEstimate {
-        utc_ms: utc,
-        uncertainty_ms: unc,
-        status,
-        offset_ms: utc.saturating_sub(wall_now_ms),
-    }
-}
-
 fn attempt(
     outcome: &Result<super::decide::Decision, TimeError>,
     config: &SyncConfig,
@@ -378,18 +295,4 @@ fn attempt(
         quorum: config.quorum.max(1),
         asked,
     }
-}
-
-/// Whether codes on this estimate need a warning: the time is not verified in this boot (after
-/// a reboot the wall clock may have moved by any amount), it conflicts with a time we trusted,
-/// or it is too uncertain for a 30 s step.
-pub fn needs_warning(estimate: &TimeEstimate) -> bool {
-    matches!(
-        estimate.status,
-        TimeStatus::Unverified | TimeStatus::Conflict
-    ) || super::uncertainty_near_step(estimate, 30)
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 }

@@ -1,8 +1,8 @@
 //! Trusted time in words: the sentences a user (or a helpdesk) reads for a sync outcome and for
-//! the time status. Pure formatting; the apps show these as they are, the CLI prints them.
+//! the time status. Pure formatting; the apps show these as they are, the CLI prints them. (The
+//! sentence for a sync outcome sits with its report, in [`super::report`].)
 
-use super::trusted::{SyncReport, SyncStatus};
-use super::{TimeEstimate, TimeStatus};
+use super::{TimeEstimate, TimeStatus, UNKNOWN_UNCERTAINTY_MS};
 
 /// A duration a person reads: "45 ms", "1.2 s", "1 min 30 s", "2 h 5 min", "3 days 4 h".
 pub fn duration(ms: u64) -> String {
@@ -45,59 +45,6 @@ pub fn phone_clock(offset_ms: i64, uncertainty_ms: u64) -> String {
     format!("phone clock {} {side}", duration(offset_ms.unsigned_abs()))
 }
 
-/// One sentence for a sync outcome. `forward`: the held-back jump moves time forwards (only an
-/// authenticated source can confirm it).
-pub fn sync_sentence(r: &SyncReport, forward: bool) -> String {
-    let agree = format!("{} of {} sources agree", r.agreeing, r.responded);
-    match r.status {
-        SyncStatus::Synced => {
-            let how = if r.authenticated.is_empty() {
-                String::new()
-            } else {
-                format!(", {} of them authenticated", r.authenticated.len())
-            };
-            format!(
-                "Time verified ({agree}{how}): {}; codes use the corrected time {}.",
-                phone_clock(r.offset_ms, r.uncertainty_ms),
-                plus_minus(r.uncertainty_ms)
-            )
-        }
-        SyncStatus::Quarantined => {
-            let by = r
-                .held_offset_ms
-                .map(|h| h.saturating_sub(r.offset_ms))
-                .map(|d| {
-                    let side = if d > 0 { "ahead" } else { "back" };
-                    format!(" ({} {side})", duration(d.unsigned_abs()))
-                })
-                .unwrap_or_default();
-            let confirm = if forward {
-                "it needs confirmation from a source that proves who it is (HTTPS or Roughtime)"
-            } else {
-                "sync again in a few minutes to confirm it"
-            };
-            format!(
-                "Held back: the time servers ({agree}) moved time much more than expected{by}; \
-                 the clock was not changed; {confirm}."
-            )
-        }
-        SyncStatus::NoConsensus if r.agreeing < r.quorum => format!(
-            "Not verified: {agree}, but {} must agree; the clock was not changed. Check the \
-             network (a network blocking time servers, or a captive portal) and sync again.",
-            r.quorum
-        ),
-        SyncStatus::NoConsensus => format!(
-            "Not verified: {agree}, not a clear majority; the clock was not changed. Sync again \
-             later, or on another network."
-        ),
-        SyncStatus::Conflict => format!(
-            "Not verified: the sources that prove who they are disagree with the others ({agree}); \
-             someone on this network may be tampering with time. The clock was not changed; \
-             sync on another network."
-        ),
-    }
-}
-
 /// One sentence for the time status, with what to do when it is not verified.
 pub fn status_sentence(now: &TimeEstimate, damaged: Option<&str>) -> String {
     if let Some(problem) = damaged {
@@ -116,7 +63,7 @@ pub fn status_sentence(now: &TimeEstimate, damaged: Option<&str>) -> String {
             "Time verified a while ago ({clock}, now {}); sync again for exact codes.",
             plus_minus(now.uncertainty_ms)
         ),
-        TimeStatus::Unverified if now.uncertainty_ms >= super::trusted::UNKNOWN_UNCERTAINTY_MS => {
+        TimeStatus::Unverified if now.uncertainty_ms >= UNKNOWN_UNCERTAINTY_MS => {
             "Warning: time never verified on this phone; codes use the phone clock as it is and \
              may be rejected. Sync time now."
                 .to_string()

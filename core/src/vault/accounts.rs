@@ -14,22 +14,14 @@ use super::manifest::Manifest;
 use super::record::{self, AccountRecord};
 use super::seal::{RecordCipher, RowRef, ACCOUNT_RECORD_VERSION};
 use super::{Result, Unlocked, Vault, VaultError};
-use crate::otp::{OtpKind, OtpParams};
+use crate::account::{embeds_content, AccountContent};
+use crate::otp::OtpKind;
 
 pub(crate) const ACCOUNTS_TABLE: &str = "accounts";
 /// Longest issuer, name, notes, group or icon hint, in bytes.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
-/// A new account as the caller describes it (from a QR code, an import or a form).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountDraft {
-    pub issuer: String,
-    pub name: String,
-    pub params: OtpParams,
-    pub notes: String,
-    pub group: Option<String>,
-    pub icon: Option<String>,
-}
+pub use crate::account::AccountDraft;
 
 /// A stored account. `position` orders the list (0 first); timestamps are unix seconds as the
 /// caller passed them.
@@ -39,13 +31,11 @@ pub struct Account {
     pub position: i64,
     pub created_at: i64,
     pub updated_at: i64,
-    pub issuer: String,
-    pub name: String,
-    pub params: OtpParams,
-    pub notes: String,
-    pub group: Option<String>,
-    pub icon: Option<String>,
+    /// Issuer, name, code parameters, notes, group and icon (read through: `account.issuer`).
+    pub content: AccountContent,
 }
+
+embeds_content!(Account);
 
 /// What `add` does when an account with the same issuer and name (ignoring case) exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
@@ -92,12 +82,7 @@ fn account(meta: RowMeta, r: AccountRecord) -> Account {
         position: meta.position,
         created_at: meta.created_at,
         updated_at: meta.updated_at,
-        issuer: r.issuer,
-        name: r.name,
-        params: r.params,
-        notes: r.notes,
-        group: r.group,
-        icon: r.icon,
+        content: r,
     }
 }
 
@@ -264,14 +249,7 @@ fn validate(r: &AccountRecord) -> Result<()> {
 /// Whether the vault would store `draft`, and if not why (for importers, to refuse one entry
 /// instead of the whole file).
 pub fn check_draft(draft: &AccountDraft) -> Result<()> {
-    validate(&AccountRecord {
-        issuer: draft.issuer.clone(),
-        name: draft.name.clone(),
-        params: draft.params.clone(),
-        notes: draft.notes.clone(),
-        group: draft.group.clone(),
-        icon: draft.icon.clone(),
-    })
+    validate(draft)
 }
 
 /// Issuer and name the way a user tells accounts apart: trimmed, case-insensitive.
@@ -313,17 +291,7 @@ impl Vault {
         on_conflict: OnConflict,
         now_unix: i64,
     ) -> Result<Vec<Account>> {
-        let records: Vec<AccountRecord> = drafts
-            .into_iter()
-            .map(|d| AccountRecord {
-                issuer: d.issuer,
-                name: d.name,
-                params: d.params,
-                notes: d.notes,
-                group: d.group,
-                icon: d.icon,
-            })
-            .collect();
+        let records: Vec<AccountRecord> = drafts;
         for r in &records {
             validate(r)?;
         }

@@ -32,13 +32,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use accounts::{
-    check_draft, Account, AccountDraft, AccountList, OnConflict, RowFailure, MAX_TEXT_BYTES,
-};
+pub use accounts::{check_draft, Account, AccountDraft, AccountList, OnConflict, RowFailure};
 pub use error::{KeyWrapperError, VaultError};
 pub use keys::{KdfParams, KeySlotInfo, KeyWrapper, SlotKind};
 pub use schema::SCHEMA_VERSION;
-pub use strength::{passphrase_strength, PassphraseStrength, MIN_PASSPHRASE_SCORE};
+pub use strength::passphrase_strength;
 
 use keys::PassphraseSlot;
 use seal::{RecordCipher, RowRef};

@@ -18,16 +18,8 @@ use zeroize::Zeroizing;
 use crate::otp::{HashAlgorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
 
-/// The sealed part of an account: everything but id, position and timestamps.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct AccountRecord {
-    pub issuer: String,
-    pub name: String,
-    pub params: OtpParams,
-    pub notes: String,
-    pub group: Option<String>,
-    pub icon: Option<String>,
-}
+/// The sealed part of an account: its content (everything but id, position and timestamps).
+pub(crate) type AccountRecord = crate::account::AccountContent;
 
 fn kind_code(kind: OtpKind) -> u8 {
     match kind {

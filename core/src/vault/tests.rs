@@ -176,19 +176,7 @@ fn upgrade_from_every_earlier_schema() {
         let got: Vec<(i64, AccountRecord)> = list
             .accounts
             .into_iter()
-            .map(|a| {
-                (
-                    a.id,
-                    AccountRecord {
-                        issuer: a.issuer,
-                        name: a.name,
-                        params: a.params,
-                        notes: a.notes,
-                        group: a.group,
-                        icon: a.icon,
-                    },
-                )
-            })
+            .map(|a| (a.id, a.content))
             .collect();
         let want: Vec<(i64, AccountRecord)> = ids.into_iter().zip(records()).collect();
         assert_eq!(got, want, "v{version}");

@@ -2,9 +2,7 @@
 //! digit count, period and counter, plus helpers to compare accounts by the codes they make.
 #![allow(dead_code)]
 
-use kunci::backup::{AegisKdf, BackupAccount, KdfParams};
-use kunci::otp::{HashAlgorithm, OtpKind, OtpParams};
-use kunci::Secret;
+use kunci::{AegisKdf, BackupAccount, HashAlgorithm, KdfParams, OtpKind, OtpParams, Secret};
 
 /// Argon2 at its minimum cost: the format is what is tested, not the KDF's strength.
 pub const CHEAP_KDF: KdfParams = KdfParams {

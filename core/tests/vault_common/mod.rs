@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use kunci::otp::OtpParams;
-use kunci::vault::{AccountDraft, KdfParams, KeyWrapper, KeyWrapperError, Vault};
-use kunci::Secret;
+use kunci::{AccountDraft, KdfParams, KeyWrapper, KeyWrapperError, OtpParams, Secret, Vault};
 
 pub const NOW: i64 = 1_700_000_000;
 pub const KDF: KdfParams = KdfParams::INSECURE_FOR_TESTS;

@@ -42,7 +42,10 @@ struct BackupView: View {
             }
             .overlay {
                 if backup.working {
-                    VStack { ProgressView(); Button(l["import.stop"]) { backup.stopRunningImport() } }
+                    VStack {
+                        ProgressView()
+                        if backup.stoppable { Button(l["import.stop"]) { backup.stopRunningImport() } }
+                    }
                 }
             }
             .fileExporter(isPresented: Binding(get: { backup.exportFile != nil }, set: { if !$0 { backup.exportFinished(saved: false) } }),
@@ -50,17 +53,24 @@ struct BackupView: View {
                           defaultFilename: backup.exportFile?.filename) { result in
                 backup.exportFinished(saved: (try? result.get()) != nil)
             }
-            .fileImporter(isPresented: $importing, allowedContentTypes: [.data, .json, .plainText, .text]) { result in
-                guard let url = try? result.get() else { return }
+            // Several files at once: the QR pictures of one Google Authenticator export.
+            .fileImporter(isPresented: $importing, allowedContentTypes: [.data, .json, .plainText, .text],
+                          allowsMultipleSelection: true) { result in
+                guard let urls = try? result.get(), !urls.isEmpty else { return }
                 Task {
-                    // Security-scoped: read it while access is granted, off the main actor.
-                    let data = await Task.detached { () -> Data? in
-                        guard url.startAccessingSecurityScopedResource() else { return nil }
-                        defer { url.stopAccessingSecurityScopedResource() }
-                        return try? Data(contentsOf: url)
+                    // Security-scoped: read them while access is granted, off the main actor.
+                    let files = await Task.detached { () -> [Data] in
+                        urls.compactMap { url in
+                            guard url.startAccessingSecurityScopedResource() else { return nil }
+                            defer { url.stopAccessingSecurityScopedResource() }
+                            return try? Data(contentsOf: url)
+                        }
                     }.value
-                    if let data { await backup.importFile(data, filename: url.lastPathComponent) }
-                    else { backup.problem = Problem(key: "error.io", l) }
+                    if files.count == urls.count {
+                        await backup.importFiles(files, name: urls.map(\.lastPathComponent).joined(separator: ", "))
+                    } else {
+                        backup.problem = Problem(key: "error.io", l)
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 // The code list, bound to CodesViewModel: banner with "sync now", search, group filter, rows with
 // countdown rings and the next code, tap to copy, HOTP next, swipe to delete (confirmed), rename /
-// notes / group, reorder, the backup reminder, and the menus to the other screens.
+// notes / group, reorder, the backup reminder, and the menus to the other screens. Which screen is
+// on top is AppModel.route, so a killed app comes back to it (see AppModel+State.swift).
 import Combine
 import Kunci
 import KunciAppLogic
@@ -10,12 +11,6 @@ struct CodeListView: View {
     @ObservedObject var model: AppModel
     @ObservedObject var codes: CodesViewModel
     @ObservedObject var enroll: EnrollViewModel
-    @State private var adding = false
-    @State private var editing: CodesViewModel.Row?
-    @State private var helpFor: Int64?
-    @State private var sheet: Sheet?
-
-    enum Sheet: String, Identifiable { case backup, diagnostics, guide, settings; var id: String { rawValue } }
 
     private let ticker = Timer.publish(every: 1, on: .main, in: .common).autoconnect()
     private var l: Localizer { model.l }
@@ -25,7 +20,7 @@ struct CodeListView: View {
                 List {
                     if let banner = codes.banner { BannerRow(banner: banner, codes: codes, l: l) }
                     if model.needsBackup {
-                        Button(l["codes.backupReminder"]) { sheet = .backup }.font(.footnote)
+                        Button(l["codes.backupReminder"]) { model.route = .backup }.font(.footnote)
                     }
                     if !codes.groups.isEmpty { groupPicker }
                     ForEach(codes.rows) { row in
@@ -34,11 +29,11 @@ struct CodeListView: View {
                             .onTapGesture { codes.copy(id: row.id) }
                             .swipeActions {
                                 Button(l["action.delete"], role: .destructive) { codes.requestDelete(id: row.id) }
-                                Button(l["action.rename"]) { editing = row }
+                                Button(l["action.rename"]) { model.route = .edit(accountId: row.id) }
                             }
                             .contextMenu {
-                                Button(l["action.rename"]) { editing = row }
-                                Button(l["action.help"]) { helpFor = row.id }
+                                Button(l["action.rename"]) { model.route = .edit(accountId: row.id) }
+                                Button(l["action.help"]) { model.route = .help(accountId: row.id) }
                                 if row.kind == .hotp { Button(l["codes.next"]) { Task { await codes.next(id: row.id) } } }
                             }
                     }
@@ -52,24 +47,26 @@ struct CodeListView: View {
             .navigationTitle(l["codes.title"])
             .refreshable { await codes.refresh() }
             .toolbar {
-                ToolbarItem(placement: .primaryAction) { Button { adding = true } label: { Image(systemName: "plus") } }
-                ToolbarItem(placement: .secondaryAction) { Button(l["backup.title"]) { sheet = .backup } }
-                ToolbarItem(placement: .secondaryAction) { Button(l["diag.title"]) { sheet = .diagnostics } }
-                ToolbarItem(placement: .secondaryAction) { Button(l["settings.title"]) { sheet = .settings } }
+                ToolbarItem(placement: .primaryAction) { Button { model.route = .enroll } label: { Image(systemName: "plus") } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["backup.title"]) { model.route = .backup } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["transfer.title"]) { model.route = .transfer } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["diag.title"]) { model.route = .diagnostics } }
+                ToolbarItem(placement: .secondaryAction) { Button(l["settings.title"]) { model.route = .settings } }
                 ToolbarItem(placement: .secondaryAction) { EditButton() }
             }
-            .sheet(isPresented: $adding) { EnrollView(enroll: enroll, l: l) }
-            .sheet(item: $sheet) { which in
-                switch which {
+            .sheet(item: Binding(get: { model.route.map(TopSheet.init) }, set: { model.route = $0?.route })) { sheet in
+                switch sheet.route {
+                case .enroll, .manualEntry:
+                    EnrollView(enroll: enroll, l: l, manual: Binding(get: { model.route == .manualEntry },
+                                                                     set: { model.route = $0 ? .manualEntry : .enroll }))
                 case .backup: if let vm = model.makeBackup() { BackupView(backup: vm, l: l) }
                 case .diagnostics: if let vm = model.makeDiagnostics(appVersion: appVersion) { DiagnosticsView(diagnostics: vm, l: l) }
-                case .settings: SettingsView(settings: model.makeSettings(), l: l)
-                case .guide: GuidedEnrollmentView(guide: GuidedEnrollment(localizer: l), enroll: enroll, codes: codes, l: l)
+                case .settings: SettingsView(model: model, l: l)
+                case .guide: GuidedEnrollmentView(guide: model.makeGuide(), enroll: enroll, codes: codes, l: l)
+                case .transfer: if let vm = model.transfer { TransferView(transfer: vm, l: l) { model.route = nil } }
+                case let .edit(id): if let row = codes.rows.first(where: { $0.id == id }) { EditAccountView(row: row, codes: codes, l: l) }
+                case let .help(id): if let vm = model.makeHelp() { HelpView(help: vm, accountId: id, codes: codes, model: model, l: l) }
                 }
-            }
-            .sheet(item: $editing) { row in EditAccountView(row: row, codes: codes, l: l) }
-            .sheet(item: Binding(get: { helpFor.map(HelpTarget.init) }, set: { helpFor = $0?.id })) { target in
-                if let vm = model.makeHelp() { HelpView(help: vm, accountId: target.id, codes: codes, model: model, l: l) }
             }
             .confirmationDialog(codes.pendingDelete?.title ?? "", isPresented: Binding(
                 get: { codes.pendingDelete != nil }, set: { if !$0 { codes.cancelDelete() } }), titleVisibility: .visible,
@@ -86,7 +83,7 @@ struct CodeListView: View {
                         .task { try? await Task.sleep(nanoseconds: 4_000_000_000); codes.notice = nil }
                 }
             }
-            .onAppear { if model.offersGuide { sheet = .guide } }
+            .onAppear { if model.offersGuide && model.route == nil { model.route = .guide } }
         }
     }
 
@@ -101,7 +98,19 @@ struct CodeListView: View {
     private var appVersion: String { Bundle.main.infoDictionary?["CFBundleShortVersionString"] as? String ?? "?" }
 }
 
-private struct HelpTarget: Identifiable { let id: Int64 }
+/// One sheet per route; the enroll screen and its manual form share one, so going between them
+/// keeps the sheet up.
+private struct TopSheet: Identifiable {
+    let route: Route
+    var id: String {
+        switch route {
+        case .enroll, .manualEntry: return "enroll"
+        case let .edit(id): return "edit-\(id)"
+        case let .help(id): return "help-\(id)"
+        default: return String(describing: route)
+        }
+    }
+}
 
 private struct BannerRow: View {
     let banner: Banner

@@ -13,7 +13,8 @@ struct EnrollView: View {
     @Environment(\.dismiss) private var dismiss
     @State private var photo: PhotosPickerItem?
     @State private var camera: CameraFrameSource?
-    @State private var manual = false
+    /// The manual form is up (AppModel.route, so it comes back after the app was killed).
+    @Binding var manual: Bool
 
     var body: some View {
         NavigationStack {

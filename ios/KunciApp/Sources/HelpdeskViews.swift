@@ -63,6 +63,8 @@ struct GuidedEnrollmentView: View {
     @ObservedObject var codes: CodesViewModel
     let l: Localizer
     @Environment(\.dismiss) private var dismiss
+    /// The guide's own "can't scan?" form (not restored: the guide starts over after a kill).
+    @State private var manual = false
 
     var body: some View {
         VStack(spacing: 20) {
@@ -70,7 +72,7 @@ struct GuidedEnrollmentView: View {
             Text(guide.body).multilineTextAlignment(.center)
             switch guide.step {
             case .intro: Button(l["guide.continue"]) { guide.begin() }.buttonStyle(.borderedProminent)
-            case .scan: EnrollView(enroll: enroll, l: l)
+            case .scan: EnrollView(enroll: enroll, l: l, manual: $manual)
             case let .typeCode(id):
                 if let row = codes.rows.first(where: { $0.id == id }) { CodeRowView(row: row, l: l, large: true) }
                 Button(l["guide.accepted"]) { guide.accepted() }.buttonStyle(.borderedProminent)

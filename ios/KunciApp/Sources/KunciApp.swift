@@ -13,16 +13,18 @@ struct KunciApp: App {
 
     init() {
         let key = KeychainDeviceKey()
-        // QA: launch with `-KunciNtpServer host:port` (scheme arguments, read through UserDefaults)
-        // to sync against `kunci time serve` alone.
-        let qa = UserDefaults.standard.string(forKey: "KunciNtpServer").flatMap { $0.isEmpty ? nil : [$0] }
+        // QA: launch with `-KunciNtpServer host:port` (and `-KunciHttpsUrls`, `-KunciQuorum`) as
+        // scheme arguments to sync against `kunci time serve`; iOS puts them in UserDefaults'
+        // argument domain, and AppModel keeps them like the settings screen's time sources.
+        let arguments = UserDefaults.standard.volatileDomain(forName: UserDefaults.argumentDomain)
+            .reduce(into: [String: String]()) { $0[$1.key] = "\($1.value)" }
         let deps = AppModel.Dependencies(
             storage: AppleVaultStorage(),
             platform: Core.Platform(keyWrapper: key, bootClock: MachBootClock(), https: URLSessionHttpsDate(),
                                     options: AuthenticatorOptions(httpsUrls: ["https://www.apple.com/", "https://www.google.com/"])),
             deviceAuth: LocalAuthenticator(deviceKey: key), clock: MachUptimeClock(), wall: SystemWallClock(),
-            pasteboard: SystemPasteboard(), settings: DefaultsSettings(), localizer: .bundled(), syncServers: qa,
-            scheduler: RefreshScheduler())
+            pasteboard: SystemPasteboard(), settings: DefaultsSettings(), localizer: .bundled(),
+            scheduler: RefreshScheduler(), launchArguments: arguments, stateStore: DefaultsStateStore())
         _model = StateObject(wrappedValue: AppModel(deps))
     }
 

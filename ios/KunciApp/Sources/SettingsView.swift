@@ -1,13 +1,20 @@
-// Settings bound to SettingsViewModel: lock timeout and changing the recovery passphrase.
+// Settings bound to SettingsViewModel: lock timeout, changing the recovery passphrase, and the
+// testers' time sources (NTP host:port, HTTPS URLs, quorum) with their field errors.
 import KunciAppLogic
 import SwiftUI
 
 struct SettingsView: View {
-    @ObservedObject var settings: SettingsViewModel
+    /// Made once per presentation, so what was typed survives the list behind re-rendering.
+    @StateObject private var settings: SettingsViewModel
     let l: Localizer
     @State private var old = ""
     @State private var new = ""
     @State private var confirm = ""
+
+    init(model: AppModel, l: Localizer) {
+        _settings = StateObject(wrappedValue: model.makeSettings())
+        self.l = l
+    }
 
     var body: some View {
         NavigationStack {
@@ -26,9 +33,26 @@ struct SettingsView: View {
                     if settings.passphraseChanged { Text(l["settings.passphraseChanged"]) }
                     if let problem = settings.problem { Text(problem.message).foregroundStyle(.red) }
                 }
+                Section(l["qa.title"]) {
+                    Text(l["qa.hint"]).font(.footnote)
+                    qaField(l["qa.ntp"], $settings.qaNtp, .ntp)
+                    qaField(l["qa.https"], $settings.qaHttps, .https)
+                    qaField(l["qa.quorum"], $settings.qaQuorum, .quorum)
+                    Text(settings.quorumInUse).font(.footnote).foregroundStyle(.secondary)
+                    Button(l["action.save"]) { settings.saveTimeSources() }
+                    Button(l["qa.reset"]) { settings.resetTimeSources() }
+                    if let notice = settings.qaNotice { Text(notice).font(.footnote) }
+                }
                 Section { Text(l["settings.language"]).font(.footnote) }
             }
             .navigationTitle(l["settings.title"])
+        }
+    }
+
+    private func qaField(_ title: String, _ text: Binding<String>, _ field: TimeSources.Field) -> some View {
+        VStack(alignment: .leading) {
+            TextField(title, text: text).autocorrectionDisabled().textInputAutocapitalization(.never)
+            if let error = settings.qaErrors[field] { Text(error).font(.footnote).foregroundStyle(.red) }
         }
     }
 }

@@ -34,13 +34,21 @@ public final class AppModel: ViewModel {
         public var pasteboard: Pasteboard
         public var settings: SettingsStore
         public var localizer: Localizer
-        /// QA: sync against these NTP servers instead of the configured ones.
-        public var syncServers: [String]?
+        /// QA launch arguments (`-KunciNtpServer`, `-KunciHttpsUrls`, `-KunciQuorum`): applied to the
+        /// stored time sources at start, so they are kept across launches like the settings screen's.
+        public var launchArguments: [String: String]
         public var scheduler: BackgroundScheduler?
+        /// Where the screen state is kept while the app may be killed (nil: not kept).
+        public var stateStore: AppStateStore?
+        /// Makes the transfer screen's QR pictures (default: the core's).
+        public var qrSource: (@Sendable (Core) -> AccountQrSource)?
 
+        /// `syncServers`: the `-KunciNtpServer` launch argument as a list (tests).
         public init(storage: VaultStorage, platform: Core.Platform, deviceAuth: DeviceAuthenticator, clock: MonotonicClock,
                     wall: WallClock, pasteboard: Pasteboard, settings: SettingsStore, localizer: Localizer,
-                    syncServers: [String]? = nil, scheduler: BackgroundScheduler? = nil) {
+                    syncServers: [String]? = nil, scheduler: BackgroundScheduler? = nil,
+                    launchArguments: [String: String] = [:], stateStore: AppStateStore? = nil,
+                    qrSource: (@Sendable (Core) -> AccountQrSource)? = nil) {
             self.storage = storage
             self.platform = platform
             self.deviceAuth = deviceAuth
@@ -49,8 +57,12 @@ public final class AppModel: ViewModel {
             self.pasteboard = pasteboard
             self.settings = settings
             self.localizer = localizer
-            self.syncServers = syncServers
+            var arguments = launchArguments
+            if let syncServers { arguments[TimeSources.launchKeys.ntp] = syncServers.joined(separator: " ") }
+            self.launchArguments = arguments
             self.scheduler = scheduler
+            self.stateStore = stateStore
+            self.qrSource = qrSource
         }
     }
 
@@ -68,6 +80,18 @@ public final class AppModel: ViewModel {
     public private(set) var codes: CodesViewModel? { willSet { willChange() } }
     public private(set) var enroll: EnrollViewModel? { willSet { willChange() } }
     public private(set) var core: Core?
+    /// The screen on top of the code list; saved so a killed app comes back to it.
+    public var route: Route? { willSet { willChange() } didSet { if route != oldValue { routeChanged(from: oldValue) } } }
+    /// The transfer screen while it is open (the app clears its pictures when it locks).
+    public internal(set) var transfer: TransferViewModel? { willSet { willChange() } }
+    /// The time sources the open vault was opened with (HTTPS ones change only at the next start).
+    public internal(set) var sourcesAtOpen = TimeSources()
+    /// The screen model made for the current route (see `screenModel`).
+    var screenCache: (Route, ViewModel)?
+    /// Launch arguments that were refused; shown on the code list once it is there.
+    var launchRefusal: Problem?
+    /// Refresh and state restoration after the vault opened; tests await it through `settled()`.
+    var startup: Task<Void, Never>?
 
     public nonisolated let deps: Dependencies
     private var path: String?
@@ -90,6 +114,7 @@ public final class AppModel: ViewModel {
     /// At launch: no vault → first run; else Face ID / passcode first (cancelled → the lock
     /// screen, not an error), then the device key opens the vault.
     public func start() async {
+        applyLaunchTimeSources()
         do {
             try deps.storage.excludeFromBackups()
             let path = try deps.storage.vaultPath()
@@ -110,7 +135,7 @@ public final class AppModel: ViewModel {
     private func openWithDeviceKey() async {
         guard let path else { return }
         do {
-            open(try await Core.openWithDeviceKey(path: path, platform: deps.platform))
+            open(try await Core.openWithDeviceKey(path: path, platform: platform))
         } catch let error as KunciError {
             switch error {
             case .NewerVault, .VaultDamaged, .Busy, .Io:
@@ -123,6 +148,13 @@ public final class AppModel: ViewModel {
         } catch {
             screen = .failed(Problem(error, l))
         }
+    }
+
+    /// The platform with the stored QA time sources over the app's own options.
+    var platform: Core.Platform {
+        var p = deps.platform
+        p.options = timeSources.options(over: p.options)
+        return p
     }
 
     /// Checks a new recovery passphrase; nil when it is acceptable.
@@ -144,7 +176,7 @@ public final class AppModel: ViewModel {
         working = true
         defer { working = false }
         do {
-            open(try await Core.create(path: path, passphrase: passphrase, platform: deps.platform))
+            open(try await Core.create(path: path, passphrase: passphrase, platform: platform))
         } catch {
             problem = Problem(error, l)
         }
@@ -156,7 +188,7 @@ public final class AppModel: ViewModel {
         working = true
         defer { working = false }
         do {
-            open(try await Core.recover(path: path, passphrase: passphrase, platform: deps.platform))
+            open(try await Core.recover(path: path, passphrase: passphrase, platform: platform))
         } catch {
             problem = Problem(error, l)
         }
@@ -166,15 +198,24 @@ public final class AppModel: ViewModel {
         self.core = core
         deps.scheduler?.scheduleRefresh(earliestIn: BackgroundSync.interval)
         problem = nil
+        sourcesAtOpen = timeSources
         let codes = CodesViewModel(core: core, localizer: l, clock: deps.clock, wall: deps.wall, pasteboard: deps.pasteboard,
-                                   syncServers: deps.syncServers)
+                                   timeSources: { [weak self] in self?.timeSources ?? TimeSources() })
         let enroll = EnrollViewModel(core: core, localizer: l)
         enroll.onEnrolled = { [weak codes] in await codes?.refresh() }
+        codes.problem = launchRefusal
         self.codes = codes
         self.enroll = enroll
         screen = .ready
-        Task { await codes.refresh() }
+        let saved = SavedState.decode(deps.stateStore?.load())
+        startup = Task {
+            await codes.refresh()
+            if let saved { await self.restore(saved) }
+        }
     }
+
+    /// Waits for the refresh (and restoration) that opening the vault started.
+    public func settled() async { await startup?.value }
 
     // MARK: Lock
 
@@ -182,6 +223,8 @@ public final class AppModel: ViewModel {
         guard let core, screen == .ready else { return }
         core.authenticator.lock()
         enroll?.stopScanning()
+        transfer?.done() // no secret picture stays in memory behind the lock screen
+        screenCache = nil // nor a typed import password
         screen = .locked
     }
 
@@ -217,12 +260,12 @@ public final class AppModel: ViewModel {
         defer { working = false }
         do {
             if let core {
-                try await core.run { try $0.unlockWithPassphrase(passphrase: passphrase) }
+                try await core.run { try $0.unlockWithPassphrase(passphrase: Data(passphrase.utf8)) }
                 problem = nil
                 screen = .ready
                 await codes?.refresh()
             } else {
-                open(try await Core.openWithPassphrase(path: path, passphrase: passphrase, platform: deps.platform))
+                open(try await Core.openWithPassphrase(path: path, passphrase: passphrase, platform: platform))
             }
         } catch {
             problem = Problem(error, l)
@@ -233,10 +276,17 @@ public final class AppModel: ViewModel {
 
     /// The app is leaving the screen (app switcher, notification centre): cover the codes now,
     /// before the system takes its snapshot.
-    public func willResignActive() { privacyCover = true }
+    public func willResignActive() {
+        privacyCover = true
+        transfer?.setInactive(true)
+        saveState()
+    }
 
+    /// iOS may kill the app any time from here on: the screen state is saved now.
     public func didEnterBackground() {
         privacyCover = true
+        transfer?.setInactive(true)
+        saveState()
         backgroundSince = deps.clock.seconds()
         if lockAfterSeconds == 0 { lock() }
     }
@@ -249,26 +299,45 @@ public final class AppModel: ViewModel {
         }
         backgroundSince = nil
         privacyCover = false
+        transfer?.setInactive(false)
         if screen == .ready { await codes?.refresh() }
     }
 
     // MARK: Screens opened from the list
 
+    // The make* calls give the screen on top the same model for as long as the route stays:
+    // SwiftUI runs a sheet's content again on every change of the list behind it (once a second),
+    // and a new model there would forget a password prompt or an import in progress.
+
     public func makeBackup() -> BackupViewModel? {
-        guard let core else { return nil }
-        let vm = BackupViewModel(core: core, localizer: l)
-        vm.onExported = { [weak self] count in self?.recordExport(accounts: count) }
-        vm.onImported = { [weak self] in await self?.codes?.refresh() }
-        return vm
+        screenModel {
+            guard let core else { return nil }
+            let vm = BackupViewModel(core: core, localizer: l)
+            vm.onExported = { [weak self] count in self?.recordExport(accounts: count) }
+            vm.onImported = { [weak self] in await self?.codes?.refresh() }
+            return vm
+        }
     }
 
     public func makeDiagnostics(appVersion: String) -> DiagnosticsViewModel? {
-        core.map { DiagnosticsViewModel(core: $0, localizer: l, appVersion: appVersion) }
+        screenModel { core.map { DiagnosticsViewModel(core: $0, localizer: l, appVersion: appVersion) } }
     }
 
-    public func makeSettings() -> SettingsViewModel { SettingsViewModel(app: self) }
+    public func makeSettings() -> SettingsViewModel { screenModel { SettingsViewModel(app: self) } ?? SettingsViewModel(app: self) }
 
-    public func makeHelp() -> HelpViewModel? { core.map { HelpViewModel(core: $0, localizer: l) } }
+    public func makeHelp() -> HelpViewModel? { screenModel { core.map { HelpViewModel(core: $0, localizer: l) } } }
+
+    public func makeGuide() -> GuidedEnrollment { screenModel { GuidedEnrollment(localizer: l) } ?? GuidedEnrollment(localizer: l) }
+
+    /// The model cached for the current route (made by `make` the first time); without a route
+    /// (tests, previews) a new one each call.
+    private func screenModel<T: ViewModel>(_ make: () -> T?) -> T? {
+        guard let route else { return make() }
+        if let (cachedRoute, vm) = screenCache, cachedRoute == route, let vm = vm as? T { return vm }
+        let vm = make()
+        screenCache = vm.map { (route, $0) }
+        return vm
+    }
 
     /// The guided first enrollment is offered while the vault has no account.
     public var offersGuide: Bool { codes?.accounts.isEmpty ?? false }
@@ -277,7 +346,7 @@ public final class AppModel: ViewModel {
     /// the next wake-up.
     public func backgroundSync() async -> Bool {
         guard let core, screen == .ready, let scheduler = deps.scheduler else { return false }
-        return await BackgroundSync.run(core: core, scheduler: scheduler, ntpServers: deps.syncServers)
+        return await BackgroundSync.run(core: core, scheduler: scheduler, sources: timeSources)
     }
 
     // MARK: Backup reminder

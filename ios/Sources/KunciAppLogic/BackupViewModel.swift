@@ -27,6 +27,8 @@ public final class BackupViewModel: ViewModel {
     public private(set) var importState = ImportState.idle { willSet { willChange() } }
     public var problem: Problem? { willSet { willChange() } }
     public private(set) var working = false { willSet { willChange() } }
+    /// An import runs that "Stop" can cancel (the view shows the button only then).
+    public private(set) var stoppable = false { willSet { willChange() } }
 
     private let core: Core
     private let l: Localizer
@@ -63,7 +65,7 @@ public final class BackupViewModel: ViewModel {
         defer { working = false }
         do {
             let (data, count) = try await core.run { auth in
-                (try auth.exportFile(format: .kunci, password: password), try auth.accounts().count)
+                (try auth.exportFile(format: .kunci, password: Data(password.utf8)), try auth.accounts().count)
             }
             let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC") ?? .current,
                                                   formatOptions: [.withFullDate])
@@ -121,10 +123,11 @@ public final class BackupViewModel: ViewModel {
         let token = ImportCancel()
         cancel = token
         working = true
-        defer { working = false; cancel = nil }
+        stoppable = true
+        defer { working = false; stoppable = false; cancel = nil }
         do {
             let report = try await core.run {
-                try $0.importFiles(files: files, format: nil, password: password, allowCostlyKdf: allowCostly, cancel: token)
+                try $0.importFiles(files: files, format: nil, password: password.map { Data($0.utf8) }, allowCostlyKdf: allowCostly, cancel: token)
             }
             pendingImport = nil
             pendingPassword = nil

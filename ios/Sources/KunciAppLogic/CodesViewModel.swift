@@ -50,20 +50,21 @@ public final class CodesViewModel: ViewModel {
     private let wall: WallClock
     private let pasteboard: Pasteboard
     private let copyPolicy: CopyPolicy
-    private let syncServers: [String]?
+    /// The QA time sources as they are now (the settings screen may change them while open).
+    private let timeSources: @MainActor () -> TimeSources
     private var list: CodeList?
     private var instant: (utcMs: Int64, at: TimeInterval)?
     private var matching: Set<Int64>?
 
     public init(core: Core, localizer: Localizer, clock: MonotonicClock, wall: WallClock, pasteboard: Pasteboard,
-                copyPolicy: CopyPolicy = CopyPolicy(), syncServers: [String]? = nil) {
+                copyPolicy: CopyPolicy = CopyPolicy(), timeSources: @escaping @MainActor () -> TimeSources = { TimeSources() }) {
         self.core = core
         l = localizer
         self.clock = clock
         self.wall = wall
         self.pasteboard = pasteboard
         self.copyPolicy = copyPolicy
-        self.syncServers = syncServers
+        self.timeSources = timeSources
     }
 
     // MARK: Time
@@ -233,10 +234,8 @@ public final class CodesViewModel: ViewModel {
         syncing = true
         defer { syncing = false }
         do {
-            let servers = syncServers
-            let result = try await core.run { auth in
-                try servers.map { try auth.syncTimeWith(ntpServers: $0, quorum: UInt32(min($0.count, 3))) } ?? auth.syncTime()
-            }
+            let sources = timeSources()
+            let result = try await core.run { try sources.sync($0) }
             notice = TimeWords.outcome(result, l)
         } catch {
             problem = Problem(error, l)

@@ -43,7 +43,7 @@ public final class Core: @unchecked Sendable { // immutable; the Authenticator i
     /// A new vault with the recovery passphrase AND the device key (either opens it).
     public static func create(path: String, passphrase: String, platform: Platform) async throws -> Core {
         try await background(openQueue) {
-            Core(try Authenticator.create(path: path, passphrase: passphrase, keyWrapper: platform.keyWrapper,
+            Core(try Authenticator.create(path: path, passphrase: Data(passphrase.utf8), keyWrapper: platform.keyWrapper,
                                           bootClock: platform.bootClock, https: platform.https, options: platform.options))
         }
     }
@@ -58,7 +58,7 @@ public final class Core: @unchecked Sendable { // immutable; the Authenticator i
     /// Opens with the recovery passphrase only (Face ID not possible at launch).
     public static func openWithPassphrase(path: String, passphrase: String, platform: Platform) async throws -> Core {
         try await background(openQueue) {
-            Core(try Authenticator.openWithPassphrase(path: path, passphrase: passphrase, bootClock: platform.bootClock,
+            Core(try Authenticator.openWithPassphrase(path: path, passphrase: Data(passphrase.utf8), bootClock: platform.bootClock,
                                                       https: platform.https, options: platform.options))
         }
     }
@@ -67,7 +67,7 @@ public final class Core: @unchecked Sendable { // immutable; the Authenticator i
     /// the next start needs no passphrase (a restored or moved vault).
     public static func recover(path: String, passphrase: String, platform: Platform) async throws -> Core {
         try await background(openQueue) {
-            let auth = try Authenticator.openWithPassphrase(path: path, passphrase: passphrase, bootClock: platform.bootClock,
+            let auth = try Authenticator.openWithPassphrase(path: path, passphrase: Data(passphrase.utf8), bootClock: platform.bootClock,
                                                             https: platform.https, options: platform.options)
             try auth.addPlatformKey(keyWrapper: platform.keyWrapper)
             return Core(auth)

@@ -16,9 +16,48 @@ public final class EnrollViewModel: ViewModel {
     }
 
     public struct Duplicate: Equatable, Sendable {
-        public let uri: String
+        /// What to enroll again once the user decided; kept inside, never shown.
+        let source: Source
         public let existingId: Int64
         public let question: String
+    }
+
+    /// Where an account came from. A camera frame is copied while it is valid; the decision
+    /// enrolls the same text, picture or frame again, so no secret has to be read out in Swift.
+    enum Source: Equatable, Sendable {
+        case uri(String)
+        case image(Data)
+        case frame(width: UInt32, height: UInt32, rowStride: UInt32, bytes: Data)
+
+        init(copying frame: LumaFrame) {
+            self = .frame(width: frame.width, height: frame.height, rowStride: frame.rowStride, bytes: Data([UInt8](frame.bytes)))
+        }
+
+        func enroll(_ auth: Authenticator, _ onConflict: OnConflict) throws -> EnrollReport {
+            switch self {
+            case let .uri(text): return try auth.enrollUri(uri: text, onConflict: onConflict)
+            case let .image(data): return try auth.enrollImage(image: data, onConflict: onConflict)
+            case let .frame(width, height, rowStride, bytes):
+                return try auth.enrollFrame(width: width, height: height, rowStride: rowStride, frame: bytes, onConflict: onConflict)
+            }
+        }
+
+        /// The account already in the vault (0 if it cannot be told): for a typed or pasted URI
+        /// the core's own match; for a picture or frame, the account with the label the core's
+        /// preview of the code shows (previews never carry the secret).
+        func existingId(_ auth: Authenticator) -> Int64 {
+            let previews: [QrPreview]?
+            switch self {
+            case let .uri(text): return (try? auth.existingAccount(uri: text))?.id ?? 0
+            case let .image(data): previews = try? decodeQrImage(image: data)
+            case let .frame(width, height, rowStride, bytes):
+                previews = try? decodeQrFrame(width: width, height: height, rowStride: rowStride, frame: bytes, thorough: true)
+            }
+            guard let shown = previews?.first(where: { $0.kind == .otpauth })?.accounts.first,
+                  let accounts = try? auth.accounts() else { return 0 }
+            func same(_ a: String, _ b: String) -> Bool { a.caseInsensitiveCompare(b) == .orderedSame }
+            return accounts.first { same($0.issuer, shown.issuer) && same($0.name, shown.name) }?.id ?? 0
+        }
     }
 
     public enum Decision: Sendable { case replace, keepBoth, cancel }
@@ -62,10 +101,9 @@ public final class EnrollViewModel: ViewModel {
             } catch let error as KunciError where error.isNoCodeInFrame {
                 return false
             } catch KunciError.DuplicateAccount {
-                // Read the payload while the frame is still valid, so the user can decide for it.
-                guard let text = try? frame.decode().compactMap(\.text).first else { return false }
-                let existingId = (try? auth.existingAccount(uri: text))?.id ?? 0
-                outcome = .duplicate(uri: text, existingId: existingId)
+                // Copy the frame while it is still valid, so the user's decision can enroll it.
+                let source = Source(copying: frame)
+                outcome = .duplicate(source, existingId: source.existingId(auth))
             } catch {
                 outcome = .failed(error)
             }
@@ -80,13 +118,13 @@ public final class EnrollViewModel: ViewModel {
         scanning = false
     }
 
-    private enum Outcome: @unchecked Sendable { case report(EnrollReport), duplicate(uri: String, existingId: Int64), failed(Error) }
+    private enum Outcome: @unchecked Sendable { case report(EnrollReport), duplicate(Source, existingId: Int64), failed(Error) }
 
     private func finishScan(_ outcome: Outcome) async {
         stopScanning()
         switch outcome {
         case let .report(r): await show(r)
-        case let .duplicate(uri, id): askDuplicate(uri: uri, existingId: id)
+        case let .duplicate(source, id): askDuplicate(source, existingId: id)
         case let .failed(KunciError.InvalidInput(detail)): // a QR code, but not an authenticator one
             problem = Problem(key: "enroll.qrNotOtp", l, detail: detail)
         case let .failed(e): problem = Problem(e, l)
@@ -97,9 +135,7 @@ public final class EnrollViewModel: ViewModel {
 
     /// A screenshot or photo (PhotosPicker, Files, paste). Decoded off the main actor.
     public func enroll(image: Data) async {
-        await perform(fromPicture: true, duplicateText: { try? decodeQrImage(image: image).compactMap(\.text).first }) {
-            try $0.enrollImage(image: image, onConflict: .reject)
-        }
+        await perform(.image(image), fromPicture: true)
     }
 
     /// Pasted text or an opened otpauth:// / otpauth-migration:// link.
@@ -109,7 +145,7 @@ public final class EnrollViewModel: ViewModel {
             problem = Problem(key: "enroll.pasteEmpty", l)
             return
         }
-        await perform(duplicateText: { uri }) { try $0.enrollUri(uri: uri, onConflict: .reject) }
+        await perform(.uri(uri))
     }
 
     /// The app was opened with a URL: only otpauth links enroll; anything else says so.
@@ -137,14 +173,21 @@ public final class EnrollViewModel: ViewModel {
             problem = Problem(error, l)
             return
         }
-        await perform(duplicateText: { uri }) { try $0.enrollUri(uri: uri, onConflict: .reject) }
+        await perform(.uri(uri))
         if report != nil { form = ManualEntry() }
+    }
+
+    /// A form saved when the app was killed: back as it was, except the secret, which was not
+    /// kept (the field says so).
+    func restore(_ saved: SavedForm) {
+        form = saved.form
+        formErrors = saved.hadSecret ? [.secret: l.text("form.secretNotKept")] : [:]
     }
 
     // MARK: Duplicates
 
-    private func askDuplicate(uri: String, existingId: Int64) {
-        duplicate = Duplicate(uri: uri, existingId: existingId, question: l.text("enroll.duplicate.question"))
+    private func askDuplicate(_ source: Source, existingId: Int64) {
+        duplicate = Duplicate(source: source, existingId: existingId, question: l.text("enroll.duplicate.question"))
     }
 
     /// Replace: the portal issued a new secret ("Reset MFA"); keep both: a second account.
@@ -162,29 +205,24 @@ public final class EnrollViewModel: ViewModel {
         case .keepBoth: choice = .keepBoth
         case .cancel: return
         }
-        await perform(duplicateText: { nil }) { try $0.enrollUri(uri: d.uri, onConflict: choice) }
+        await perform(d.source, onConflict: choice)
     }
 
     // MARK: Common
 
     /// `fromPicture`: a QR code was read but the core refused its text, i.e. the code is not an
     /// authenticator code (a portal's login QR, a web link): say that, not "check what you typed".
-    private func perform(fromPicture: Bool = false, duplicateText: @escaping @Sendable () -> String?,
-                         _ work: @escaping (Authenticator) throws -> EnrollReport) async {
+    /// `onConflict`: .reject first; the user's decision on a duplicate enrolls the same source again.
+    private func perform(_ source: Source, fromPicture: Bool = false, onConflict: OnConflict = .reject) async {
         busy = true
         defer { busy = false }
         problem = nil
         do {
-            await show(try await core.run(work))
-        } catch let KunciError.DuplicateAccount(message) {
-            let text = try? await Core.background(.global(qos: .userInitiated), duplicateText)
-            if let text {
-                let auth = core.authenticator
-                let existing = try? await Core.background(.global(qos: .userInitiated)) { try auth.existingAccount(uri: text) }
-                askDuplicate(uri: text, existingId: existing?.id ?? 0)
-            } else {
-                problem = Problem(KunciError.DuplicateAccount(message: message), l)
-            }
+            await show(try await core.run { try source.enroll($0, onConflict) })
+        } catch KunciError.DuplicateAccount where onConflict == .reject {
+            let auth = core.authenticator
+            let existing = (try? await Core.background(.global(qos: .userInitiated)) { source.existingId(auth) }) ?? 0
+            askDuplicate(source, existingId: existing)
         } catch KunciError.InvalidInput(let detail) where fromPicture {
             problem = Problem(key: "enroll.qrNotOtp", l, detail: detail)
         } catch {

@@ -154,11 +154,9 @@ public enum BackgroundSync {
     public static let interval: TimeInterval = 6 * 3600
 
     /// Returns whether the clock was synced; never throws (a background task has nobody to tell).
-    public static func run(core: Core, scheduler: BackgroundScheduler, ntpServers: [String]? = nil) async -> Bool {
+    public static func run(core: Core, scheduler: BackgroundScheduler, sources: TimeSources = TimeSources()) async -> Bool {
         scheduler.scheduleRefresh(earliestIn: interval)
-        let result = try? await core.run { auth in
-            try ntpServers.map { try auth.syncTimeWith(ntpServers: $0, quorum: UInt32(min($0.count, 3))) } ?? auth.syncTime()
-        }
+        let result = try? await core.run { try sources.sync($0) }
         return result?.status == .synced
     }
 }

@@ -12,7 +12,8 @@ pub(crate) struct Gray {
 }
 
 impl Gray {
-    /// Wraps pixels whose length the caller has checked.
+    /// Wraps pixels whose length the caller has checked (the measurement hooks build frames).
+    #[cfg(any(test, feature = "testkit"))]
     pub fn new(w: usize, h: usize, px: Vec<u8>) -> Option<Gray> {
         if w == 0 || h == 0 || w.checked_mul(h)? != px.len() {
             return None;

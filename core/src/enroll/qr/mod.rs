@@ -12,8 +12,6 @@ mod finder;
 mod gray;
 mod picture;
 
-pub use picture::MAX_DECODER_ALLOC;
-
 use std::io::Cursor;
 
 use engine::Found;
@@ -288,6 +286,8 @@ enum Engine {
 }
 
 struct Step {
+    /// Read by the measurement hooks only ([`bench`]).
+    #[cfg_attr(not(feature = "testkit"), allow(dead_code))]
     name: &'static str,
     prep: Prep,
     engine: Engine,
@@ -426,8 +426,8 @@ fn run_cascade(base: &Gray, steps: &[usize], min_passes: usize) -> Result<Vec<Qr
     }
 }
 
-/// Measurement hooks for `examples/qr_steps.rs`; not part of the supported API.
-#[doc(hidden)]
+/// Measurement hooks for `examples/qr_steps.rs` (re-exported in `kunci::testkit`).
+#[cfg(feature = "testkit")]
 pub mod bench {
     use super::*;
 

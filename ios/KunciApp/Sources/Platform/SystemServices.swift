@@ -1,6 +1,7 @@
 // Apple-only adapters for KunciAppLogic's protocols, each a few lines: Face ID / passcode
 // (LocalAuthentication), the pasteboard with expiry, the vault directory excluded from backups,
-// UserDefaults, the monotonic clock, and BGAppRefreshTask scheduling.
+// UserDefaults (settings, and the saved screen state, which holds no secret), the monotonic clock,
+// and BGAppRefreshTask scheduling.
 import BackgroundTasks
 import Darwin
 import Foundation
@@ -62,6 +63,14 @@ final class DefaultsSettings: SettingsStore {
     func set(_ value: Int?, for key: String) { d.set(value, forKey: key) }
     func string(_ key: String) -> String? { d.string(forKey: key) }
     func set(_ value: String?, for key: String) { d.set(value, forKey: key) }
+}
+
+/// The screen state AppModel saves when the app leaves the screen (route, filters, the manual
+/// form without its secret: see KunciAppLogic/AppState.swift), under one key.
+final class DefaultsStateStore: AppStateStore {
+    private let key = "kunciScreenState"
+    func load() -> Data? { UserDefaults.standard.data(forKey: key) }
+    func save(_ data: Data?) { UserDefaults.standard.set(data, forKey: key) }
 }
 
 /// mach_continuous_time: keeps counting in sleep, never moved by setting the clock.

@@ -79,6 +79,9 @@ class KunciVault(
         io { diagnostics(timeZone, utcOffsetSeconds) }
 
     /** Forgets the key; calls fail with `Locked` until [unlockWithPassphrase] or [unlockWithKeyWrapper]. */
+    /** What may make a portal refuse codes, most urgent first (for one account, or all). */
+    suspend fun doctor(accountId: Long? = null): List<DoctorFinding> = io { doctor(accountId) }
+
     suspend fun lock() = io { lock() }
 
     /** Argon2id: about a second on a phone. */

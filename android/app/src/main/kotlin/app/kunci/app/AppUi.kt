@@ -93,6 +93,7 @@ private fun ScreenFor(ui: UiState, vm: MainViewModel, actions: PlatformActions) 
     Screen.HELP -> HelpScreen(ui, vm, actions)
     Screen.SETTINGS -> SettingsScreen(ui, vm, actions)
     Screen.DIAGNOSTICS -> DiagnosticsScreen(ui, vm, actions)
+    Screen.TRANSFER -> TransferScreen(ui, vm)
 }
 
 @Composable

@@ -76,7 +76,7 @@ class KunciApplication : Application() {
     }
 
     /** Opens the vault with the recovery passphrase (the platform key is gone). */
-    suspend fun openWithPassphrase(passphrase: String): KunciVault = mutex.withLock {
+    suspend fun openWithPassphrase(passphrase: CharArray): KunciVault = mutex.withLock {
         val s = services
         vault?.let { return@withLock it }
         KunciVault.openWithPassphrase(s.vaultFile.path, passphrase, s.bootClock, s.https, options(), s.dispatcher)

@@ -96,8 +96,16 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     fun go(screen: Screen, selected: Long? = state.value.selected) {
         saved[KEY_SCREEN] = screen.name
-        state.update { it.copy(screen = screen, selected = selected, report = null) }
+        // Leaving the transfer screen any way (back included) drops its picture: it holds a secret.
+        state.update { it.copy(screen = screen, selected = selected, report = null, transferPng = it.transferPng.takeIf { screen == Screen.TRANSFER }) }
         if (screen == Screen.DIAGNOSTICS || screen == Screen.HELP) loadDiagnostics()
+        if (screen == Screen.HELP) loadFindings()
+    }
+
+    /** The doctor's findings for the account on the help screen (again after a sync or a delete). */
+    fun loadFindings() = launchSafely {
+        val findings = vault().doctor(state.value.selected)
+        state.update { it.copy(findings = findings) }
     }
 
     fun back() = go(if (state.value.screen == Screen.MANUAL || state.value.screen == Screen.SCAN) Screen.ADD else Screen.CODES)
@@ -311,6 +319,10 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         } finally {
             state.update { it.copy(syncing = false) }
             runCatching { refresh() }
+            if (state.value.screen == Screen.HELP) {
+                loadDiagnostics()
+                loadFindings()
+            }
         }
     }
 
@@ -380,8 +392,9 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         }
         val v = vault()
         try {
-            withContext(services.dispatcher) {
-                if (recoverySet()) v.authenticator.changePassphrase(current.orEmpty(), passphrase) else v.authenticator.addPassphrase(passphrase)
+            // Compose hands text fields out as Strings; the core gets wiped UTF-8 copies of these.
+            withChars(passphrase) { new ->
+                if (recoverySet()) withChars(current.orEmpty()) { old -> v.changePassphrase(old, new) } else v.addPassphrase(new)
             }
         } catch (e: KunciException.WrongPassphrase) {
             state.update { it.copy(message = text(R.string.recovery_current_wrong)) }
@@ -398,13 +411,38 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     fun offerRecovery() = state.update { it.copy(askRecovery = true) }
 
+    // Transfer ----------------------------------------------------------------------------------
+
+    /** Shows the accounts' QR codes one by one, for an app that only scans (e.g. FreeOTP). */
+    fun startTransfer() {
+        go(Screen.TRANSFER)
+        showTransfer(0)
+    }
+
+    fun transferNext() = showTransfer(state.value.transferIndex + 1)
+
+    private fun showTransfer(index: Int) = launchSafely {
+        val account = state.value.accounts.getOrNull(index)
+        state.update { it.copy(transferIndex = index, transferPng = null) }
+        if (account != null) {
+            val png = vault().accountQrPng(account.id, TRANSFER_MODULE_PX)
+            state.update { it.copy(transferPng = png) }
+        }
+    }
+
+    /** Leaves the transfer screen and drops the picture (it holds a secret). */
+    fun finishTransfer() {
+        state.update { it.copy(transferPng = null, transferIndex = 0) }
+        go(Screen.SETTINGS)
+    }
+
     /** Encrypted backup to a document the user picked. */
     fun exportBackup(uri: Uri, password: String) = launchSafely {
         if (password.length < MIN_PASSPHRASE) {
             state.update { it.copy(message = text(R.string.recovery_too_short, MIN_PASSPHRASE)) }
             return@launchSafely
         }
-        val bytes = vault().exportFile(app.kunci.ExportFormat.KUNCI, password)
+        val bytes = withChars(password) { vault().exportFile(app.kunci.ExportFormat.KUNCI, it) }
         withContext(services.dispatcher) {
             getApplication<Application>().contentResolver.openOutputStream(uri)?.use { it.write(bytes) }
                 ?: throw java.io.IOException("no stream")
@@ -429,7 +467,7 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     private suspend fun importBytes(bytes: ByteArray, password: String?) {
         try {
-            val report = vault().importFile(bytes, null, password)
+            val report = if (password == null) vault().importFile(bytes, null, null) else withChars(password) { vault().importFile(bytes, null, it) }
             refresh()
             state.update { it.copy(message = text(R.string.import_done, report.added.toInt(), report.duplicates.toInt(), report.refused.size)) }
         } catch (e: KunciException.PasswordRequired) {
@@ -450,8 +488,20 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     fun accountById(id: Long?): AccountInfo? = state.value.accounts.firstOrNull { it.id == id }
 
+    /** Runs [block] with a char copy of [text] that is wiped afterwards. */
+    private inline fun <T> withChars(text: String, block: (CharArray) -> T): T {
+        val chars = text.toCharArray()
+        try {
+            return block(chars)
+        } finally {
+            chars.fill('\u0000')
+        }
+    }
+
     private companion object {
         private const val TAG = "Kunci"
+        /** Pixels per QR module: about 300 px for a typical account, sharp when scaled up. */
+        private val TRANSFER_MODULE_PX = 6u
         const val TICK_MS = 500L
         const val LOOKAHEAD_MS = 5_000L
         const val MIN_PASSPHRASE = 8

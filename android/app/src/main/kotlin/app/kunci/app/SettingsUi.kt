@@ -27,8 +27,10 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontFamily
+import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.unit.sp
+import app.kunci.DoctorFinding
 import app.kunci.TimeStatus
 
 @Composable
@@ -57,6 +59,7 @@ fun SettingsScreen(ui: UiState, vm: MainViewModel, actions: PlatformActions) {
             OutlinedButton(onClick = vm::lockNow, modifier = Modifier.testTag("lock-now")) { Text(stringResource(R.string.lock_now)) }
             OutlinedButton(onClick = vm::offerRecovery, modifier = Modifier.testTag("recovery")) { Text(stringResource(if (vm.recoverySet()) R.string.recovery_change_title else R.string.recovery_title)) }
             BackupSection(actions)
+            OutlinedButton(onClick = vm::startTransfer, modifier = Modifier.testTag("transfer")) { Text(stringResource(R.string.transfer_title)) }
             Section(R.string.settings_help)
             OutlinedButton(onClick = { vm.go(Screen.DIAGNOSTICS) }, modifier = Modifier.testTag("diagnostics")) { Text(stringResource(R.string.diagnostics_title)) }
             QaSources(vm, actions)
@@ -124,34 +127,67 @@ fun AccountScreen(ui: UiState, vm: MainViewModel) {
     }
 }
 
-/** "The portal says Invalid Authenticator Code": the likely causes as steps, each with its action. */
+/** "The portal says Invalid Authenticator Code": the core doctor's findings for this account as
+ *  numbered steps, each with the button it needs, then the two steps that always apply. */
 @Composable
 fun HelpScreen(ui: UiState, vm: MainViewModel, actions: PlatformActions) {
     val account = vm.accountById(ui.selected)
-    val time = ui.list?.time
     Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState())) {
         Header(stringResource(R.string.help_title), vm::back)
         Column(Modifier.padding(12.dp)) {
-            val clockStep = when {
-                time == null || time.status != TimeStatus.SYNCED -> text(R.string.help_step_sync_unverified)
-                time.offsetMs >= 2_000 -> text(R.string.help_step_sync_corrected, text(R.string.time_behind, durationText(time.offsetMs)))
-                time.offsetMs <= -2_000 -> text(R.string.help_step_sync_corrected, text(R.string.time_ahead, durationText(time.offsetMs)))
-                else -> text(R.string.help_step_sync_ok)
+            val steps = ui.findings.orEmpty().map { it to helpStep(it, ui.list?.time) }
+            // The last sync's outcome stays in view: the finding that asked for it is gone once it worked.
+            ui.sync?.let { Text(it.line.resolve(), fontWeight = FontWeight.Bold, modifier = Modifier.testTag("sync-outcome")) }
+            steps.forEachIndexed { i, (finding, step) ->
+                Text(stringResource(R.string.help_numbered, i + 1, step.resolve()), modifier = Modifier.padding(top = 12.dp).testTag("help-step-${finding.code}"))
+                when (helpAction(finding)) {
+                    HelpAction.SYNC -> Button(onClick = vm::syncNow, modifier = Modifier.testTag("help-sync")) { Text(stringResource(R.string.sync_now)) }
+                    HelpAction.DELETE -> OutlinedButton(onClick = { finding.accountId?.let(vm::askDelete) }, modifier = Modifier.testTag("help-delete")) {
+                        Text(stringResource(R.string.help_delete_old))
+                    }
+                    HelpAction.NONE -> Unit
+                }
             }
-            Text(clockStep.resolve(), modifier = Modifier.testTag("help-clock"))
-            Button(onClick = vm::syncNow, modifier = Modifier.testTag("help-sync")) { Text(stringResource(R.string.sync_now)) }
-            ui.sync?.let { Text(it.line.resolve(), modifier = Modifier.testTag("sync-outcome")) }
-            Text(stringResource(R.string.help_step_newest), modifier = Modifier.padding(top = 16.dp))
-            if (account != null) {
-                OutlinedButton(onClick = { vm.askDelete(account.id) }, modifier = Modifier.testTag("help-delete")) { Text(stringResource(R.string.help_delete_old)) }
-            }
-            Text(stringResource(R.string.help_step_type_fast), modifier = Modifier.padding(top = 16.dp))
-            Text(stringResource(R.string.help_step_ticket), modifier = Modifier.padding(top = 16.dp))
+            Text(stringResource(R.string.help_numbered, steps.size + 1, stringResource(R.string.help_step_type_fast)), modifier = Modifier.padding(top = 12.dp))
+            Text(stringResource(R.string.help_numbered, steps.size + 2, stringResource(R.string.help_step_ticket)), modifier = Modifier.padding(top = 12.dp))
             OutlinedButton(onClick = { actions.copyText(helpdeskTicket(ui, account?.let { it.issuer.ifEmpty { it.name } })) }, modifier = Modifier.testTag("help-ticket")) {
                 Text(stringResource(R.string.help_copy_ticket))
             }
         }
     }
+}
+
+enum class HelpAction { SYNC, DELETE, NONE }
+
+/** The button a finding needs: a time problem is fixed by a sync, an older duplicate by deleting it. */
+fun helpAction(f: DoctorFinding): HelpAction = when (f.code) {
+    "time_tampered", "time_unverified", "sync_no_quorum" -> HelpAction.SYNC
+    "duplicate_account" -> if (f.fact("newest_id") != f.accountId?.toString()) HelpAction.DELETE else HelpAction.NONE
+    else -> HelpAction.NONE
+}
+
+private fun DoctorFinding.fact(key: String): String? = facts.firstOrNull { it.key == key }?.value
+
+/** A finding in the user's language, chosen by its stable code; a code this app does not know
+ *  yet (a newer core) shows the core's own English sentence rather than nothing. */
+fun helpStep(f: DoctorFinding, time: app.kunci.TimeInfo?): UiText = when (f.code) {
+    "time_tampered" -> text(R.string.help_f_time_tampered)
+    "time_unverified" -> text(R.string.help_f_time_unverified)
+    "sync_no_quorum" -> text(R.string.help_f_sync_no_quorum)
+    "phone_clock_off" -> {
+        val offset = f.fact("offset_ms")?.toLongOrNull() ?: time?.offsetMs ?: 0L
+        text(R.string.help_f_phone_clock_off, text(if (offset >= 0) R.string.time_behind else R.string.time_ahead, durationText(offset)))
+    }
+    "duplicate_account" -> {
+        val count = f.fact("ids")?.split(',')?.size ?: 2
+        val added = f.fact("newest_added").orEmpty()
+        if (helpAction(f) == HelpAction.DELETE) text(R.string.help_f_duplicate_older, count, added) else text(R.string.help_f_duplicate_newest, count)
+    }
+    "unusual_parameters" -> text(R.string.help_f_unusual)
+    "hotp_counter_ahead" -> text(R.string.help_f_hotp_ahead)
+    "portal_clock_off" -> text(R.string.help_f_portal_clock_off)
+    "all_clear" -> text(R.string.help_f_all_clear)
+    else -> text(R.string.help_verbatim, f.sentence)
 }
 
 /** The ticket a helpdesk needs: the diagnostics (no secrets) and which account fails. */

@@ -8,7 +8,7 @@ import app.kunci.CodeList
 import app.kunci.EnrollReport
 import app.kunci.OnConflict
 
-enum class Screen { CODES, ADD, MANUAL, SCAN, GUIDED, ACCOUNT, HELP, SETTINGS, DIAGNOSTICS }
+enum class Screen { CODES, ADD, MANUAL, SCAN, GUIDED, ACCOUNT, HELP, SETTINGS, DIAGNOSTICS, TRANSFER }
 
 /** The manual entry form; `errors` maps a field name to its sentence. */
 data class ManualForm(
@@ -55,6 +55,11 @@ data class UiState(
     val syncing: Boolean = false,
     val sync: SyncOutcome? = null,
     val diagnostics: String? = null,
+    /** The transfer screen: which account (index in `accounts`) and its QR picture (PNG). */
+    val transferIndex: Int = 0,
+    val transferPng: ByteArray? = null,
+    /** The core doctor's findings for the help screen (null: not loaded yet). */
+    val findings: List<app.kunci.DoctorFinding>? = null,
     val selected: Long? = null,
     val confirmDelete: Long? = null,
     val importPassword: ByteArray? = null,

@@ -44,10 +44,14 @@ class CodesTest : KunciTestBase() {
         add(uri("Portal", "jo"))
         launch()
         val id = ids().single()
+        val shown = shownCode(id).replace(" ", "")
         compose.onNodeWithTag("code-$id").performClick()
         settle()
         val clip = app.getSystemService(ClipboardManager::class.java).primaryClip!!
-        assertEquals(shownCode(id).replace(" ", ""), clip.getItemAt(0).text.toString())
+        // The code on screen when tapped (the list may move to the next step while the test runs
+        // on a loaded machine; then the new code is the one on screen).
+        val copied = clip.getItemAt(0).text.toString()
+        assertTrue("copied $copied, shown $shown", copied == shown || copied == shownCode(id).replace(" ", ""))
         assertTrue(clip.description.extras.getBoolean(ClipDescription.EXTRA_IS_SENSITIVE))
         compose.onNodeWithText(string(R.string.copied)).assertIsDisplayed()
     }

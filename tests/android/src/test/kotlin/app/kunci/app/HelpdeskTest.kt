@@ -4,6 +4,8 @@ package app.kunci.app
 
 import android.content.ClipboardManager
 import android.content.Intent
+import androidx.compose.ui.test.assertTextContains
+import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
@@ -48,7 +50,7 @@ class HelpdeskTest : KunciTestBase() {
     }
 
     @Test
-    fun invalidCodeHelpGivesStepsWithTheirActions() {
+    fun invalidCodeHelpGivesTheDoctorsStepsWithTheirActions() {
         FakeSntpServer(45_000).use { ntp ->
             app.prefs.edit().putString(KunciApplication.PREF_QA_NTP, ntp.address).putInt(KunciApplication.PREF_QA_QUORUM, 1).apply()
             withAccount()
@@ -57,20 +59,44 @@ class HelpdeskTest : KunciTestBase() {
             compose.onNodeWithTag("edit-$id").performClick()
             settle()
             compose.onNodeWithTag("help").performScrollTo().performClick()
-            settle()
-            compose.onNodeWithText(string(R.string.help_step_sync_unverified)).assertExists()
+            // Before any sync the doctor's first finding is the unchecked time, with its button.
+            waitForText(string(R.string.help_numbered, 1, string(R.string.help_f_time_unverified)))
             compose.onNodeWithTag("help-sync").performClick()
             waitForText(string(R.string.sync_ok, 1, 1))
         }
-        val corrected = string(R.string.help_step_sync_corrected, string(R.string.time_behind, string(R.string.duration_s, 45)))
-        waitForText(corrected)
+        // After a sync to a server 45 s ahead: the phone clock finding, in words, and no sync button.
+        val behind = string(R.string.help_f_phone_clock_off, string(R.string.time_behind, string(R.string.duration_s, 45)))
+        waitForText(string(R.string.help_numbered, 1, behind))
+        assertEquals(0, compose.onAllNodesWithTag("help-sync").fetchSemanticsNodes().size)
+        assertEquals(0, compose.onAllNodesWithTag("help-delete").fetchSemanticsNodes().size)
         screenshot("help")
         compose.onNodeWithTag("help-ticket").performScrollTo().performClick()
         settle()
         assertTrue(clip().startsWith("Kunci helpdesk ticket\naccount: ASN Digital"))
+    }
+
+    @Test
+    fun helpOnAnOlderDuplicateOffersToDeleteItAndKeepsTheNewest() {
+        withAccount()
+        runBlocking { app.vault().enrollUri(uri("ASN Digital", "199001", "KRSXG5DSNFXGOIDB"), OnConflict.KEEP_BOTH) }
+        val (older, newer) = runBlocking { app.vault().accounts() }.map { it.id }.sorted()
+        launch()
+        compose.onNodeWithTag("edit-$older").performClick()
+        settle()
+        compose.onNodeWithTag("help").performScrollTo().performClick()
+        waitForTag("help-step-duplicate_account")
+        compose.onNodeWithTag("help-step-duplicate_account").assertTextContains(string(R.string.help_f_duplicate_older, 2, "DATE").substringBefore("DATE"), substring = true)
+        screenshot("help-duplicate")
         compose.onNodeWithTag("help-delete").performScrollTo().performClick()
         settle()
         compose.onNodeWithTag("confirm-delete").performClick()
-        waitFor("deleted") { runBlocking { app.vault().accounts() }.isEmpty() }
+        waitFor("the older entry deleted") { runBlocking { app.vault().accounts() }.map { it.id } == listOf(newer) }
+        // On the newest entry the doctor says so and offers no delete.
+        compose.onNodeWithTag("edit-$newer").performClick()
+        settle()
+        compose.onNodeWithTag("help").performScrollTo().performClick()
+        settle()
+        assertEquals(0, compose.onAllNodesWithTag("help-step-duplicate_account").fetchSemanticsNodes().size)
+        assertEquals(0, compose.onAllNodesWithTag("help-delete").fetchSemanticsNodes().size)
     }
 }

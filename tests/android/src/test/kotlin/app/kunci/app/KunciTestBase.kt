@@ -51,7 +51,6 @@ abstract class KunciTestBase {
 
     @Before
     fun setUpServices() {
-        org.robolectric.shadows.ShadowLog.stream = System.out // the app's warnings in the test report
         app = ApplicationProvider.getApplicationContext()
         dir = Files.createTempDirectory("kunci-ui").toFile()
         app.useServices(
@@ -120,7 +119,8 @@ abstract class KunciTestBase {
             Thread.sleep(25)
         }
         screenshot("timeout")
-        throw AssertionError("timed out waiting for $what; on screen: ${screenTexts()}")
+        val warnings = org.robolectric.shadows.ShadowLog.getLogsForTag("Kunci").map { "${it.msg}: ${it.throwable}" }
+        throw AssertionError("timed out waiting for $what; on screen: ${screenTexts()}; app warnings: $warnings")
     }
 
     /** Every text on screen (all windows, dialogs included), for failure messages. */

@@ -105,7 +105,7 @@ class SafetyTest : KunciTestBase() {
         waitForText(string(R.string.recovery_saved))
         runBlocking { app.closeVault() }
         // The phone's key is gone (a reset): the passphrase alone opens the same accounts.
-        Authenticator.openWithPassphrase(File(dir, "vault.kunci").path, "kopi susu pagi", boot, null, options).use {
+        Authenticator.openWithPassphrase(File(dir, "vault.kunci").path, "kopi susu pagi".toByteArray(), boot, null, options).use {
             assertEquals("Portal", it.accounts().single().issuer)
         }
     }
@@ -135,11 +135,11 @@ class SafetyTest : KunciTestBase() {
         waitForText(string(R.string.recovery_saved))
         runBlocking { app.closeVault() }
         val path = File(dir, "vault.kunci").path
-        Authenticator.openWithPassphrase(path, "nasi goreng malam", boot, null, options).use {
+        Authenticator.openWithPassphrase(path, "nasi goreng malam".toByteArray(), boot, null, options).use {
             assertEquals("Portal", it.accounts().single().issuer)
         }
         assertThrows(KunciException.WrongPassphrase::class.java) {
-            Authenticator.openWithPassphrase(path, "kopi susu pagi", boot, null, options).close()
+            Authenticator.openWithPassphrase(path, "kopi susu pagi".toByteArray(), boot, null, options).close()
         }
         // The phone's own key still opens it: the change rewrapped it.
         Authenticator.openWithKeyWrapper(path, keyWrapper, boot, null, options).use {
@@ -173,11 +173,11 @@ class SafetyTest : KunciTestBase() {
     @Test
     fun anotherAppsEncryptedFileAsksForItsPassword() {
         // An Aegis export made by another vault (the core writes the real Aegis format).
-        val other = Authenticator.create(File(dir, "other.kunci").path, "x-passphrase", null, FakeBootClock(), null, options)
+        val other = Authenticator.create(File(dir, "other.kunci").path, "x-passphrase".toByteArray(), null, FakeBootClock(), null, options)
         val aegis = other.use {
             it.enrollUri(uri("Bank", "jo"), OnConflict.REJECT)
             it.enrollUri(uri("Mail", "ani"), OnConflict.REJECT)
-            it.exportFile(ExportFormat.AEGIS, "aegis-pass")
+            it.exportFile(ExportFormat.AEGIS, "aegis-pass".toByteArray())
         }
         documents.nextOpen = File(dir, "aegis.json").apply { writeBytes(aegis) }
         launch()

@@ -4,6 +4,9 @@ package app.kunci.app
 
 import android.content.Intent
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.performTextReplacement
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
@@ -73,5 +76,29 @@ class TimeTest : KunciTestBase() {
             waitForText(string(R.string.sync_ok, 1, 1))
         }
         compose.onNodeWithText(string(R.string.time_ahead, string(R.string.duration_min, 2))).assertIsDisplayed()
+    }
+
+    @Test
+    fun qaTimeSourcesAreSetOnTheSettingsScreenAndAZeroQuorumIsExplained() {
+        FakeSntpServer(30_000).use { ntp ->
+            withAccount()
+            launch()
+            compose.onNodeWithText(string(R.string.settings)).performClick()
+            settle()
+            compose.onNodeWithTag("qa-ntp").performScrollTo().performTextInput(ntp.address)
+            compose.onNodeWithTag("qa-quorum").performScrollTo().performTextReplacement("0")
+            compose.onNodeWithTag("qa-save").performScrollTo().performClick()
+            waitForText(string(R.string.qa_quorum_invalid))
+            compose.onNodeWithText(string(R.string.ok)).performClick()
+            compose.onNodeWithTag("qa-quorum").performScrollTo().performTextReplacement("1")
+            compose.onNodeWithTag("qa-save").performScrollTo().performClick()
+            waitForText(string(R.string.saved))
+            compose.onNodeWithText(string(R.string.ok)).performClick()
+            assertEquals(listOf(ntp.address), app.qaNtp())
+            assertEquals(1u, app.options().quorum)
+            compose.onNodeWithTag("sync-now").performScrollTo().performClick()
+            waitForText(string(R.string.sync_ok, 1, 1))
+            assertTrue(ntp.requests.get() >= 1)
+        }
     }
 }
