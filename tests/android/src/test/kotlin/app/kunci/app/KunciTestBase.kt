@@ -8,6 +8,7 @@ import android.graphics.Bitmap
 import android.graphics.Canvas
 import android.graphics.Color
 import android.os.Looper
+import android.view.Gravity
 import android.view.View
 import android.view.WindowManager
 import androidx.compose.ui.semantics.SemanticsProperties
@@ -159,9 +160,13 @@ abstract class KunciTestBase {
                 if (params.flags and WindowManager.LayoutParams.FLAG_DIM_BEHIND != 0) {
                     canvas.drawColor(Color.argb((params.dimAmount * 255).toInt(), 0, 0, 0))
                 }
-                val at = IntArray(2).also { view.getLocationOnScreen(it) }
+                // Robolectric does not place windows: a dialog (gravity centre) is centred here, as
+                // the window manager would.
+                val centred = params.gravity == 0 || params.gravity and Gravity.CENTER == Gravity.CENTER
+                val x = if (centred) (base.width - view.width) / 2f else 0f
+                val y = if (centred) (base.height - view.height) / 2f else 0f
                 canvas.save()
-                canvas.translate(at[0].toFloat(), at[1].toFloat())
+                canvas.translate(x, y)
                 view.draw(canvas)
                 canvas.restore()
             }
