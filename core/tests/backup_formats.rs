@@ -821,6 +821,20 @@ mod backup {
             import(FREEOTP2, Format::FreeOtp2, Some("Kunci freeotp2")),
             Err(BackupError::WrongPassword)
         );
+        // A file asking for far more key derivation than FreeOTP writes is refused before any
+        // work (the digits are swapped in place: the Java string keeps its length).
+        let needle = b"\"mIterations\":100000";
+        let at = FREEOTP2
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap()
+            + 14;
+        let mut costly = FREEOTP2.to_vec();
+        costly[at..at + 6].copy_from_slice(b"900000");
+        match import(&costly, Format::FreeOtp2, Some("kunci freeotp2")) {
+            Err(BackupError::UnsafeParameters { reason }) => assert!(reason.contains("900000")),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -846,10 +860,18 @@ mod backup {
         }
         // One wrapped account key changed (inside its JSON, same length): that account is
         // refused with a reason, the others import.
-        let text = String::from_utf8_lossy(FREEOTP2_FUZZ).into_owned();
-        let at = text.find("mCipherText\\\":[").unwrap() + "mCipherText\\\":[".len();
+        // The last digit of the last tag byte of the first account key: a byte still in range.
+        let find = |from: usize, needle: &[u8]| {
+            from + FREEOTP2_FUZZ[from..]
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap()
+        };
+        let key = find(0, b"{\\\"mCipherText");
+        let at = find(key, b"],\\\"mParameters") - 1;
         let mut bytes = FREEOTP2_FUZZ.to_vec();
-        bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
+        assert!(bytes[at].is_ascii_digit());
+        bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
         let batch = import(&bytes, Format::FreeOtp2, pw).unwrap();
         assert_eq!(batch.accounts.len(), 8);
         assert_eq!(batch.refused.len(), 1);

@@ -307,7 +307,10 @@ fn committed_fuzz_seeds_are_accepted_by_the_code_they_seed() {
         ("import_2fas", Format::TwoFas),
         ("import_ente", Format::Ente),
         ("import_kunci", Format::Kunci),
+        // Written by the JDK (core/tests/fixtures/freeotp2/MakeBackup.java), copied here.
+        ("import_freeotp2", Format::FreeOtp2),
     ] {
+        assert!(!committed(target).is_empty(), "no seeds for {target}");
         for (name, b) in committed(target) {
             let batch = import(&b, format, Some(PW)).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(!batch.accounts.is_empty(), "{target}/{name}");

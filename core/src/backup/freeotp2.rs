@@ -37,6 +37,10 @@ const TOKEN_SUFFIX: &str = "-token";
 const NONCE_LEN: usize = 12;
 /// Longest wrapped key taken seriously (an HMAC key is at most a few hundred bytes).
 const MAX_SEALED: usize = 4096;
+/// FreeOTP always writes 100 000 PBKDF2-HMAC-SHA512 iterations (MasterKey.ITERATIONS); five
+/// times that is about a second here. The shared budget's 2 000 000 (meant for SHA-1) took
+/// 4.3 s of CPU with SHA-512 on the build machine, so a file asking for more is refused.
+const MAX_ITERATIONS: u32 = 500_000;
 
 pub(crate) struct Reader;
 
@@ -234,6 +238,11 @@ fn unlock_master(
             .and_then(Value::as_u64)
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| damaged("the master key has no iteration count"))?;
+    if iterations > MAX_ITERATIONS {
+        return Err(BackupError::UnsafeParameters {
+            reason: format!("{iterations} PBKDF2 iterations; FreeOTP writes 100 000"),
+        });
+    }
     let salt = java_bytes(v.0.get("mSalt"), 64)?;
     // MasterKey derives as many bits as the salt has; a prefix of PBKDF2's output is the
     // shorter output, so one 32-byte derivation serves 16 and 32.
