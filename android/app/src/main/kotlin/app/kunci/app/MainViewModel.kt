@@ -45,6 +45,8 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
     )
     val ui: StateFlow<UiState> = state
     private val scanning = AtomicBoolean(false)
+    private val refreshStarted = java.util.concurrent.atomic.AtomicLong(0)
+    private var refreshApplied = 0L
     private var backgroundAtMs: Long? = null
 
     init {
@@ -75,12 +77,20 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         }
     }
 
+    /** Reloads codes and accounts. Refreshes can overlap (the first one at start-up and the one
+     *  after a deep-link enrollment): a refresh that started earlier never overwrites a later one,
+     *  or the list would lose the account just added. */
     suspend fun refresh() {
+        val seq = refreshStarted.incrementAndGet()
         val v = vault()
         val list = v.codes()
         val accounts = v.accounts()
         val boot = bootMs()
-        state.update { it.copy(ready = true, list = list, listAtBootMs = boot, bootNowMs = boot, accounts = accounts) }
+        synchronized(refreshStarted) {
+            if (seq < refreshApplied) return
+            refreshApplied = seq
+            state.update { it.copy(ready = true, list = list, listAtBootMs = boot, bootNowMs = boot, accounts = accounts) }
+        }
     }
 
     /** Every [TICK_MS]: advance the countdown on the boot clock; fetch new codes at a step's end. */
