@@ -4,30 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const URI: &str =
-    "otpauth://totp/ACME:jo@example.org?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME";
+mod common;
+use common::{refused, stderr, Scratch, URI};
+
 const GOOD_PASS: &str = "Gunung-Merapi-pagi-2026!";
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("kunci-hard-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn cmd(vault: &Path, pass: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kunci"));
@@ -48,18 +28,6 @@ fn ok(vault: &Path, args: &[&str]) -> String {
     let o = run(vault, args);
     assert!(o.status.success(), "kunci {args:?}: {}", stderr(&o));
     String::from_utf8(o.stdout).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Exit 2 with exactly one `error:` line that contains `needle`.
-fn refused(o: &Output, needle: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: ") && err.contains(needle), "{err}");
 }
 
 #[cfg(unix)]

@@ -5,34 +5,14 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-const URI_A: &str =
-    "otpauth://totp/ACME:jo@example.org?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME";
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("kunci-ts-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn vault(&self) -> PathBuf {
-        self.0.join("v.kunci")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::{Scratch, URI};
 
 fn run(vault: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kunci"))
@@ -60,7 +40,7 @@ fn json(vault: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value, String)
 fn new_vault(name: &str) -> Scratch {
     let s = Scratch::new(name);
     assert!(run(&s.vault(), &["init"]).status.success());
-    assert!(run(&s.vault(), &["add", URI_A]).status.success());
+    assert!(run(&s.vault(), &["add", URI]).status.success());
     s
 }
 
@@ -334,7 +314,7 @@ fn code_with_a_vault_uses_trusted_time_and_without_one_warns() {
     let mut same = false;
     for _ in 0..3 {
         let (_, sheet, _) = json(&s.vault(), &["codes"]);
-        let (_, one, err) = json(&s.vault(), &["code", URI_A]);
+        let (_, one, err) = json(&s.vault(), &["code", URI]);
         assert!(!err.contains("warning"), "{err}");
         if sheet["codes"][0]["code"] == one["code"] {
             same = true;
@@ -349,7 +329,7 @@ fn code_with_a_vault_uses_trusted_time_and_without_one_warns() {
     let o = Command::new(env!("CARGO_BIN_EXE_kunci"))
         .env_remove("KUNCI_VAULT")
         .env("XDG_DATA_HOME", &s.0)
-        .args(["code", URI_A])
+        .args(["code", URI])
         .output()
         .unwrap();
     assert!(o.status.success());
@@ -362,7 +342,7 @@ fn code_with_a_vault_uses_trusted_time_and_without_one_warns() {
     // --at stays exact and quiet (QA).
     let o = Command::new(env!("CARGO_BIN_EXE_kunci"))
         .env_remove("KUNCI_VAULT")
-        .args(["code", URI_A, "--at", "1111111111"])
+        .args(["code", URI, "--at", "1111111111"])
         .output()
         .unwrap();
     assert!(o.stderr.is_empty());
