@@ -15,13 +15,16 @@
 //!
 //! Times come from `std::time::Instant` here, in the harness; the library never reads the clock.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kunci::testkit::{bench, FakeNtpServer, MemoryTimeStore, Misbehaviour};
 use kunci::{LumaFrame, QrPayload, ScanEffort};
 use serde_json::{json, Value};
+
+#[path = "common/corpus.rs"]
+mod corpus;
 
 fn main() {
     // rqrr panics on some corpus images; the library catches it, the default hook would still
@@ -87,26 +90,6 @@ impl Rng {
 // ---------------------------------------------------------------------------------------------
 // prepare: decode every picture to luma once; build camera frames and the 12 MP photo.
 
-fn corpus_images(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("corpus dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("png" | "jpg" | "jpeg" | "webp")
-            ) {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -122,7 +105,7 @@ fn prepare(corpus: &Path, out: &Path) -> Value {
     let frame_dir = out.join("frames");
     std::fs::create_dir_all(&luma_dir).expect("mkdir luma");
     std::fs::create_dir_all(&frame_dir).expect("mkdir frames");
-    let files = corpus_images(corpus);
+    let files = corpus::images(corpus);
     let mut entries = Vec::new();
     let mut planes: Vec<(Vec<u8>, u32, u32)> = Vec::new();
     for (i, p) in files.iter().enumerate() {

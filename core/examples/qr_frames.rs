@@ -11,11 +11,13 @@
 //! Corpus: $KUNCI_QR_CORPUS, else tests/data/qr in the repository. The library never
 //! reads the clock; times are taken here.
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use kunci::testkit::bench;
 use kunci::{decode_luma, render_png, LumaFrame, QrPayload, ScanEffort};
+
+#[path = "common/corpus.rs"]
+mod corpus;
 
 const TOTP: &str = "otpauth://totp/ACME%20Co:john.doe@example.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
 
@@ -177,31 +179,9 @@ struct Sample {
     bytes: Option<Vec<u8>>,
 }
 
-fn corpus_dir() -> PathBuf {
-    if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
-        return d.into();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/qr")
-}
-
 fn load_corpus() -> Vec<Sample> {
-    let dir = corpus_dir();
-    let mut files = Vec::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("corpus dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("png" | "jpg" | "jpeg" | "webp")
-            ) {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let dir = corpus::dir();
+    let files = corpus::images(&dir);
     files
         .into_iter()
         .map(|p| {

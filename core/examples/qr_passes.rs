@@ -2,44 +2,15 @@
 //! each pass found where: for finding pictures with several (or nested) codes and for ordering
 //! the passes. `cargo run --release -p kunci --example qr_passes [corpus-dir]`.
 
-use std::path::{Path, PathBuf};
-
 use kunci::testkit::bench;
 use kunci::LumaFrame;
 
-fn corpus_dir() -> PathBuf {
-    if let Some(a) = std::env::args().nth(1) {
-        return a.into();
-    }
-    if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
-        return d.into();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/qr")
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("corpus dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("png" | "jpg" | "jpeg" | "webp")
-            ) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+#[path = "common/corpus.rs"]
+mod corpus;
 
 fn main() {
-    let dir = corpus_dir();
-    for p in files(&dir) {
+    let dir = corpus::dir_or_arg();
+    for p in corpus::images(&dir) {
         let expected = std::fs::read_to_string(p.with_extension("txt")).unwrap_or_default();
         let bytes = std::fs::read(&p).expect("read image");
         let Ok((luma, w, h)) = bench::image_to_luma(&bytes) else {

@@ -6,11 +6,14 @@
 //! Times are measured here, in the example, with `std::time::Instant`; the library never reads
 //! the clock.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use kunci::testkit::bench;
 use kunci::{LumaFrame, QrPayload};
+
+#[path = "common/corpus.rs"]
+mod corpus;
 
 struct Sample {
     name: String,
@@ -21,33 +24,8 @@ struct Sample {
     expected_bytes: Option<Vec<u8>>,
 }
 
-fn corpus_dir() -> PathBuf {
-    if let Some(a) = std::env::args().nth(1) {
-        return a.into();
-    }
-    if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
-        return d.into();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/qr")
-}
-
 fn load(dir: &Path) -> Vec<Sample> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("corpus dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("png" | "jpg" | "jpeg" | "webp")
-            ) {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let files = corpus::images(dir);
     files
         .into_iter()
         .map(|p| {
@@ -82,7 +60,7 @@ fn pct(sorted: &[f64], q: f64) -> f64 {
 }
 
 fn main() {
-    let dir = corpus_dir();
+    let dir = corpus::dir_or_arg();
     let samples = load(&dir);
     let names = bench::step_names();
     let verbose = std::env::var("QR_STEPS_VERBOSE").is_ok();

@@ -1,0 +1,42 @@
+//! The QR photo corpus for the examples and benchmarks: where it is and its pictures, in one
+//! place (`#[path = "common/corpus.rs"] mod corpus;` in each example that walks it).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// `KUNCI_QR_CORPUS`, else the repository's own copy (tests/data/qr, Apache-2.0 notice inside).
+pub fn dir() -> PathBuf {
+    if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
+        return d.into();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/qr")
+}
+
+/// The first command-line argument when given, else [`dir`].
+pub fn dir_or_arg() -> PathBuf {
+    std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(dir)
+}
+
+/// Every PNG, JPEG and WebP below `dir`, sorted.
+pub fn images(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("corpus dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("png" | "jpg" | "jpeg" | "webp")
+            ) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
