@@ -36,6 +36,7 @@ class EnrollTest : KunciTestBase() {
 
     @Test
     fun pastedUriIsAddedThenTheFirstCodeIsGuided() {
+        pinTimeInStep(5_000) // the code on screen and the one asked of the core are in one step
         openAdd()
         compose.onNodeWithTag("paste").performTextInput(uri("ASN Digital", "199001"))
         compose.onNodeWithTag("paste-add").performClick()

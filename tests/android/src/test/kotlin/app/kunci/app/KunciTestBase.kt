@@ -26,6 +26,7 @@ import app.kunci.renderQrPng
 import java.io.File
 import java.nio.file.Files
 import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.runBlocking
 import javax.imageio.ImageIO
 import org.junit.After
 import org.junit.Before
@@ -86,6 +87,18 @@ abstract class KunciTestBase {
         scenario = s
         settle()
         return s
+    }
+
+    /**
+     * Anchors the vault's trusted time with a sync against a fake server, then moves the (fake)
+     * boot clock so that the trusted time sits [intoStepMs] into a 30 s step. From then on the
+     * codes on screen no longer depend on when the test runs: the trusted time only moves with
+     * the boot clock, and the test does not move it.
+     */
+    fun pinTimeInStep(intoStepMs: Long) {
+        FakeSntpServer(0).use { ntp -> runBlocking { app.vault().syncTimeWith(listOf(ntp.address), 1u) } }
+        val phase = Math.floorMod(runBlocking { app.vault().timeNow() }.utcMs, 30_000L)
+        boot.advance(Math.floorMod(intoStepMs - phase, 30_000L))
     }
 
     /** Lets background core calls and the main looper finish (no clock moves). */

@@ -22,6 +22,7 @@ import org.robolectric.RobolectricTestRunner
 class StackTest : KunciTestBase() {
     @Test
     fun realCoreCodeOnAComposeScreenWithAScreenshot() {
+        pinTimeInStep(5_000) // the code on screen and the one asked of the core are in one step
         assertTrue("the core answers through JNA", kunciVersion().isNotEmpty())
         runBlocking { app.vault().enrollUri(uri("Portal", "jo"), OnConflict.REJECT) }
         launch()
