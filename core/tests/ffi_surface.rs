@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use kunci::testkit::{
     ffi::decode_qr_image, ffi::Authenticator, ffi::AuthenticatorOptions, ffi::BootClock,
-    ffi::PlatformError, ffi::QrKind, ffi::QrPreview,
+    ffi::KeyWrapper, ffi::PlatformError, ffi::QrKind, ffi::QrPreview,
 };
 use kunci::{
     encode_migration, HashAlgorithm, KunciError, OnConflict, OtpKind, OtpParams, QrPayload, Secret,
@@ -259,4 +259,92 @@ fn passphrases_and_passwords_cross_as_bytes() {
         .import_files(vec![backup], None, Some(pw), false, None)
         .unwrap();
     assert_eq!(report.added, 1);
+}
+
+/// A foreign key store that works only while `usable` (a Keystore key that needs the user).
+struct XorKeyStore {
+    device_key: u8,
+    usable: std::sync::atomic::AtomicBool,
+}
+
+impl XorKeyStore {
+    fn new(device_key: u8) -> Arc<Self> {
+        Arc::new(XorKeyStore {
+            device_key,
+            usable: std::sync::atomic::AtomicBool::new(true),
+        })
+    }
+
+    fn check(&self) -> Result<(), PlatformError> {
+        if self.usable.load(std::sync::atomic::Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(PlatformError::KeyUnavailable {
+                reason: "the user has not unlocked the phone's key".into(),
+            })
+        }
+    }
+}
+
+impl KeyWrapper for XorKeyStore {
+    fn wrap(&self, key: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.check()?;
+        Ok(key.iter().map(|b| b ^ self.device_key).collect())
+    }
+
+    fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.check()?;
+        Ok(wrapped.iter().map(|b| b ^ self.device_key).collect())
+    }
+}
+
+#[test]
+fn the_app_lock_swaps_the_platform_key_and_a_locked_vault_says_so() {
+    let dir = TempDir::new("ffi-lock");
+    let path = dir.vault().to_string_lossy().into_owned();
+    let plain = XorKeyStore::new(0x11);
+    let open = |wrapper: &Arc<XorKeyStore>| {
+        Authenticator::open_with_key_wrapper(
+            path.clone(),
+            wrapper.clone(),
+            Arc::new(Clock),
+            None,
+            options(),
+        )
+    };
+    let auth = create(&dir, b"recovery passphrase");
+    auth.add_platform_key(plain.clone()).unwrap();
+    auth.enroll_uri(URI.into(), OnConflict::Reject).unwrap();
+    let needs_user = XorKeyStore::new(0x33);
+    auth.replace_platform_key(needs_user.clone()).unwrap();
+    assert!(!auth.is_locked());
+    auth.lock();
+    assert!(auth.is_locked());
+    drop(auth);
+
+    assert!(matches!(
+        open(&plain),
+        Err(KunciError::WrongPassphrase { .. })
+    ));
+    // Until the user proves who they are, the new key gives nothing: KeyUnavailable.
+    needs_user
+        .usable
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    assert!(matches!(
+        open(&needs_user),
+        Err(KunciError::KeyUnavailable { .. })
+    ));
+    needs_user
+        .usable
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let auth = open(&needs_user).unwrap();
+    assert_eq!(auth.accounts().unwrap().len(), 1);
+    // And back (the lock turned off); the passphrase opened the vault all along.
+    auth.replace_platform_key(plain.clone()).unwrap();
+    drop(auth);
+    assert!(matches!(
+        open(&needs_user),
+        Err(KunciError::WrongPassphrase { .. })
+    ));
+    open(&plain).unwrap();
 }

@@ -156,6 +156,57 @@ fn platform_slot_and_passphrase_change() {
 }
 
 #[test]
+fn replacing_the_platform_slot_retires_every_old_platform_key() {
+    // The app lock swaps the phone's key for one that needs the user: afterwards only the new
+    // key (and the passphrase) may open the vault.
+    let dir = TempDir::new("replace");
+    let v = new_vault(&dir);
+    let a = v
+        .add(draft("GitHub", "alice"), OnConflict::Reject, NOW)
+        .unwrap();
+    let plain = FakeWrapper { device_key: 0x11 };
+    let older = FakeWrapper { device_key: 0x22 };
+    v.add_platform_slot(&plain, NOW).unwrap();
+    v.add_platform_slot(&older, NOW).unwrap();
+    let locked = FakeWrapper { device_key: 0x33 };
+    let id = v.replace_platform_slots(&locked, NOW + 1).unwrap();
+    let kinds: Vec<(bool, SlotKind)> = v
+        .slots()
+        .unwrap()
+        .iter()
+        .map(|s| (s.id == id, s.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![(false, SlotKind::Passphrase), (true, SlotKind::Platform)]
+    );
+    // A key store that fails changes nothing.
+    assert!(matches!(
+        v.replace_platform_slots(&BrokenWrapper, NOW + 2)
+            .unwrap_err(),
+        VaultError::KeyWrapper(_)
+    ));
+    v.lock();
+    assert_eq!(
+        v.replace_platform_slots(&plain, NOW + 3).unwrap_err(),
+        VaultError::Locked
+    );
+    drop(v);
+
+    for old in [&plain, &older] {
+        assert_eq!(
+            Vault::open_with_key_wrapper(dir.vault(), old).unwrap_err(),
+            VaultError::WrongPassphrase
+        );
+    }
+    let v = Vault::open_with_key_wrapper(dir.vault(), &locked).unwrap();
+    assert_eq!(v.get(a.id).unwrap(), a);
+    assert_eq!(v.slots().unwrap().len(), 2);
+    drop(v);
+    Vault::open_with_passphrase(dir.vault(), &pass()).unwrap();
+}
+
+#[test]
 fn platform_only_vault() {
     let dir = TempDir::new("platform");
     let wrapper = FakeWrapper { device_key: 7 };

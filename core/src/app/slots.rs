@@ -45,4 +45,16 @@ impl Kunci {
         self.vault.add_platform_slot(wrapper, self.stamp())?;
         Ok(())
     }
+
+    /// Puts one platform slot through `wrapper` in place of every platform slot (the app lock's
+    /// key swap); passphrase slots are untouched.
+    pub fn replace_platform_key(&self, wrapper: &dyn KeyWrapper) -> Result<(), KunciError> {
+        self.vault.replace_platform_slots(wrapper, self.stamp())?;
+        Ok(())
+    }
+
+    /// Whether the vault key is forgotten (after `lock`, before an unlock).
+    pub fn is_locked(&self) -> bool {
+        self.vault.is_locked()
+    }
 }

@@ -464,6 +464,22 @@ impl Authenticator {
         Ok(())
     }
 
+    /// Puts one platform slot through `key_wrapper` in place of every platform slot, in one
+    /// transaction: the app lock swaps the phone's key for one that needs the user (and back),
+    /// and the old key must stop opening the vault. The new key is checked by unwrapping once.
+    pub fn replace_platform_key(&self, key_wrapper: Arc<dyn KeyWrapper>) -> Result<(), KunciError> {
+        self.app
+            .replace_platform_key(&ForeignKeyWrapper(key_wrapper.clone()))?;
+        *self.wrapper_slot() = Some(key_wrapper);
+        Ok(())
+    }
+
+    /// Whether the vault key is forgotten (after `lock`, before an unlock): a background task
+    /// then skips its work instead of failing halfway.
+    pub fn is_locked(&self) -> bool {
+        self.app.is_locked()
+    }
+
     /// Forgets the vault key; every call fails with `Locked` until an unlock.
     pub fn lock(&self) {
         self.app.lock();

@@ -306,6 +306,22 @@ impl Vault {
         self.write(|tx, _| insert_slot(tx, &NewSlot::Platform(wrapped), now_unix))
     }
 
+    /// Puts one platform slot through `wrapper` (checked by unwrapping once) in place of every
+    /// platform slot, in one transaction; returns its id. The app lock swaps the phone's key for
+    /// one that needs the user (and back): the old key must stop opening the vault, and a crash
+    /// halfway must leave a vault that still opens with one of the two.
+    pub fn replace_platform_slots(&self, wrapper: &dyn KeyWrapper, now_unix: i64) -> Result<i64> {
+        let key = self.vault_key()?;
+        let wrapped = wrap_verified(wrapper, &key)?;
+        self.write(|tx, _| {
+            tx.execute(
+                "DELETE FROM key_slots WHERE kind = ?1",
+                [SlotKind::Platform.as_str()],
+            )?;
+            insert_slot(tx, &NewSlot::Platform(wrapped), now_unix)
+        })
+    }
+
     /// Removes a slot. The last slot cannot go: the vault would never open again.
     pub fn remove_slot(&self, id: i64) -> Result<()> {
         self.write(|tx, _| {
