@@ -93,6 +93,12 @@ class KunciVault(
     suspend fun changePassphrase(old: CharArray, new: CharArray) = io { withUtf8(old, new) { o, n -> changePassphrase(o, n) } }
     suspend fun addPlatformKey(keyWrapper: KeyWrapper) = io { addPlatformKey(keyWrapper) }
 
+    /** One platform slot through [keyWrapper] in place of every other (the app lock's key swap). */
+    suspend fun replacePlatformKey(keyWrapper: KeyWrapper) = io { replacePlatformKey(keyWrapper) }
+
+    /** Whether the vault key is forgotten ([lock] without an unlock since). */
+    suspend fun isLocked(): Boolean = io { isLocked() }
+
     override fun close() = authenticator.close()
 
     companion object {

@@ -67,6 +67,7 @@ fun KunciApp(ui: UiState, vm: MainViewModel, actions: PlatformActions) {
             Column(Modifier.fillMaxSize()) {
                 Box(Modifier.weight(1f)) {
                     when {
+                        ui.keyLost != null -> KeyLostScreen(ui.keyLost, vm.recoverySet(), actions::openWithPassphrase)
                         ui.locked -> LockScreen(onUnlock = actions.unlock)
                         else -> ScreenFor(ui, vm, actions)
                     }
@@ -278,6 +279,25 @@ private fun LockScreen(onUnlock: () -> Unit) {
         Text(stringResource(R.string.locked_title), style = MaterialTheme.typography.headlineSmall)
         Spacer(Modifier.height(16.dp))
         Button(onClick = onUnlock, modifier = Modifier.testTag("unlock")) { Text(stringResource(R.string.unlock)) }
+    }
+}
+
+/** The device key is invalidated or gone: why, and the recovery passphrase to open the vault. */
+@Composable
+private fun KeyLostScreen(why: UiText, recoverySet: Boolean, onOpen: (String) -> Unit) {
+    var passphrase by remember { mutableStateOf("") }
+    Column(Modifier.fillMaxSize().padding(24.dp), verticalArrangement = Arrangement.Center) {
+        Text(stringResource(R.string.key_lost_title), style = MaterialTheme.typography.headlineSmall)
+        Spacer(Modifier.height(12.dp))
+        Text(why.resolve(), modifier = Modifier.testTag("key-lost-why"))
+        if (!recoverySet) {
+            Spacer(Modifier.height(8.dp))
+            Text(stringResource(R.string.key_lost_no_recovery), style = MaterialTheme.typography.bodySmall)
+        }
+        Spacer(Modifier.height(12.dp))
+        SecretField(passphrase, { passphrase = it }, R.string.recovery_passphrase, "key-lost-passphrase")
+        Spacer(Modifier.height(12.dp))
+        Button(onClick = { onOpen(passphrase) }, modifier = Modifier.testTag("key-lost-open")) { Text(stringResource(R.string.key_lost_open)) }
     }
 }
 

@@ -27,6 +27,10 @@ interface PlatformActions {
     fun copyText(text: String)
     fun frameSource(): FrameSource
     fun lockEnabled(): Boolean
+    /** The lock switch: asks for the user's check first, then moves the vault to the other key. */
+    fun setLock(on: Boolean)
+    /** The passphrase screen's "open" (the user's check first when the lock is on). */
+    fun openWithPassphrase(passphrase: String)
     /** QA time sources now: NTP servers, HTTPS URLs, quorum. */
     fun timeSources(): Triple<String, String, Int>
 }
@@ -78,7 +82,17 @@ class MainActivity : FragmentActivity() {
         }
 
         override fun frameSource(): FrameSource = app.services.frameSource(this@MainActivity)
-        override fun lockEnabled(): Boolean = app.prefs.getBoolean(KunciApplication.PREF_LOCK, false)
+        override fun lockEnabled(): Boolean = app.lockOn
+        override fun setLock(on: Boolean) =
+            app.services.userAuthenticator(this@MainActivity).authenticate { ok -> vm.setLockEnabled(on, ok) }
+
+        override fun openWithPassphrase(passphrase: String) {
+            if (app.lockOn) {
+                app.services.userAuthenticator(this@MainActivity).authenticate { ok -> vm.openWithPassphrase(passphrase, ok) }
+            } else {
+                vm.openWithPassphrase(passphrase, false)
+            }
+        }
         override fun timeSources(): Triple<String, String, Int> = Triple(
             app.prefs.getString(KunciApplication.PREF_QA_NTP, "").orEmpty(),
             app.prefs.getString(KunciApplication.PREF_QA_HTTPS, "").orEmpty(),

@@ -12,6 +12,7 @@ import androidx.lifecycle.viewModelScope
 import app.kunci.AccountInfo
 import app.kunci.CodeInfo
 import app.kunci.CodeTicker
+import app.kunci.DeviceKeyState
 import app.kunci.EnrollReport
 import app.kunci.KunciException
 import app.kunci.KunciVault
@@ -69,6 +70,9 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
             block()
         } catch (e: CancellationException) {
             throw e
+        } catch (e: KunciException.KeyUnavailable) {
+            // The device key cannot open the vault: ask for the user, or for the passphrase.
+            keyUnavailable()
         } catch (e: Throwable) {
             // The kind of failure and where, for `adb logcat` (never a secret: core errors carry
             // only their user sentence, and no input is logged).
@@ -107,7 +111,14 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
     fun go(screen: Screen, selected: Long? = state.value.selected) {
         saved[KEY_SCREEN] = screen.name
         // Leaving the transfer screen any way (back included) drops its picture: it holds a secret.
-        state.update { it.copy(screen = screen, selected = selected, report = null, transferPng = it.transferPng.takeIf { screen == Screen.TRANSFER }) }
+        // Another account's doctor findings must not show, even for a moment, on this one's help.
+        state.update { s ->
+            s.copy(
+                screen = screen, selected = selected, report = null,
+                transferPng = s.transferPng.takeIf { screen == Screen.TRANSFER },
+                findings = s.findings.takeIf { selected == s.selected },
+            )
+        }
         if (screen == Screen.DIAGNOSTICS || screen == Screen.HELP) loadDiagnostics()
         if (screen == Screen.HELP) loadFindings()
     }
@@ -354,8 +365,19 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
 
     // Safety ----------------------------------------------------------------------------------
 
-    fun setLockEnabled(on: Boolean) {
-        kunci.prefs.edit().putBoolean(KunciApplication.PREF_LOCK, on).apply()
+    /** The lock switch, after the user's check: the vault moves to the key of the new setting. */
+    fun setLockEnabled(on: Boolean, userChecked: Boolean) = launchSafely {
+        if (!userChecked) {
+            state.update { it.copy(message = text(R.string.unlock_failed)) }
+            return@launchSafely
+        }
+        try {
+            kunci.switchLock(on)
+        } catch (e: KunciException.KeyUnavailable) {
+            // Nothing changed; the only usual cause is a phone without a screen lock.
+            state.update { it.copy(message = text(if (on) R.string.lock_needs_screen_lock else R.string.lock_switch_failed)) }
+            return@launchSafely
+        }
         state.update { it.copy(message = text(if (on) R.string.lock_on else R.string.lock_off)) }
     }
 
@@ -364,15 +386,49 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         state.update { it.copy(locked = true, list = null) }
     }
 
-    /** After the biometric / device-credential prompt. */
+    /** After the biometric / device-credential prompt: the lock's key can be used for a moment. */
     fun onAuthenticated(ok: Boolean) = launchSafely {
         if (!ok) {
             state.update { it.copy(message = text(R.string.unlock_failed)) }
             return@launchSafely
         }
-        val v = vault()
-        withContext(services.dispatcher) { v.authenticator.unlockWithKeyWrapper(services.keyWrapper) }
+        kunci.unlockWithDeviceKey()
         state.update { it.copy(locked = false) }
+        refresh()
+    }
+
+    /**
+     * The device key refused. If it (or the other one, mid-switch) only needs the user, show the
+     * lock screen; if it is invalidated or gone, the recovery passphrase is the way in, with a
+     * sentence saying why.
+     */
+    private suspend fun keyUnavailable() {
+        val (named, other) = withContext(services.dispatcher) { kunci.deviceKey().state() to kunci.deviceKey(!kunci.lockOn).state() }
+        if (named == DeviceKeyState.NEEDS_USER || other == DeviceKeyState.NEEDS_USER) {
+            state.update { it.copy(locked = true, list = null, message = text(R.string.unlock_failed)) }
+            return
+        }
+        val why = if (named == DeviceKeyState.INVALIDATED) R.string.key_invalidated else R.string.key_gone
+        state.update { it.copy(locked = false, list = null, keyLost = text(why)) }
+    }
+
+    /** The passphrase screen's "open" (after the user's check when the lock is on). */
+    fun openWithPassphrase(passphrase: String, userChecked: Boolean) = launchSafely {
+        val lockWasOn = kunci.lockOn
+        try {
+            withChars(passphrase) { kunci.openWithPassphrase(it) }
+        } catch (e: KunciException.WrongPassphrase) {
+            state.update { it.copy(message = text(R.string.error_wrong_passphrase)) }
+            return@launchSafely
+        }
+        val message = try {
+            val lockStillOn = kunci.renewDeviceKey(userChecked)
+            if (lockWasOn && !lockStillOn) R.string.lock_off_no_screen_lock else R.string.key_renewed
+        } catch (e: KunciException) {
+            // The vault is open; the next start asks for the passphrase again.
+            R.string.key_not_renewed
+        }
+        state.update { it.copy(keyLost = null, locked = false, message = text(message)) }
         refresh()
     }
 

@@ -8,7 +8,7 @@ import android.content.Context
 import android.net.Uri
 import app.kunci.BootClock
 import app.kunci.HttpsDate
-import app.kunci.KeyWrapper
+import app.kunci.DeviceKey
 import java.io.File
 import kotlinx.coroutines.CoroutineDispatcher
 
@@ -38,7 +38,10 @@ interface FrameSource {
 class Services(
     val dispatcher: CoroutineDispatcher,
     val bootClock: BootClock,
-    val keyWrapper: KeyWrapper,
+    /** The everyday device key: opens the vault without the user (background sync). */
+    val keyWrapper: DeviceKey,
+    /** The app lock's device key: opens the vault only shortly after the user's check. */
+    val userKey: DeviceKey,
     val https: HttpsDate?,
     val vaultFile: File,
     val documents: (android.app.Activity) -> Documents,

@@ -54,7 +54,7 @@ fun SettingsScreen(ui: UiState, vm: MainViewModel, actions: PlatformActions) {
             Section(R.string.settings_safety)
             Row(verticalAlignment = Alignment.CenterVertically) {
                 Text(stringResource(R.string.lock_setting), modifier = Modifier.weight(1f))
-                Switch(checked = actions.lockEnabled(), onCheckedChange = { vm.setLockEnabled(it) }, modifier = Modifier.testTag("lock-switch"))
+                Switch(checked = actions.lockEnabled(), onCheckedChange = actions::setLock, modifier = Modifier.testTag("lock-switch"))
             }
             OutlinedButton(onClick = vm::lockNow, modifier = Modifier.testTag("lock-now")) { Text(stringResource(R.string.lock_now)) }
             OutlinedButton(onClick = vm::offerRecovery, modifier = Modifier.testTag("recovery")) { Text(stringResource(if (vm.recoverySet()) R.string.recovery_change_title else R.string.recovery_title)) }

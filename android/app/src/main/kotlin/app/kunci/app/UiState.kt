@@ -38,6 +38,8 @@ data class UiState(
     val screen: Screen = Screen.CODES,
     val ready: Boolean = false,
     val locked: Boolean = false,
+    /** Why the device key cannot open the vault (invalidated, gone): the passphrase screen shows. */
+    val keyLost: UiText? = null,
     val list: CodeList? = null,
     /** The boot clock (ms) when [list] was fetched: the countdown runs on it, never the wall clock. */
     val listAtBootMs: Long = 0,

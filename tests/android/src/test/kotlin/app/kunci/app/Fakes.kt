@@ -1,5 +1,6 @@
 //! Platform fakes for the UI tests: a boot clock the test advances, an in-memory AES key wrapper
-//! (Android Keystore does not exist under Robolectric), a document picker that hands over files,
+//! (Android Keystore does not exist under Robolectric) and one that, like the app lock's Keystore
+//! key, refuses until the fake user check said yes, a document picker that hands over files,
 //! a user check that says yes or no, a frame source the test feeds, a dispatcher that counts its
 //! work (so Compose waits for core calls) and records that none ran on the main thread, and an
 //! SNTP server on 127.0.0.1.
@@ -8,8 +9,10 @@ package app.kunci.app
 import android.net.Uri
 import android.os.Looper
 import app.kunci.BootClock
-import app.kunci.KeyWrapper
+import app.kunci.DeviceKey
+import app.kunci.DeviceKeyState
 import app.kunci.KunciException
+import app.kunci.PlatformException
 import app.kunci.LumaFrame
 import java.io.File
 import java.net.DatagramPacket
@@ -39,23 +42,91 @@ class FakeBootClock(start: Long = 1_000_000) : BootClock {
     fun advance(ms: Long) = now.addAndGet(ms)
 }
 
-/** AES-256-GCM under a key that lives only in this object: a stand-in for the Keystore. */
-class MemoryKeyWrapper(private val key: SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()) : KeyWrapper {
+/**
+ * AES-256-GCM under a key that lives only in this object: a stand-in for the Keystore's everyday
+ * key. [delete] forgets it as the Keystore would ([state] MISSING, every use refused); [key] is
+ * public so a test can check that the vault's slot, not just this object, stopped opening it.
+ */
+open class MemoryKeyWrapper(val key: SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()) : DeviceKey {
+    @Volatile var deleted = false
+    val deletions = AtomicInteger()
+    /** Unwraps of data this key did not wrap (a slot of another key): the key worked, the slot is not its. */
+    val foreignSlots = AtomicInteger()
+
+    /** Why the key cannot be used now, or null; [MemoryKeyWrapper] only knows "deleted". */
+    protected open fun refusal(): DeviceKeyState? = if (deleted) DeviceKeyState.MISSING else null
+
+    private fun check() {
+        when (refusal()) {
+            null, DeviceKeyState.READY -> Unit
+            DeviceKeyState.MISSING -> throw PlatformException.KeyUnavailable("This device's key for the vault is gone; open it with your passphrase.")
+            DeviceKeyState.NEEDS_USER -> throw PlatformException.KeyUnavailable("Unlock Kunci with your fingerprint or screen lock first.")
+            DeviceKeyState.INVALIDATED -> throw PlatformException.KeyUnavailable("This device's key was invalidated; open the vault with your passphrase.")
+            DeviceKeyState.FAILED -> throw PlatformException.KeyUnavailable("The device key store failed.")
+        }
+    }
+
     override fun wrap(key: ByteArray): ByteArray {
+        // The Keystore makes a deleted key again on the next wrap; so does this fake.
+        if (deleted) deleted = false
+        check()
         val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
         val cipher = Cipher.getInstance("AES/GCM/NoPadding").apply { init(Cipher.ENCRYPT_MODE, this@MemoryKeyWrapper.key, GCMParameterSpec(128, iv)) }
         return iv + cipher.doFinal(key)
     }
 
     override fun unwrapKey(wrapped: ByteArray): ByteArray {
+        check()
         if (wrapped.size < 28) throw KunciException.KeyUnavailable("wrapped key too short")
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
         cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, wrapped, 0, 12))
         return try {
             cipher.doFinal(wrapped, 12, wrapped.size - 12)
         } catch (e: javax.crypto.AEADBadTagException) {
+            foreignSlots.incrementAndGet()
             throw KunciException.KeyUnavailable("the platform key cannot open this vault")
         }
+    }
+
+    override fun state(): DeviceKeyState = refusal() ?: DeviceKeyState.READY
+
+    override fun delete() {
+        deletions.incrementAndGet()
+        deleted = true
+    }
+}
+
+/**
+ * The app lock's key: like a Keystore key with `setUserAuthenticationParameters(30 s, …)`, it
+ * refuses every use until [FakeUserAuthenticator] said yes, then works for [validMs] on the boot
+ * clock. [invalidated] plays the Keystore's KeyPermanentlyInvalidatedException (screen lock
+ * removed); [delete] and the next wrap make a fresh, valid key, as the Keystore would.
+ */
+class FakeUserKey(private val boot: FakeBootClock, private val validMs: Long = 30_000) : MemoryKeyWrapper() {
+    @Volatile private var authenticatedAtMs: Long? = null
+    @Volatile var invalidated = false
+    /** A phone without a screen lock: a key that needs the user cannot be made. */
+    @Volatile var noScreenLock = false
+
+    fun userAuthenticated() {
+        authenticatedAtMs = boot.elapsedMs()
+    }
+
+    override fun refusal(): DeviceKeyState? {
+        super.refusal()?.let { return it }
+        if (invalidated) return DeviceKeyState.INVALIDATED
+        val at = authenticatedAtMs ?: return DeviceKeyState.NEEDS_USER
+        return if (boot.elapsedMs() - at <= validMs) null else DeviceKeyState.NEEDS_USER
+    }
+
+    override fun wrap(key: ByteArray): ByteArray {
+        if (noScreenLock) throw PlatformException.KeyUnavailable("The device key store failed (InvalidAlgorithmParameterException).")
+        return super.wrap(key)
+    }
+
+    override fun delete() {
+        super.delete()
+        invalidated = false
     }
 }
 
@@ -73,10 +144,12 @@ class FakeDocuments : Documents {
     override fun create(name: String, onResult: (Uri?) -> Unit) = onResult(nextCreate?.let(Uri::fromFile))
 }
 
-class FakeUserAuthenticator(var answer: Boolean = true) : UserAuthenticator {
+/** The biometric prompt: says [answer]; a yes also opens the lock's key for a while. */
+class FakeUserAuthenticator(var answer: Boolean = true, private val userKey: FakeUserKey? = null) : UserAuthenticator {
     val asked = AtomicInteger()
     override fun authenticate(onResult: (Boolean) -> Unit) {
         asked.incrementAndGet()
+        if (answer) userKey?.userAuthenticated()
         onResult(answer)
     }
 }

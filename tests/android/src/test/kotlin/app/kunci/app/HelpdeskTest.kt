@@ -99,4 +99,28 @@ class HelpdeskTest : KunciTestBase() {
         assertEquals(0, compose.onAllNodesWithTag("help-step-duplicate_account").fetchSemanticsNodes().size)
         assertEquals(0, compose.onAllNodesWithTag("help-delete").fetchSemanticsNodes().size)
     }
+
+    @Test
+    fun helpForAnotherAccountNeverShowsThePreviousAccountsFindings() {
+        withAccount()
+        runBlocking { app.vault().enrollUri(uri("ASN Digital", "199001", "KRSXG5DSNFXGOIDB"), OnConflict.KEEP_BOTH) }
+        val (older, newer) = runBlocking { app.vault().accounts() }.map { it.id }.sorted()
+        launch()
+        compose.onNodeWithTag("edit-$older").performClick()
+        settle()
+        compose.onNodeWithTag("help").performScrollTo().performClick()
+        waitForTag("help-step-duplicate_account")
+        checkNotNull(scenario).onActivity { activity ->
+            val vm = androidx.lifecycle.ViewModelProvider(activity)[MainViewModel::class.java]
+            assertTrue(vm.ui.value.findings.orEmpty().any { it.accountId == older })
+            // The same path a user takes (back, the other account, its help), at once: the older
+            // entry's findings must be gone before the newer one's are loaded.
+            vm.go(Screen.CODES)
+            vm.go(Screen.ACCOUNT, newer)
+            vm.go(Screen.HELP)
+            assertEquals(null, vm.ui.value.findings)
+        }
+        settle()
+        assertEquals(0, compose.onAllNodesWithTag("help-step-duplicate_account").fetchSemanticsNodes().size)
+    }
 }

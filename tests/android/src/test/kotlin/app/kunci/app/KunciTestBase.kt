@@ -42,8 +42,9 @@ abstract class KunciTestBase {
     lateinit var dir: File
     val boot = FakeBootClock()
     val keyWrapper = MemoryKeyWrapper()
+    val userKey = FakeUserKey(boot)
     val documents = FakeDocuments()
-    val user = FakeUserAuthenticator()
+    val user = FakeUserAuthenticator(userKey = userKey)
     val frames = FakeFrameSource()
     val io = CountingDispatcher()
     var scenario: ActivityScenario<MainActivity>? = null
@@ -60,6 +61,7 @@ abstract class KunciTestBase {
                 dispatcher = io,
                 bootClock = boot,
                 keyWrapper = keyWrapper,
+                userKey = userKey,
                 https = null,
                 vaultFile = File(dir, "vault.kunci"),
                 documents = { documents },
