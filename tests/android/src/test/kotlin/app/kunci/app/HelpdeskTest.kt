@@ -121,6 +121,11 @@ class HelpdeskTest : KunciTestBase() {
             assertEquals(null, vm.ui.value.findings)
         }
         settle()
-        assertEquals(0, compose.onAllNodesWithTag("help-step-duplicate_account").fetchSemanticsNodes().size)
+        // Then the newer entry's own findings (its duplicate finding names itself, not the older).
+        checkNotNull(scenario).onActivity { activity ->
+            val findings = androidx.lifecycle.ViewModelProvider(activity)[MainViewModel::class.java].ui.value.findings
+            assertTrue("loaded: $findings", findings.orEmpty().any { it.accountId == newer })
+            assertFalse(findings.orEmpty().any { it.accountId == older })
+        }
     }
 }
