@@ -169,6 +169,30 @@ class LockTest : KunciTestBase() {
     }
 
     @Test
+    fun aPhoneWhoseScreenLockWasRemovedOpensWithThePassphraseAndTheLockGoesOff() {
+        withAccount()
+        withRecovery()
+        launch()
+        openSettings()
+        switchLock(R.string.lock_on)
+        restart()
+        // No screen lock any more: the key is invalidated and no key that needs the user can be
+        // made; the real prompt then lets the user through (nothing to check against).
+        userKey.invalidated = true
+        userKey.noScreenLock = true
+        launch()
+        compose.onNodeWithTag("unlock").performClick()
+        waitForText(string(R.string.key_invalidated))
+        compose.onNodeWithTag("key-lost-passphrase").performTextInput(RECOVERY)
+        compose.onNodeWithTag("key-lost-open").performClick()
+        waitForText(string(R.string.lock_off_no_screen_lock))
+        waitForText("Portal")
+        assertFalse(app.lockOn)
+        restart()
+        assertEquals("opens", openWith(keyWrapper))
+    }
+
+    @Test
     fun withoutARecoveryPassphraseTheScreenSaysWhatIsLeft() = invalidatedWithoutRecovery("en", "recovery passphrase")
 
     @Test
