@@ -239,6 +239,11 @@ def main(out):
     row(f"Whole process: scan {n} files, s (reads {fmt(whole_read['kunci'])} vs {fmt(whole_read['zxing-cpp'])})",
         fmt(wk.get("median_s"), 3), fmt(wz.get("median_s"), 3), "zxing-cpp + Python", fmt(ratio(wk.get("median_s"), wz.get("median_s"))) + "×",
         "≤ 0.5×", None if not wk or not wz else wk["median_s"] <= 0.5 * wz["median_s"])
+    w1 = whole.get("kunci-1-thread", {})
+    if w1:
+        row(f"Whole process, Kunci on one thread (`scan --jobs 1`; the peer script uses one), s",
+            fmt(w1.get("median_s"), 3), fmt(wz.get("median_s"), 3), "zxing-cpp + Python",
+            fmt(ratio(w1.get("median_s"), wz.get("median_s"))) + "×", "", None)
     for key, f in frames.items():
         kk, zz = f["kunci"], f.get("zxing-cpp", {})
         target = {"1080p no code": 2.0, "1080p with code": 5.0}.get(key)

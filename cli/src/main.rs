@@ -66,8 +66,12 @@ enum Command {
     },
     /// Read every QR code in PNG, JPEG or WebP images.
     Scan {
+        /// The picture files; results are printed in this order.
         #[arg(required = true)]
         images: Vec<PathBuf>,
+        /// How many pictures to decode at once (default: one per processor core, at most 4).
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=64))]
+        jobs: Option<u16>,
     },
     /// Write an enrollment QR code image for a URI (for a screen or a virtual camera).
     Qr {
@@ -368,7 +372,7 @@ fn main() -> ExitCode {
         }
         Command::Man => man_page(),
         Command::Inspect { uri } => stateless::inspect(&out, &read_arg(uri)),
-        Command::Scan { images } => stateless::scan(&out, &images),
+        Command::Scan { images, jobs } => stateless::scan(&out, &images, jobs.map(usize::from)),
         Command::Qr {
             uri,
             out: path,

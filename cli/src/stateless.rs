@@ -191,24 +191,74 @@ struct ScanJson {
     error: Option<String>,
 }
 
-pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
+/// What scanning one file gave: its payloads, or an exit status (1 no code, 2 unreadable) and
+/// the sentence for the person.
+type ScanResult = Result<Vec<kunci::QrPayload>, (u8, String)>;
+
+fn scan_one(path: &Path) -> ScanResult {
+    crate::files::read_limited(path, crate::files::MAX_IMAGE_FILE_BYTES, "a picture")
+        .map_err(|e| (2, e))
+        .and_then(|bytes| {
+            kunci::decode_image(&bytes).map_err(|e| match e {
+                QrError::NoQrCode => (1, e.to_string()),
+                _ => (2, e.to_string()),
+            })
+        })
+}
+
+/// At most this many pictures are decoded at once by default: each may hold up to a few
+/// hundred MB while it decodes (a 24 MP progressive JPEG), so more cores do not mean more.
+const MAX_DEFAULT_JOBS: usize = 4;
+
+/// Decodes `images` on `jobs` threads and hands each result to `emit` in the order of `images`,
+/// as soon as it and every earlier one are done (a long list prints as it goes). Workers take
+/// the next file when they finish one, so one slow photo does not hold the others back.
+fn scan_in_order(images: &[PathBuf], jobs: usize, mut emit: impl FnMut(&Path, ScanResult)) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let jobs = jobs.clamp(1, images.len().max(1));
+    if jobs == 1 {
+        images.iter().for_each(|p| emit(p, scan_one(p)));
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel::<(usize, ScanResult)>();
+        for _ in 0..jobs {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = images.get(i) else { break };
+                if tx.send((i, scan_one(path))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut done: Vec<Option<ScanResult>> = images.iter().map(|_| None).collect();
+        let mut printed = 0;
+        for (i, result) in rx {
+            done[i] = Some(result);
+            while let Some(result) = done.get_mut(printed).and_then(Option::take) {
+                emit(&images[printed], result);
+                printed += 1;
+            }
+        }
+    });
+}
+
+pub fn scan(out: &Output, images: &[PathBuf], jobs: Option<usize>) -> Result<Outcome, CliError> {
     // The worst result decides the exit status: unreadable file (2) > no code (1) > found (0).
     let mut status = 0u8;
     let mut unreadable = Vec::new();
-    for path in images {
-        let result =
-            crate::files::read_limited(path, crate::files::MAX_IMAGE_FILE_BYTES, "a picture")
-                .map_err(|e| (2, e))
-                .and_then(|bytes| {
-                    kunci::decode_image(&bytes).map_err(|e| match e {
-                        QrError::NoQrCode => (1, e.to_string()),
-                        _ => (2, e.to_string()),
-                    })
-                });
+    let jobs = jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_DEFAULT_JOBS))
+    });
+    scan_in_order(images, jobs, |path, result| {
         let unreadable_file = matches!(result, Err((2, _)));
         let line = match result {
             Ok(payloads) => ScanJson {
-                file: path.clone(),
+                file: path.to_path_buf(),
                 texts: payloads.iter().map(|p| p.text.clone()).collect(),
                 bytes_hex: payloads.iter().map(|p| hex(&p.bytes)).collect(),
                 error: None,
@@ -219,7 +269,7 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
                     unreadable.push(format!("{}: {msg}", path.display()));
                 }
                 ScanJson {
-                    file: path.clone(),
+                    file: path.to_path_buf(),
                     texts: vec![],
                     bytes_hex: vec![],
                     error: Some(msg),
@@ -244,7 +294,7 @@ pub fn scan(out: &Output, images: &[PathBuf]) -> Result<Outcome, CliError> {
                     .join("\n"),
             }
         });
-    }
+    });
     // Files that cannot be read are named once, on the one error line (text mode prints no
     // line of their own for them; --json keeps its per-file objects).
     match status {

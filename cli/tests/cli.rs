@@ -245,3 +245,37 @@ fn scan_never_prints_a_panic_for_a_photo_that_trips_a_decoder() {
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert!(matches!(o.status.code(), Some(0) | Some(1)));
 }
+
+/// Several pictures decode on several threads, yet the lines come out in the order the files
+/// were given, exactly as one thread prints them (results, no-code lines and errors alike).
+#[test]
+fn scan_on_several_threads_keeps_the_order_of_the_files() {
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/data/qr/zxing-qrcode-1"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "jpg"))
+        .map(|p| p.to_str().unwrap().to_owned())
+        .collect();
+    files.sort();
+    files.truncate(12);
+    // A file that is not a picture, in the middle: its error line keeps its place too.
+    files.insert(5, "/nonexistent/picture.png".to_owned());
+    let run = |jobs: &str| {
+        let mut args = vec!["--json", "scan", "--jobs", jobs];
+        args.extend(files.iter().map(String::as_str));
+        let o = kunci(&args);
+        assert_eq!(o.status.code(), Some(2), "one file cannot be read");
+        stdout(&o)
+    };
+    let one = run("1");
+    assert_eq!(one.lines().count(), files.len());
+    for (line, file) in one.lines().zip(&files) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["file"], file.as_str());
+    }
+    assert_eq!(run("3"), one);
+}
