@@ -7,6 +7,7 @@ import android.content.Context
 import android.content.SharedPreferences
 import app.kunci.AuthenticatorOptions
 import app.kunci.KunciVault
+import app.kunci.VaultSetup
 import app.kunci.android.AndroidBootClock
 import app.kunci.android.KeystoreKeyWrapper
 import app.kunci.android.UrlConnectionHttpsDate
@@ -64,12 +65,11 @@ class KunciApplication : Application() {
     suspend fun vault(): KunciVault = mutex.withLock {
         vault ?: run {
             val s = services
-            val path = s.vaultFile.path
             val opened = if (s.vaultFile.exists()) {
-                KunciVault.openWithKeyWrapper(path, s.keyWrapper, s.bootClock, s.https, options(), s.dispatcher)
+                KunciVault.openWithKeyWrapper(setup(), s.keyWrapper, s.dispatcher)
             } else {
                 s.vaultFile.parentFile?.mkdirs()
-                KunciVault.create(path, null, s.keyWrapper, s.bootClock, s.https, options(), s.dispatcher)
+                KunciVault.create(setup(), keyWrapper = s.keyWrapper, dispatcher = s.dispatcher)
             }
             opened.also { vault = it }
         }
@@ -79,9 +79,11 @@ class KunciApplication : Application() {
     suspend fun openWithPassphrase(passphrase: CharArray): KunciVault = mutex.withLock {
         val s = services
         vault?.let { return@withLock it }
-        KunciVault.openWithPassphrase(s.vaultFile.path, passphrase, s.bootClock, s.https, options(), s.dispatcher)
-            .also { vault = it }
+        KunciVault.openWithPassphrase(setup(), passphrase, s.dispatcher).also { vault = it }
     }
+
+    /** Where the vault is and what this phone gives it (the QA settings may change the options). */
+    private fun setup(): VaultSetup = services.let { VaultSetup(it.vaultFile.path, it.bootClock, it.https, options()) }
 
     /** Closes the vault (tests; the QA settings reopen it with new sources). */
     suspend fun closeVault() = mutex.withLock {
