@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use kunci::testkit::{
     ffi::decode_qr_image, ffi::Authenticator, ffi::AuthenticatorOptions, ffi::BootClock,
-    ffi::KeyWrapper, ffi::PlatformError, ffi::QrKind, ffi::QrPreview,
+    ffi::KeyWrapper, ffi::PlatformError, ffi::QrKind, ffi::QrPreview, ffi::VaultSetup,
 };
 use kunci::{
     encode_migration, HashAlgorithm, KunciError, OnConflict, OtpKind, OtpParams, QrPayload, Secret,
@@ -39,16 +39,17 @@ fn options() -> AuthenticatorOptions {
     }
 }
 
+fn setup(dir: &TempDir) -> VaultSetup {
+    VaultSetup {
+        path: dir.vault().to_string_lossy().into_owned(),
+        boot_clock: Arc::new(Clock),
+        https: None,
+        options: options(),
+    }
+}
+
 fn create(dir: &TempDir, passphrase: &[u8]) -> Arc<Authenticator> {
-    Authenticator::create(
-        dir.vault().to_string_lossy().into_owned(),
-        Some(passphrase.to_vec()),
-        None,
-        Arc::new(Clock),
-        None,
-        options(),
-    )
-    .unwrap()
+    Authenticator::create(setup(dir), Some(passphrase.to_vec()), None).unwrap()
 }
 
 fn no_secret_in(shown: &str) {
@@ -212,16 +213,7 @@ fn passphrases_and_passwords_cross_as_bytes() {
     // Any bytes: a passphrase that is not even UTF-8 opens what it made.
     let odd = b"\xff\xfe not text \x00 but long".to_vec();
     drop(create(&dir, &odd));
-    let path = dir.vault().to_string_lossy().into_owned();
-    let open = |p: &[u8]| {
-        Authenticator::open_with_passphrase(
-            path.clone(),
-            p.to_vec(),
-            Arc::new(Clock),
-            None,
-            options(),
-        )
-    };
+    let open = |p: &[u8]| Authenticator::open_with_passphrase(setup(&dir), p.to_vec());
     let auth = open(&odd).unwrap();
     assert!(matches!(
         open(b"wrong passphrase"),
@@ -301,16 +293,9 @@ impl KeyWrapper for XorKeyStore {
 #[test]
 fn the_app_lock_swaps_the_platform_key_and_a_locked_vault_says_so() {
     let dir = TempDir::new("ffi-lock");
-    let path = dir.vault().to_string_lossy().into_owned();
     let plain = XorKeyStore::new(0x11);
     let open = |wrapper: &Arc<XorKeyStore>| {
-        Authenticator::open_with_key_wrapper(
-            path.clone(),
-            wrapper.clone(),
-            Arc::new(Clock),
-            None,
-            options(),
-        )
+        Authenticator::open_with_key_wrapper(setup(&dir), wrapper.clone())
     };
     let auth = create(&dir, b"recovery passphrase");
     auth.add_platform_key(plain.clone()).unwrap();

@@ -36,8 +36,7 @@ final class AppLogicTests: XCTestCase {
         XCTAssertNil(rig.app.problem)
         // The passphrase slot really opens the file, without the device key.
         let path = try rig.storage.vaultPath()
-        XCTAssertNoThrow(try Authenticator.openWithPassphrase(path: path, passphrase: Data(Rig.passphrase.utf8), bootClock: SystemBootClock(),
-                                                              https: nil, options: fastOptions))
+        XCTAssertNoThrow(try Authenticator.openWithPassphrase(setup: fastSetup(path), passphrase: Data(Rig.passphrase.utf8)))
     }
 
     /// A vault restored from a backup or copied from another phone, whose Keychain key stayed
@@ -217,10 +216,8 @@ final class AppLogicTests: XCTestCase {
         XCTAssertNil(settings.problem)
         XCTAssertTrue(settings.passphraseChanged)
         let path = try rig.storage.vaultPath()
-        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: Data(Rig.passphrase.utf8), bootClock: SystemBootClock(),
-                                                                  https: nil, options: fastOptions))
-        XCTAssertNoThrow(try Authenticator.openWithPassphrase(path: path, passphrase: Data(new.utf8), bootClock: SystemBootClock(),
-                                                              https: nil, options: fastOptions))
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(setup: fastSetup(path), passphrase: Data(Rig.passphrase.utf8)))
+        XCTAssertNoThrow(try Authenticator.openWithPassphrase(setup: fastSetup(path), passphrase: Data(new.utf8)))
         // The device key still opens it too.
         let again = try Rig(dir: URL(fileURLWithPath: path).deletingLastPathComponent(), keyWrapper: rig.keyWrapper)
         await again.app.start()

@@ -20,8 +20,7 @@ final class BackupTests: XCTestCase {
 
     private func vault(_ name: String) throws -> Authenticator {
         let path = try temporaryDirectory(self).appendingPathComponent(name).path
-        return try Authenticator.create(path: path, passphrase: Data("pw".utf8), keyWrapper: nil,
-                                        bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        return try Authenticator.create(setup: fastSetup(path), passphrase: Data("pw".utf8))
     }
 
     private func source() throws -> Authenticator {

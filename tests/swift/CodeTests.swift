@@ -60,9 +60,7 @@ final class CodeTests: XCTestCase {
 
     func testVaultCodesAtMatchRfc6238AppendixB() throws {
         let dir = try temporaryDirectory(self)
-        let auth = try Authenticator.create(
-            path: dir.appendingPathComponent("v.kunci").path, passphrase: Data("pw".utf8), keyWrapper: nil,
-            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let auth = try Authenticator.create(setup: fastSetup(dir.appendingPathComponent("v.kunci").path), passphrase: Data("pw".utf8))
         for (_, name, seed) in rfc6238Seeds {
             _ = try auth.enrollUri(uri: rfcUri(name, seed), onConflict: .reject)
         }
@@ -86,8 +84,7 @@ final class CodeTests: XCTestCase {
         let seed = base32(Array("12345678901234567890".utf8))
         var id: Int64 = 0
         do {
-            let auth = try Authenticator.create(path: path, passphrase: nil, keyWrapper: wrapper,
-                                                bootClock: SystemBootClock(), https: nil, options: fastOptions)
+            let auth = try Authenticator.create(setup: fastSetup(path), keyWrapper: wrapper)
             id = try XCTUnwrap(auth.enrollUri(uri: "otpauth://hotp/RFC4226:test?secret=\(seed)&counter=0",
                                               onConflict: .reject).added.first?.id)
             // The list shows the code at the stored counter. nextCode is "I used it, give me the
@@ -101,8 +98,7 @@ final class CodeTests: XCTestCase {
             }
         }
         // The counter was saved: a reopened vault continues where it stopped, never repeating.
-        let reopened = try Authenticator.openWithKeyWrapper(path: path, keyWrapper: wrapper,
-                                                            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let reopened = try Authenticator.openWithKeyWrapper(setup: fastSetup(path), keyWrapper: wrapper)
         XCTAssertEqual(try reopened.accounts().first?.counter, 4)
         let shown = try XCTUnwrap(reopened.codes().codes.first)
         XCTAssertEqual(shown.kind, .hotp)

@@ -10,8 +10,7 @@ final class ConcurrencyTests: XCTestCase {
 
     func testConcurrentCallsOnOneAuthenticator() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
-        let auth = try Authenticator.create(path: path, passphrase: nil, keyWrapper: TestKeyWrapper(),
-                                            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let auth = try Authenticator.create(setup: fastSetup(path), keyWrapper: TestKeyWrapper())
         _ = try auth.enrollUri(uri: "otpauth://totp/RFC:sha1?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=RFC",
                                onConflict: .reject)
         let hotpId = try XCTUnwrap(auth.enrollUri(

@@ -38,9 +38,7 @@ final class EnrollmentTests: XCTestCase {
         XCTAssertEqual(preview.first?.accounts.map(\.name), ["siti@example.go.id"])
 
         let dir = try temporaryDirectory(self)
-        let auth = try Authenticator.create(
-            path: dir.appendingPathComponent("v.kunci").path, passphrase: Data("pw".utf8), keyWrapper: nil,
-            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let auth = try Authenticator.create(setup: fastSetup(dir.appendingPathComponent("v.kunci").path), passphrase: Data("pw".utf8))
         let report = try auth.enrollImage(image: png, onConflict: .reject)
         XCTAssertEqual(report.added.count, 1)
         XCTAssertEqual(report.added.first?.issuer, "Portal HR")
@@ -69,9 +67,7 @@ final class EnrollmentTests: XCTestCase {
         XCTAssertEqual(codes.first?.text, nil)
 
         let dir = try temporaryDirectory(self)
-        let auth = try Authenticator.create(
-            path: dir.appendingPathComponent("v.kunci").path, passphrase: nil, keyWrapper: TestKeyWrapper(),
-            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let auth = try Authenticator.create(setup: fastSetup(dir.appendingPathComponent("v.kunci").path), keyWrapper: TestKeyWrapper())
         let report = try auth.enrollFrame(width: UInt32(gray.width), height: UInt32(gray.height),
                                           rowStride: UInt32(stride), frame: frame, onConflict: .reject)
         XCTAssertEqual(report.added.map(\.name), ["siti@example.go.id"])
@@ -117,9 +113,7 @@ final class EnrollmentTests: XCTestCase {
 
         // The first account is the RFC 4226/6238 secret: its code is the RFC's (6 digits).
         let dir = try temporaryDirectory(self)
-        let auth = try Authenticator.create(
-            path: dir.appendingPathComponent("v.kunci").path, passphrase: Data("pw".utf8), keyWrapper: nil,
-            bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let auth = try Authenticator.create(setup: fastSetup(dir.appendingPathComponent("v.kunci").path), passphrase: Data("pw".utf8))
         let report = try auth.enrollUri(uri: uri, onConflict: .reject)
         XCTAssertEqual(report.added.count, 2)
         XCTAssertEqual(report.batch?.index, 1)

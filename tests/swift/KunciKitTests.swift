@@ -87,8 +87,7 @@ final class KunciKitTests: XCTestCase {
         defer { server.stop() }
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
         let wrapper = TestKeyWrapper()
-        let vault = try await KunciVault.openOrCreate(path: path, keyWrapper: wrapper, bootClock: SystemBootClock(),
-                                                      options: fastOptions)
+        let vault = try await KunciVault.openOrCreate(setup: fastSetup(path), keyWrapper: wrapper)
         let report = try await vault.enroll(uri: "otpauth://hotp/VPN:ops?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=VPN")
         let id = try XCTUnwrap(report.added.first?.id)
         let next = try await vault.nextCode(id: id)
@@ -121,8 +120,7 @@ final class KunciKitTests: XCTestCase {
         // The file exists now: openOrCreate opens it, and another device's key cannot, with a
         // typed error carrying the user's sentence (not a second vault over the first).
         do {
-            _ = try await KunciVault.openOrCreate(path: path, keyWrapper: TestKeyWrapper(), bootClock: SystemBootClock(),
-                                                  options: fastOptions)
+            _ = try await KunciVault.openOrCreate(setup: fastSetup(path), keyWrapper: TestKeyWrapper())
             XCTFail("another key must not open the vault")
         } catch {
             XCTAssertFalse((error as? KunciError)?.detail.isEmpty ?? true, "\(error)")
@@ -134,9 +132,8 @@ final class KunciKitTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let path = dir.appendingPathComponent("v.kunci").path
         let first = Data("kata sandi äöü ✓".utf8)
-        _ = try Authenticator.create(path: path, passphrase: first, keyWrapper: nil, bootClock: SystemBootClock(),
-                                     https: nil, options: fastOptions)
-        let vault = try await KunciVault.open(path: path, passphrase: first, bootClock: SystemBootClock(), options: fastOptions)
+        _ = try Authenticator.create(setup: fastSetup(path), passphrase: first)
+        let vault = try await KunciVault.open(setup: fastSetup(path), passphrase: first)
         let report = try await vault.enroll(uri: "otpauth://totp/Bank:ana?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Bank")
         let id = try XCTUnwrap(report.added.first?.id)
         let second = Data("the new passphrase".utf8)
@@ -148,8 +145,7 @@ final class KunciKitTests: XCTestCase {
         } catch KunciError.WrongPassphrase {}
         try await vault.unlock(passphrase: second)
         let backup = try await vault.exportFile(format: .kunci, password: Data("backup pw".utf8))
-        let other = try Authenticator.create(path: dir.appendingPathComponent("w.kunci").path, passphrase: Data("other".utf8),
-                                             keyWrapper: nil, bootClock: SystemBootClock(), https: nil, options: fastOptions)
+        let other = try Authenticator.create(setup: fastSetup(dir.appendingPathComponent("w.kunci").path), passphrase: Data("other".utf8))
         let restored = try await KunciVault(other).importFile(backup, password: Data("backup pw".utf8))
         XCTAssertEqual(restored.added, 1)
         // One account's QR code (the per-account transfer screen) previews as that account.

@@ -94,10 +94,8 @@ final class StringsTests: XCTestCase {
         XCTAssertEqual(ErrorText.message(Other(), id), "Terjadi kesalahan. Silakan coba lagi.")
         // A real error from the core, in Indonesian.
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
-        _ = try Authenticator.create(path: path, passphrase: Data("benar sekali ya".utf8), keyWrapper: nil, bootClock: SystemBootClock(),
-                                     https: nil, options: fastOptions)
-        XCTAssertThrowsError(try Authenticator.openWithPassphrase(path: path, passphrase: Data("salah".utf8), bootClock: SystemBootClock(),
-                                                                  https: nil, options: fastOptions)) {
+        _ = try Authenticator.create(setup: fastSetup(path), passphrase: Data("benar sekali ya".utf8))
+        XCTAssertThrowsError(try Authenticator.openWithPassphrase(setup: fastSetup(path), passphrase: Data("salah".utf8))) {
             XCTAssertEqual(ErrorText.message($0, id), "Frasa sandi pemulihan itu salah. Periksa huruf besar dan spasi.")
         }
     }

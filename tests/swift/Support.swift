@@ -22,6 +22,11 @@ func temporaryDirectory(_ test: XCTestCase) throws -> URL {
 /// Fast key derivation: tests create many vaults.
 let fastOptions = AuthenticatorOptions(kdfMemoryKib: 8, kdfIterations: 1)
 
+/// The vault at `path` with the tests' platform: the system boot clock and `fastOptions`.
+func fastSetup(_ path: String, bootClock: BootClock = SystemBootClock(), options: AuthenticatorOptions = fastOptions) -> VaultSetup {
+    VaultSetup(path: path, bootClock: bootClock, options: options)
+}
+
 /// The QR photo corpus: $KUNCI_QR_CORPUS, else tests/data/qr in the repository.
 func corpusDirectory() -> URL {
     if let dir = ProcessInfo.processInfo.environment["KUNCI_QR_CORPUS"], !dir.isEmpty {

@@ -20,8 +20,7 @@ final class TimeTests: XCTestCase {
 
     private func newVault(bootClock: BootClock = SystemBootClock()) throws -> Authenticator {
         let path = try temporaryDirectory(self).appendingPathComponent("v.kunci").path
-        let auth = try Authenticator.create(path: path, passphrase: Data("pw".utf8), keyWrapper: nil,
-                                            bootClock: bootClock, https: nil, options: fastOptions)
+        let auth = try Authenticator.create(setup: fastSetup(path, bootClock: bootClock), passphrase: Data("pw".utf8))
         _ = try auth.enrollUri(uri: "otpauth://totp/Portal%20HR:siti?secret=JBSWY3DPEHPK3PXP&issuer=Portal%20HR",
                                onConflict: .reject)
         return auth

@@ -48,9 +48,8 @@ final class TransferTests: XCTestCase {
     /// with every parameter and the same code at the same time.
     @MainActor
     private func checkPicture(_ png: Data, isAccount id: Int64, _ rig: Rig) throws {
-        let other = try Authenticator.create(path: try temporaryDirectory(self).appendingPathComponent("other.kunci").path,
-                                             passphrase: nil, keyWrapper: TestKeyWrapper(), bootClock: SystemBootClock(),
-                                             https: nil, options: fastOptions)
+        let otherPath = try temporaryDirectory(self).appendingPathComponent("other.kunci").path
+        let other = try Authenticator.create(setup: fastSetup(otherPath), keyWrapper: TestKeyWrapper())
         let report = try other.enrollImage(image: png, onConflict: .reject)
         XCTAssertEqual(report.added.count, 1, "one account per picture")
         let scanned = try XCTUnwrap(report.added.first)

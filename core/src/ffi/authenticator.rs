@@ -79,6 +79,35 @@ impl AuthenticatorOptions {
     }
 }
 
+/// Where a vault lives and what the platform gives it: the part of opening or creating a vault
+/// that does not depend on how it is unlocked. One record instead of five positional arguments,
+/// so Kotlin and Swift callers name what they pass and leave the rest at its default:
+/// `VaultSetup(path, bootClock)` is a complete setup (built-in time sources, default options).
+#[derive(Clone, uniffi::Record)]
+pub struct VaultSetup {
+    /// The vault file (created by `Authenticator.create`, opened by the others).
+    pub path: String,
+    /// The platform's boot clock, which carries trusted time across sleep and clock changes.
+    pub boot_clock: Arc<dyn BootClock>,
+    /// HTTPS Date headers as a time source besides NTP; `None`: no HTTPS source.
+    #[uniffi(default = None)]
+    pub https: Option<Arc<dyn HttpsDate>>,
+    /// Key derivation and time-source settings; by default `AuthenticatorOptions()`.
+    #[uniffi(default)]
+    pub options: AuthenticatorOptions,
+}
+
+/// Foreign objects have no Debug; the path and options are what a failing test needs to see.
+impl std::fmt::Debug for VaultSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultSetup")
+            .field("path", &self.path)
+            .field("https", &self.https.is_some())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(uniffi::Object)]
 pub struct Authenticator {
     app: Kunci,
@@ -89,13 +118,13 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
-    fn wrap(
-        vault: Vault,
-        config: SyncConfig,
-        boot_clock: Arc<dyn BootClock>,
-        https: Option<Arc<dyn HttpsDate>>,
-        options: AuthenticatorOptions,
-    ) -> Arc<Self> {
+    fn wrap(vault: Vault, config: SyncConfig, setup: VaultSetup) -> Arc<Self> {
+        let VaultSetup {
+            boot_clock,
+            https,
+            options,
+            ..
+        } = setup;
         let https = https.map(|h| Arc::new(ForeignHttpsDate(h)) as Arc<dyn crate::time::HttpsDate>);
         let app = Kunci::new(
             vault,
@@ -160,32 +189,30 @@ fn password_of(password: Option<Vec<u8>>) -> Result<Option<Zeroizing<String>>, K
 
 #[uniffi::export]
 impl Authenticator {
-    /// Creates a new vault file with a passphrase slot, a platform slot, or both.
+    /// Creates a new vault file at `setup.path` with a passphrase slot, a platform slot, or both.
     /// Blocking (Argon2id, about a second): call off the main thread; `KunciVault` does.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(passphrase = None, key_wrapper = None))]
     pub fn create(
-        path: String,
+        setup: VaultSetup,
         passphrase: Option<Vec<u8>>,
         key_wrapper: Option<Arc<dyn KeyWrapper>>,
-        boot_clock: Arc<dyn BootClock>,
-        https: Option<Arc<dyn HttpsDate>>,
-        options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
         crate::install_quiet_panic_hook();
-        let config = options.sync_config()?;
+        let config = setup.options.sync_config()?;
         // Creation time only labels the slots; the wall clock is good enough for that.
         let now = crate::time::WallClock::now_ms(&SystemWallClock).div_euclid(1000);
         let remembered = key_wrapper.clone();
+        let path = &setup.path;
         let vault = match (passphrase, key_wrapper.as_ref()) {
             (Some(p), wrapper) => {
-                let v = Vault::create(&path, &secret_of(p), options.kdf(), now)?;
+                let v = Vault::create(path, &secret_of(p), setup.options.kdf(), now)?;
                 if let Some(w) = wrapper {
                     v.add_platform_slot(&ForeignKeyWrapper(w.clone()), now)?;
                 }
                 v
             }
             (None, Some(w)) => {
-                Vault::create_with_key_wrapper(&path, &ForeignKeyWrapper(w.clone()), now)?
+                Vault::create_with_key_wrapper(path, &ForeignKeyWrapper(w.clone()), now)?
             }
             (None, None) => {
                 return Err(KunciError::invalid(
@@ -193,37 +220,34 @@ impl Authenticator {
                 ))
             }
         };
-        Ok(Self::wrap(vault, config, boot_clock, https, options).remember(remembered))
+        Ok(Self::wrap(vault, config, setup).remember(remembered))
     }
 
-    /// Opens with the passphrase. Blocking (Argon2id): call off the main thread; `KunciVault` does.
+    /// Opens the vault at `setup.path` with the passphrase. Blocking (Argon2id): call off the
+    /// main thread; `KunciVault` does.
     #[uniffi::constructor]
     pub fn open_with_passphrase(
-        path: String,
+        setup: VaultSetup,
         passphrase: Vec<u8>,
-        boot_clock: Arc<dyn BootClock>,
-        https: Option<Arc<dyn HttpsDate>>,
-        options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
         crate::install_quiet_panic_hook();
-        let config = options.sync_config()?;
-        let vault = Vault::open_with_passphrase(&path, &secret_of(passphrase))?;
-        Ok(Self::wrap(vault, config, boot_clock, https, options))
+        let config = setup.options.sync_config()?;
+        let vault = Vault::open_with_passphrase(&setup.path, &secret_of(passphrase))?;
+        Ok(Self::wrap(vault, config, setup))
     }
 
-    /// Opens with the platform key (Keystore / Keychain). Blocking: call off the main thread.
+    /// Opens the vault at `setup.path` with the platform key (Keystore / Keychain). Blocking:
+    /// call off the main thread.
     #[uniffi::constructor]
     pub fn open_with_key_wrapper(
-        path: String,
+        setup: VaultSetup,
         key_wrapper: Arc<dyn KeyWrapper>,
-        boot_clock: Arc<dyn BootClock>,
-        https: Option<Arc<dyn HttpsDate>>,
-        options: AuthenticatorOptions,
     ) -> Result<Arc<Self>, KunciError> {
         crate::install_quiet_panic_hook();
-        let config = options.sync_config()?;
-        let vault = Vault::open_with_key_wrapper(&path, &ForeignKeyWrapper(key_wrapper.clone()))?;
-        Ok(Self::wrap(vault, config, boot_clock, https, options).remember(Some(key_wrapper)))
+        let config = setup.options.sync_config()?;
+        let wrapper = ForeignKeyWrapper(key_wrapper.clone());
+        let vault = Vault::open_with_key_wrapper(&setup.path, &wrapper)?;
+        Ok(Self::wrap(vault, config, setup).remember(Some(key_wrapper)))
     }
 
     /// Accounts in list order (rows that cannot be opened are in `codes().unreadable`).

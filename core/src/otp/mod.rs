@@ -181,6 +181,13 @@ impl OtpParams {
 
     /// The code for one counter value (a time step or an HOTP counter).
     pub fn code_for_counter(&self, counter: u64) -> Result<String, OtpError> {
+        Ok(self.code_with(&self.engine()?, counter))
+    }
+
+    /// The totp-rs generator for these parameters, after our own checks. Built once per
+    /// account and used for each counter it needs (a code list asks three: previous, current
+    /// and next), so the secret is copied and checked once, not three times.
+    fn engine(&self) -> Result<totp_rs::Totp, OtpError> {
         self.validate()?;
         // totp-rs divides the time by its step; a step of 1 makes `generate(time)` take the
         // counter itself, so every kind goes through the same call.
@@ -190,7 +197,7 @@ impl OtpParams {
             (_, HashAlgorithm::Sha256) => totp_rs::Algorithm::SHA256,
             (_, HashAlgorithm::Sha512) => totp_rs::Algorithm::SHA512,
         };
-        let engine = totp_rs::Builder::new()
+        Ok(totp_rs::Builder::new()
             .with_algorithm(algorithm)
             .with_digits(self.digits)
             .with_step_duration(1)
@@ -198,29 +205,30 @@ impl OtpParams {
             .with_secret(self.secret.expose().to_vec())
             // Our own validate() ran above; build() would refuse the short secrets real
             // issuers hand out (80-bit keys are common).
-            .build_noncompliant();
+            .build_noncompliant())
+    }
+
+    fn code_with(&self, engine: &totp_rs::Totp, counter: u64) -> String {
         if self.digits == MAX_DIGITS && self.kind != OtpKind::Steam {
             // RFC 4226 truncation gives 31 bits, which always fits in 10 digits, but totp-rs's
             // Token only renders up to 9: do the last step (modulo nothing, pad to 10) here.
             let sig = engine.sign(counter);
-            return Ok(format!("{:010}", truncate31(sig.as_ref())));
+            return format!("{:010}", truncate31(sig.as_ref()));
         }
-        Ok(engine.generate(counter).to_string())
+        engine.generate(counter).to_string()
     }
 
     /// The current, previous and next code at `unix` seconds, with the current code's window.
     /// For HOTP the time is ignored: the code is the one at the stored counter.
     pub fn view_at(&self, unix: u64) -> Result<CodeView, OtpError> {
+        let engine = self.engine()?;
         let counter = if self.kind.is_time_based() {
             self.step_at(unix)
         } else {
             self.counter
         };
         let next_counter = counter.checked_add(1).ok_or(OtpError::CounterExhausted)?;
-        let previous = match counter.checked_sub(1) {
-            Some(c) => Some(self.code_for_counter(c)?),
-            None => None,
-        };
+        let previous = counter.checked_sub(1).map(|c| self.code_with(&engine, c));
         let (valid_from, valid_until) = if self.kind.is_time_based() {
             let period = u64::from(self.period);
             let from = counter * period; // ok: counter = unix / period, so this is <= unix
@@ -229,9 +237,9 @@ impl OtpParams {
             (0, u64::MAX)
         };
         Ok(CodeView {
-            code: self.code_for_counter(counter)?,
+            code: self.code_with(&engine, counter),
             previous,
-            next: self.code_for_counter(next_counter)?,
+            next: self.code_with(&engine, next_counter),
             valid_from,
             valid_until,
             counter,

@@ -38,28 +38,31 @@ public final class Core: @unchecked Sendable { // immutable; the Authenticator i
             self.https = https
             self.options = options
         }
+
+        /// The vault at `path` with what this platform gives it.
+        public func setup(_ path: String) -> VaultSetup {
+            VaultSetup(path: path, bootClock: bootClock, https: https, options: options)
+        }
     }
 
     /// A new vault with the recovery passphrase AND the device key (either opens it).
     public static func create(path: String, passphrase: String, platform: Platform) async throws -> Core {
         try await background(openQueue) {
-            Core(try Authenticator.create(path: path, passphrase: Data(passphrase.utf8), keyWrapper: platform.keyWrapper,
-                                          bootClock: platform.bootClock, https: platform.https, options: platform.options))
+            Core(try Authenticator.create(setup: platform.setup(path), passphrase: Data(passphrase.utf8),
+                                          keyWrapper: platform.keyWrapper))
         }
     }
 
     public static func openWithDeviceKey(path: String, platform: Platform) async throws -> Core {
         try await background(openQueue) {
-            Core(try Authenticator.openWithKeyWrapper(path: path, keyWrapper: platform.keyWrapper, bootClock: platform.bootClock,
-                                                      https: platform.https, options: platform.options))
+            Core(try Authenticator.openWithKeyWrapper(setup: platform.setup(path), keyWrapper: platform.keyWrapper))
         }
     }
 
     /// Opens with the recovery passphrase only (Face ID not possible at launch).
     public static func openWithPassphrase(path: String, passphrase: String, platform: Platform) async throws -> Core {
         try await background(openQueue) {
-            Core(try Authenticator.openWithPassphrase(path: path, passphrase: Data(passphrase.utf8), bootClock: platform.bootClock,
-                                                      https: platform.https, options: platform.options))
+            Core(try Authenticator.openWithPassphrase(setup: platform.setup(path), passphrase: Data(passphrase.utf8)))
         }
     }
 
@@ -67,8 +70,7 @@ public final class Core: @unchecked Sendable { // immutable; the Authenticator i
     /// the next start needs no passphrase (a restored or moved vault).
     public static func recover(path: String, passphrase: String, platform: Platform) async throws -> Core {
         try await background(openQueue) {
-            let auth = try Authenticator.openWithPassphrase(path: path, passphrase: Data(passphrase.utf8), bootClock: platform.bootClock,
-                                                            https: platform.https, options: platform.options)
+            let auth = try Authenticator.openWithPassphrase(setup: platform.setup(path), passphrase: Data(passphrase.utf8))
             try auth.addPlatformKey(keyWrapper: platform.keyWrapper)
             return Core(auth)
         }

@@ -32,27 +32,24 @@ public final class KunciVault: @unchecked Sendable { // only immutable, thread-s
 
     // MARK: Opening
 
-    /// Opens the vault with the platform key, or creates it (platform key only) when missing.
-    public static func openOrCreate(path: String, keyWrapper: KeyWrapper, bootClock: BootClock,
-                                    https: HttpsDate? = nil, options: AuthenticatorOptions = AuthenticatorOptions()) async throws -> KunciVault {
+    /// Opens the vault at `setup.path` with the platform key, or creates it (platform key only)
+    /// when missing. `VaultSetup(path:bootClock:)` takes the default time sources and options.
+    public static func openOrCreate(setup: VaultSetup, keyWrapper: KeyWrapper) async throws -> KunciVault {
         try await background(openQueue) {
             let auth: Authenticator
-            if FileManager.default.fileExists(atPath: path) {
-                auth = try Authenticator.openWithKeyWrapper(path: path, keyWrapper: keyWrapper, bootClock: bootClock,
-                                                            https: https, options: options)
+            if FileManager.default.fileExists(atPath: setup.path) {
+                auth = try Authenticator.openWithKeyWrapper(setup: setup, keyWrapper: keyWrapper)
             } else {
-                auth = try Authenticator.create(path: path, passphrase: nil, keyWrapper: keyWrapper, bootClock: bootClock,
-                                                https: https, options: options)
+                auth = try Authenticator.create(setup: setup, keyWrapper: keyWrapper)
             }
             return KunciVault(auth)
         }
     }
 
-    public static func open(path: String, passphrase: Data, bootClock: BootClock, https: HttpsDate? = nil,
-                            options: AuthenticatorOptions = AuthenticatorOptions()) async throws -> KunciVault {
+    /// Opens the vault at `setup.path` with the passphrase (Argon2id, about a second).
+    public static func open(setup: VaultSetup, passphrase: Data) async throws -> KunciVault {
         try await background(openQueue) {
-            KunciVault(try Authenticator.openWithPassphrase(path: path, passphrase: passphrase, bootClock: bootClock,
-                                                            https: https, options: options))
+            KunciVault(try Authenticator.openWithPassphrase(setup: setup, passphrase: passphrase))
         }
     }
 

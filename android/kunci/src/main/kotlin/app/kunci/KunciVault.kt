@@ -102,40 +102,34 @@ class KunciVault(
     override fun close() = authenticator.close()
 
     companion object {
-        /** Creates a vault with a passphrase slot, a platform slot, or both. */
+        /**
+         * Creates the vault at `setup.path` with a passphrase slot, a platform slot, or both
+         * (`VaultSetup(path, bootClock)` takes the default time sources and options).
+         */
         suspend fun create(
-            path: String,
-            passphrase: CharArray?,
-            keyWrapper: KeyWrapper?,
-            bootClock: BootClock,
-            https: HttpsDate? = null,
-            options: AuthenticatorOptions = AuthenticatorOptions(),
+            setup: VaultSetup,
+            passphrase: CharArray? = null,
+            keyWrapper: KeyWrapper? = null,
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
-            val auth = withUtf8(passphrase) { Authenticator.create(path, it, keyWrapper, bootClock, https, options) }
+            val auth = withUtf8(passphrase) { Authenticator.create(setup, it, keyWrapper) }
             KunciVault(auth, dispatcher)
         }
 
         suspend fun openWithKeyWrapper(
-            path: String,
+            setup: VaultSetup,
             keyWrapper: KeyWrapper,
-            bootClock: BootClock,
-            https: HttpsDate? = null,
-            options: AuthenticatorOptions = AuthenticatorOptions(),
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
-            KunciVault(Authenticator.openWithKeyWrapper(path, keyWrapper, bootClock, https, options), dispatcher)
+            KunciVault(Authenticator.openWithKeyWrapper(setup, keyWrapper), dispatcher)
         }
 
         suspend fun openWithPassphrase(
-            path: String,
+            setup: VaultSetup,
             passphrase: CharArray,
-            bootClock: BootClock,
-            https: HttpsDate? = null,
-            options: AuthenticatorOptions = AuthenticatorOptions(),
             dispatcher: CoroutineDispatcher,
         ): KunciVault = withContext(dispatcher) {
-            val auth = withUtf8(passphrase) { Authenticator.openWithPassphrase(path, it!!, bootClock, https, options) }
+            val auth = withUtf8(passphrase) { Authenticator.openWithPassphrase(setup, it!!) }
             KunciVault(auth, dispatcher)
         }
 

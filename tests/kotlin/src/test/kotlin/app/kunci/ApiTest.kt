@@ -121,8 +121,8 @@ class ApiTest {
         assertTrue(defaults.httpsUrls.isEmpty())
         // A quorum of 0 cannot be met: refused before any file is written.
         val zero = assertThrows<KunciException.InvalidInput> {
-            Authenticator.create(Fixtures.vaultPath(dir, "q0.kunci"), "pw".toByteArray(), null, MonotonicBootClock(), null,
-                Fixtures.fastOptions().copy(quorum = 0u))
+            val setup = Fixtures.setup(Fixtures.vaultPath(dir, "q0.kunci"), options = Fixtures.fastOptions().copy(quorum = 0u))
+            Authenticator.create(setup, "pw".toByteArray())
         }
         assertTrue(zero.message!!.contains("quorum"), zero.message)
         assertFalse(java.io.File(Fixtures.vaultPath(dir, "q0.kunci")).exists())
@@ -141,7 +141,7 @@ class ApiTest {
         try {
             val path = Fixtures.vaultPath(dir)
             runBlocking {
-                KunciVault.create(path, null, wrapper, clock, null, Fixtures.fastOptions(), dispatcher).use { vault ->
+                KunciVault.create(Fixtures.setup(path, clock), keyWrapper = wrapper, dispatcher = dispatcher).use { vault ->
                     val secret = Fixtures.randomSecret()
                     vault.enrollUri(Fixtures.uri("Vault", "kt", secret))
                     val dup = runCatching { vault.enrollUri(Fixtures.uri("Vault", "kt")) }.exceptionOrNull()
@@ -153,7 +153,7 @@ class ApiTest {
                     assertEquals(TimeBanner.UNVERIFIED, TimeBanner.of(list))
                     assertTrue(vault.exportFile(ExportFormat.URIS).isNotEmpty())
                 }
-                KunciVault.openWithKeyWrapper(path, wrapper, clock, null, Fixtures.fastOptions(), dispatcher).use { vault ->
+                KunciVault.openWithKeyWrapper(Fixtures.setup(path, clock), wrapper, dispatcher).use { vault ->
                     assertEquals(listOf("Vault"), vault.accounts().map { it.issuer })
                     vault.lock()
                     assertThrows<KunciException.Locked> { runBlocking { vault.codes() } }
@@ -186,15 +186,14 @@ class ApiTest {
             val path = Fixtures.vaultPath(dir)
             runBlocking {
                 val secret = Fixtures.randomSecret()
-                KunciVault.create(path, typed, null, MonotonicBootClock(), null, Fixtures.fastOptions(), dispatcher).use { vault ->
+                KunciVault.create(Fixtures.setup(path), typed, dispatcher = dispatcher).use { vault ->
                     vault.enrollUri(Fixtures.uri("Bank", "ana", secret))
                     vault.changePassphrase(typed, "the new one".toCharArray())
                     vault.lock()
                     assertThrows<KunciException.WrongPassphrase> { runBlocking { vault.unlockWithPassphrase(typed) } }
                     vault.unlockWithPassphrase("the new one".toCharArray())
                     val backup = vault.exportFile(ExportFormat.KUNCI, "backup pw".toCharArray())
-                    KunciVault.create(Fixtures.vaultPath(dir, "b.kunci"), "other one".toCharArray(), null,
-                        MonotonicBootClock(), null, Fixtures.fastOptions(), dispatcher).use { dst ->
+                    KunciVault.create(Fixtures.setup(Fixtures.vaultPath(dir, "b.kunci")), "other one".toCharArray(), dispatcher = dispatcher).use { dst ->
                         assertThrows<KunciException.WrongPassword> { runBlocking { dst.importFile(backup, null, "nope".toCharArray()) } }
                         assertEquals(1u, dst.importFiles(listOf(backup), null, "backup pw".toCharArray()).added)
                     }
@@ -205,8 +204,7 @@ class ApiTest {
                     assertEquals("Bank" to "ana", preview.accounts.single().let { it.issuer to it.name })
                     assertNull(preview.text, "no otpauth URI crosses back")
                 }
-                KunciVault.openWithPassphrase(path, "the new one".toCharArray(), MonotonicBootClock(), null,
-                    Fixtures.fastOptions(), dispatcher).use { vault ->
+                KunciVault.openWithPassphrase(Fixtures.setup(path), "the new one".toCharArray(), dispatcher).use { vault ->
                     assertEquals(Fixtures.referenceTotp(secret, 1_700_000_000), vault.authenticator.codesAt(1_700_000_000_000).codes.single().code)
                 }
             }

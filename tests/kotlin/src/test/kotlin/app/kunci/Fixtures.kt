@@ -42,6 +42,14 @@ object Fixtures {
 
     fun vaultPath(dir: Path, name: String = "vault.kunci"): String = dir.resolve(name).toString()
 
+    /** The vault at [path] with the tests' platform: a monotonic boot clock and [fastOptions]. */
+    fun setup(
+        path: String,
+        bootClock: BootClock = MonotonicBootClock(),
+        https: HttpsDate? = null,
+        options: AuthenticatorOptions = fastOptions(),
+    ) = VaultSetup(path, bootClock, https, options)
+
     /** A passphrase vault with a monotonic Kotlin boot clock; closed by the caller (`use`). */
     fun newVault(
         dir: Path,
@@ -50,7 +58,7 @@ object Fixtures {
         bootClock: BootClock = MonotonicBootClock(),
         https: HttpsDate? = null,
         options: AuthenticatorOptions = fastOptions(),
-    ): Authenticator = Authenticator.create(vaultPath(dir, name), passphrase.toByteArray(), null, bootClock, https, options)
+    ): Authenticator = Authenticator.create(setup(vaultPath(dir, name), bootClock, https, options), passphrase.toByteArray())
 
     /** RFC 4226 dynamic truncation over javax.crypto.Mac: independent of the core. */
     fun referenceOtp(secret: ByteArray, counter: Long, digits: Int = 6, algorithm: String = "HmacSHA1"): String {

@@ -2,6 +2,7 @@ package app.kunci
 
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -20,12 +21,12 @@ class VaultTest {
         val wrapper = AesGcmKeyWrapper()
         val path = Fixtures.vaultPath(dir)
         val secret = Fixtures.randomSecret()
-        Authenticator.create(path, null, wrapper, MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.create(Fixtures.setup(path), keyWrapper = wrapper).use {
             it.enrollUri(Fixtures.uri("GitHub", "jo", secret), OnConflict.REJECT)
         }
         assertEquals(1, wrapper.wraps.get(), "the vault key was wrapped by Kotlin")
 
-        Authenticator.openWithKeyWrapper(path, wrapper, MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.openWithKeyWrapper(Fixtures.setup(path), wrapper).use {
             assertEquals(listOf("GitHub"), it.accounts().map { a -> a.issuer })
             assertEquals(Fixtures.referenceTotp(secret, t), it.codesAt(t * 1000).codes.single().code)
         }
@@ -33,10 +34,10 @@ class VaultTest {
 
         // Another keystore key (a reinstalled app): a typed error, nothing overwritten.
         val e = assertThrows<KunciException.KeyUnavailable> {
-            Authenticator.openWithKeyWrapper(path, AesGcmKeyWrapper(), MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.openWithKeyWrapper(Fixtures.setup(path), AesGcmKeyWrapper())
         }
         assertTrue(e.userMessage().isNotBlank())
-        Authenticator.openWithKeyWrapper(path, wrapper, MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.openWithKeyWrapper(Fixtures.setup(path), wrapper).use {
             assertEquals(1, it.accounts().size)
         }
     }
@@ -44,29 +45,60 @@ class VaultTest {
     @Test
     fun passphraseVaultReopensAndAWrongPassphraseIsTyped() {
         val path = Fixtures.vaultPath(dir)
-        Authenticator.create(path, "correct horse".toByteArray(), null, MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.create(Fixtures.setup(path), "correct horse".toByteArray()).use {
             it.enrollUri(Fixtures.uri("Bank", "jo"), OnConflict.REJECT)
         }
         val e = assertThrows<KunciException.WrongPassphrase> {
-            Authenticator.openWithPassphrase(path, "wrong horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.openWithPassphrase(Fixtures.setup(path), "wrong horse".toByteArray())
         }
         assertTrue(e.message!!.isNotBlank())
         assertEquals(e.message!!, e.userMessage())
         assertEquals(ErrorAction.ASK_PASSWORD, e.action())
         assertTrue(!e.message!!.contains("horse"), "the passphrase must not appear in the error")
 
-        Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.openWithPassphrase(Fixtures.setup(path), "correct horse".toByteArray()).use {
             assertEquals(listOf("Bank"), it.accounts().map { a -> a.issuer })
         }
         assertThrows<KunciException.VaultMissing> {
-            Authenticator.openWithPassphrase(Fixtures.vaultPath(dir, "nope.kunci"), "x".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.openWithPassphrase(Fixtures.setup(Fixtures.vaultPath(dir, "nope.kunci")), "x".toByteArray())
         }
         assertThrows<KunciException.VaultExists> {
-            Authenticator.create(path, "again".toByteArray(), null, MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.create(Fixtures.setup(path), "again".toByteArray())
         }
         assertThrows<KunciException.InvalidInput> {
-            Authenticator.create(Fixtures.vaultPath(dir, "keyless.kunci"), null, null, MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.create(Fixtures.setup(Fixtures.vaultPath(dir, "keyless.kunci")))
         }
+    }
+
+    /**
+     * `VaultSetup(path, bootClock)` is a whole setup: no HTTPS source and the core's default
+     * options, which the vault then uses (a backup's header carries the Argon2id cost it was
+     * written with, docs/backup-format.md). A wrong passphrase is still the native exception.
+     */
+    @Test
+    fun aSetupWithOnlyPathAndBootClockTakesTheDefaults() {
+        val setup = VaultSetup(Fixtures.vaultPath(dir), MonotonicBootClock())
+        assertNull(setup.https)
+        assertEquals(defaultOptions(), setup.options)
+        assertEquals(3u, setup.options.quorum)
+
+        Authenticator.create(setup, "kopi susu pagi".toByteArray()).use {
+            it.enrollUri(Fixtures.uri("ASN Digital", "budi"), OnConflict.REJECT)
+        }
+        Authenticator.openWithPassphrase(setup, "kopi susu pagi".toByteArray()).use {
+            assertEquals(listOf("ASN Digital"), it.accounts().map { a -> a.issuer })
+            val backup = it.exportFile(ExportFormat.KUNCI, "cadangan".toByteArray())
+            val header = java.nio.ByteBuffer.wrap(backup, 11, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            assertEquals(65_536, header.getInt(), "Argon2id memory: the default 64 MiB")
+            assertEquals(3, header.getInt(), "Argon2id passes: the default 3")
+        }
+
+        val e = assertThrows<KunciException.WrongPassphrase> {
+            Authenticator.openWithPassphrase(setup, "teh manis sore".toByteArray())
+        }
+        assertTrue(e.message!!.contains("passphrase is wrong"), e.message)
+        assertFalse(e.message!!.contains("detail="), e.message)
+        assertEquals(e.message, e.localizedMessage)
     }
 
     @Test
@@ -107,7 +139,7 @@ class VaultTest {
         val rfc = (0L..3L).map { Fixtures.referenceOtp(secret, it) }
         assertEquals(listOf("755224", "287082", "359152", "969429"), rfc)
         val path = Fixtures.vaultPath(dir)
-        val id = Authenticator.create(path, "pw".toByteArray(), null, MonotonicBootClock(), null, Fixtures.fastOptions()).use { auth ->
+        val id = Authenticator.create(Fixtures.setup(path), "pw".toByteArray()).use { auth ->
             val id = auth.enrollUri("otpauth://hotp/RFC:4226?secret=${Fixtures.base32(secret)}&counter=0", OnConflict.REJECT).added.single().id
             assertEquals(rfc[0], auth.codesAt(t * 1000).codes.single().code, "codes() shows the stored counter")
             // "Next" spends the shown code: the counter moves on (saved first) and the new
@@ -118,7 +150,7 @@ class VaultTest {
             assertEquals(rfc[2], auth.nextCode(id))
             id
         }
-        Authenticator.openWithPassphrase(path, "pw".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use { auth ->
+        Authenticator.openWithPassphrase(Fixtures.setup(path), "pw".toByteArray()).use { auth ->
             assertEquals(2uL, auth.accounts().single().counter, "the counter was saved")
             val code = auth.codes().codes.single()
             assertEquals(OtpKind.HOTP, code.kind)
@@ -227,7 +259,7 @@ class VaultTest {
 
         // `use {}` closes; the same file opens again afterwards (the SQLite handle was released).
         val path = Fixtures.vaultPath(dir)
-        val escaped = Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        val escaped = Authenticator.openWithPassphrase(Fixtures.setup(path), "correct horse".toByteArray()).use {
             assertEquals(1, it.accounts().size)
             it
         }
@@ -235,13 +267,13 @@ class VaultTest {
 
         // Dropped without close: the cleaner frees them; nothing crashes and the file stays usable.
         repeat(20) {
-            Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).accounts()
+            Authenticator.openWithPassphrase(Fixtures.setup(path), "correct horse".toByteArray()).accounts()
         }
         repeat(3) {
             System.gc()
             Thread.sleep(50)
         }
-        Authenticator.openWithPassphrase(path, "correct horse".toByteArray(), MonotonicBootClock(), null, Fixtures.fastOptions()).use {
+        Authenticator.openWithPassphrase(Fixtures.setup(path), "correct horse".toByteArray()).use {
             it.enrollUri(Fixtures.uri("C", "d"), OnConflict.REJECT)
             assertEquals(2, it.accounts().size)
         }
@@ -251,7 +283,7 @@ class VaultTest {
     fun throwingKeyWrapperBecomesATypedErrorNotACrash() {
         val path = Fixtures.vaultPath(dir)
         val e = assertThrows<KunciException> {
-            Authenticator.create(path, null, ThrowingKeyWrapper(), MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.create(Fixtures.setup(path), keyWrapper = ThrowingKeyWrapper())
         }
         assertTrue(e is KunciException.KeyUnavailable || e is KunciException.Internal, e.toString())
         assertTrue(e.userMessage().isNotBlank())
@@ -265,9 +297,9 @@ class VaultTest {
         // A vault whose key slot works opens even after the failed attempt above.
         val wrapper = AesGcmKeyWrapper()
         Fixtures.newVault(dir, name = "ok2.kunci").use { it.addPlatformKey(wrapper) }
-        Authenticator.openWithKeyWrapper(Fixtures.vaultPath(dir, "ok2.kunci"), wrapper, MonotonicBootClock(), null, Fixtures.fastOptions()).close()
+        Authenticator.openWithKeyWrapper(Fixtures.setup(Fixtures.vaultPath(dir, "ok2.kunci")), wrapper).close()
         assertThrows<KunciException> {
-            Authenticator.openWithKeyWrapper(Fixtures.vaultPath(dir, "ok2.kunci"), ThrowingKeyWrapper(), MonotonicBootClock(), null, Fixtures.fastOptions())
+            Authenticator.openWithKeyWrapper(Fixtures.setup(Fixtures.vaultPath(dir, "ok2.kunci")), ThrowingKeyWrapper())
         }
     }
 

@@ -12,6 +12,7 @@ import app.kunci.DeviceKey
 import app.kunci.DeviceKeyState
 import app.kunci.KunciException
 import app.kunci.KunciVault
+import app.kunci.VaultSetup
 import app.kunci.android.AndroidBootClock
 import app.kunci.android.KeystoreKeyWrapper
 import app.kunci.android.UrlConnectionHttpsDate
@@ -77,14 +78,13 @@ class KunciApplication : Application() {
     suspend fun vault(): KunciVault = mutex.withLock {
         vault ?: run {
             val s = services
-            val path = s.vaultFile.path
             val opened = if (s.vaultFile.exists()) {
-                withEitherKey { key -> KunciVault.openWithKeyWrapper(path, key, s.bootClock, s.https, options(), s.dispatcher) }
+                withEitherKey { key -> KunciVault.openWithKeyWrapper(setup(), key, s.dispatcher) }
             } else {
                 s.vaultFile.parentFile?.mkdirs()
                 // A new vault has no lock yet: its key must not wait for a check nobody asked for.
                 prefs.edit().putBoolean(PREF_LOCK, false).apply()
-                KunciVault.create(path, null, s.keyWrapper, s.bootClock, s.https, options(), s.dispatcher)
+                KunciVault.create(setup(), keyWrapper = s.keyWrapper, dispatcher = s.dispatcher)
             }
             opened.also { vault = it }
         }
@@ -156,8 +156,7 @@ class KunciApplication : Application() {
             open.unlockWithPassphrase(passphrase)
             return@withLock open
         }
-        KunciVault.openWithPassphrase(s.vaultFile.path, passphrase, s.bootClock, s.https, options(), s.dispatcher)
-            .also { vault = it }
+        KunciVault.openWithPassphrase(setup(), passphrase, s.dispatcher).also { vault = it }
     }
 
     /**
@@ -179,6 +178,9 @@ class KunciApplication : Application() {
         switchLock(false)
         return false
     }
+
+    /** Where the vault is and what this phone gives it (the QA settings may change the options). */
+    private fun setup(): VaultSetup = services.let { VaultSetup(it.vaultFile.path, it.bootClock, it.https, options()) }
 
     /** Closes the vault (tests; the QA settings reopen it with new sources). */
     suspend fun closeVault() = mutex.withLock {

@@ -17,6 +17,7 @@ import app.kunci.DeviceKeyState
 import app.kunci.KeyWrapper
 import app.kunci.KunciException
 import app.kunci.OnConflict
+import app.kunci.VaultSetup
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
@@ -39,7 +40,7 @@ class LockTest : KunciTestBase() {
 
     /** Opens the vault file directly with [wrapper]: "opens", or the core's error class. */
     private fun openWith(wrapper: KeyWrapper): String = try {
-        Authenticator.openWithKeyWrapper(path, wrapper, boot, null, options).close()
+        Authenticator.openWithKeyWrapper(VaultSetup(path, boot, options = options), wrapper).close()
         "opens"
     } catch (e: KunciException) {
         e.javaClass.simpleName
@@ -165,7 +166,7 @@ class LockTest : KunciTestBase() {
         assertEquals("KeyUnavailable", openWith(userKey))
         userKey.userAuthenticated()
         assertEquals("opens", openWith(userKey))
-        Authenticator.openWithPassphrase(path, RECOVERY.toByteArray(), boot, null, options).close()
+        Authenticator.openWithPassphrase(VaultSetup(path, boot, options = options), RECOVERY.toByteArray()).close()
     }
 
     @Test

@@ -16,6 +16,7 @@ import app.kunci.Authenticator
 import app.kunci.ExportFormat
 import app.kunci.KunciException
 import app.kunci.OnConflict
+import app.kunci.VaultSetup
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
@@ -105,7 +106,7 @@ class SafetyTest : KunciTestBase() {
         waitForText(string(R.string.recovery_saved))
         runBlocking { app.closeVault() }
         // The phone's key is gone (a reset): the passphrase alone opens the same accounts.
-        Authenticator.openWithPassphrase(File(dir, "vault.kunci").path, "kopi susu pagi".toByteArray(), boot, null, options).use {
+        Authenticator.openWithPassphrase(VaultSetup(File(dir, "vault.kunci").path, boot, options = options), "kopi susu pagi".toByteArray()).use {
             assertEquals("Portal", it.accounts().single().issuer)
         }
     }
@@ -134,15 +135,15 @@ class SafetyTest : KunciTestBase() {
         compose.onNodeWithTag("recovery-save").performClick()
         waitForText(string(R.string.recovery_saved))
         runBlocking { app.closeVault() }
-        val path = File(dir, "vault.kunci").path
-        Authenticator.openWithPassphrase(path, "nasi goreng malam".toByteArray(), boot, null, options).use {
+        val setup = VaultSetup(File(dir, "vault.kunci").path, boot, options = options)
+        Authenticator.openWithPassphrase(setup, "nasi goreng malam".toByteArray()).use {
             assertEquals("Portal", it.accounts().single().issuer)
         }
         assertThrows(KunciException.WrongPassphrase::class.java) {
-            Authenticator.openWithPassphrase(path, "kopi susu pagi".toByteArray(), boot, null, options).close()
+            Authenticator.openWithPassphrase(setup, "kopi susu pagi".toByteArray()).close()
         }
         // The phone's own key still opens it: the change rewrapped it.
-        Authenticator.openWithKeyWrapper(path, keyWrapper, boot, null, options).use {
+        Authenticator.openWithKeyWrapper(setup, keyWrapper).use {
             assertEquals("Portal", it.accounts().single().issuer)
         }
     }
@@ -173,7 +174,7 @@ class SafetyTest : KunciTestBase() {
     @Test
     fun anotherAppsEncryptedFileAsksForItsPassword() {
         // An Aegis export made by another vault (the core writes the real Aegis format).
-        val other = Authenticator.create(File(dir, "other.kunci").path, "x-passphrase".toByteArray(), null, FakeBootClock(), null, options)
+        val other = Authenticator.create(VaultSetup(File(dir, "other.kunci").path, FakeBootClock(), options = options), "x-passphrase".toByteArray())
         val aegis = other.use {
             it.enrollUri(uri("Bank", "jo"), OnConflict.REJECT)
             it.enrollUri(uri("Mail", "ani"), OnConflict.REJECT)

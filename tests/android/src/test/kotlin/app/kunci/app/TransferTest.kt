@@ -11,6 +11,7 @@ import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import app.kunci.Authenticator
 import app.kunci.OnConflict
+import app.kunci.VaultSetup
 import app.kunci.codeForUri
 import java.io.ByteArrayOutputStream
 import java.io.File
@@ -57,7 +58,7 @@ class TransferTest : KunciTestBase() {
         assertEquals(0, compose.onAllNodesWithTag("transfer-next").fetchSemanticsNodes().size)
 
         // Another app (here a second vault with the same core) scans both screens.
-        Authenticator.create(File(dir, "other.kunci").path, "other app".toByteArray(), null, FakeBootClock(), null, options).use { other ->
+        Authenticator.create(VaultSetup(File(dir, "other.kunci").path, FakeBootClock(), options = options), "other app".toByteArray()).use { other ->
             other.enrollImage(first, OnConflict.REJECT)
             other.enrollImage(second, OnConflict.REJECT)
             // Each code the other app shows equals the original URI's code for the same step.
