@@ -65,9 +65,13 @@ def main(src, dst):
     ax.axvline(1.0, color="grey", linewidth=0.8, linestyle=":")
     ax.set_yticks(ys, [label for label, _, _ in rows], fontsize=8)
     ax.set_xlabel("Kunci ÷ peer or limit, same run (shorter is better; black tick = target)")
-    loads = {l["section"]: l["loadavg"] for l in r.get("machine", {}).get("loadavg", [])}
+    # The 1-minute load while the sections ran (the start is before the build: not the load the
+    # timings saw).
+    loads = [float(l["loadavg"].split()[0]) for l in r.get("machine", {}).get("loadavg", [])
+             if l.get("section") not in ("start", "end")]
+    load = f"load {min(loads):.1f}–{max(loads):.1f}" if loads else "load ?"
     ax.set_title(f"Kunci {r.get('versions', {}).get('kunci', '')} · {r.get('mode')} run · "
-                 f"load {loads.get('start', '?').split()[0]} on {r.get('machine', {}).get('nproc')} cores", fontsize=9)
+                 f"{load} on {r.get('machine', {}).get('nproc')} cores", fontsize=9)
     fig.tight_layout()
     fig.savefig(dst)
     print(f"bench-chart: wrote {dst}")

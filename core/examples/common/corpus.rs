@@ -4,6 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+/// The one "double QR" photo of the corpus: a small code drawn inside the modules of a large one.
+/// Its `.txt` holds the outer code's text; the inner code's text begins with
+/// [`DOUBLE_QR_INNER`]. A reader should return both (issue 16, point 2).
+pub const DOUBLE_QR: &str = "zxing-qrcode-2/16.png";
+pub const DOUBLE_QR_INNER: &str = "[内側QRコード]\r\n\r\n*ダブルQR*\r\nhttp://d-qr.net/ex";
+
 /// `KUNCI_QR_CORPUS`, else the repository's own copy (tests/data/qr, Apache-2.0 notice inside).
 pub fn dir() -> PathBuf {
     if let Ok(d) = std::env::var("KUNCI_QR_CORPUS") {
