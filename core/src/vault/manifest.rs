@@ -132,6 +132,11 @@ impl Manifest {
         self.counters.remove(&id).is_some()
     }
 
+    /// How many rows the manifest lists.
+    pub(crate) fn len(&self) -> usize {
+        self.counters.len()
+    }
+
     /// Ids the manifest lists, in order.
     pub(crate) fn ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.counters.keys().copied()

@@ -11,10 +11,10 @@
 //! data also holds its write counter ([`RowRef::Counted`]), which the sealed manifest records, so
 //! an older copy of a row put back into the file no longer opens.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
+use chacha20poly1305::{Key, Tag, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::secret::Secret;
 
@@ -41,6 +41,13 @@ pub(crate) enum RowRef<'a> {
 
 fn associated_data(table: &str, row: RowRef<'_>, version: u8) -> Vec<u8> {
     let mut aad = Vec::with_capacity(AAD_DOMAIN.len() + table.len() + 32);
+    associated_data_into(&mut aad, table, row, version);
+    aad
+}
+
+/// Writes the associated data into `aad` (cleared first), so a list reuses one buffer.
+fn associated_data_into(aad: &mut Vec<u8>, table: &str, row: RowRef<'_>, version: u8) {
+    aad.clear();
     aad.extend_from_slice(AAD_DOMAIN);
     aad.push(0);
     aad.extend_from_slice(table.as_bytes());
@@ -62,7 +69,6 @@ fn associated_data(table: &str, row: RowRef<'_>, version: u8) -> Vec<u8> {
         }
     }
     aad.push(version);
-    aad
 }
 
 pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
@@ -140,6 +146,52 @@ impl RecordCipher {
             return Err(OpenFailed);
         }
         open_with(&self.aead, &associated_data(table, row, version), blob)
+    }
+}
+
+/// Buffers reused while opening many rows one after another (a list opens one per account): the
+/// associated data and the plaintext, which is zeroized when the buffer drops and before it
+/// ever grows (a reallocation would leave the old copy behind).
+#[derive(Default)]
+pub(crate) struct OpenBuffer {
+    aad: Vec<u8>,
+    plain: Zeroizing<Vec<u8>>,
+}
+
+impl RecordCipher {
+    /// Like [`RecordCipher::open_as`], but decrypts in place into `buf` and returns the
+    /// plaintext from there; valid until the next call with the same buffer.
+    pub(crate) fn open_into<'b>(
+        &self,
+        version: u8,
+        table: &str,
+        row: RowRef<'_>,
+        blob: &[u8],
+        buf: &'b mut OpenBuffer,
+    ) -> Result<&'b [u8], OpenFailed> {
+        if blob.first() != Some(&version) || blob.len() < 1 + NONCE_LEN + TAG_LEN {
+            return Err(OpenFailed);
+        }
+        let (nonce, rest) = blob[1..].split_at(NONCE_LEN); // ok: length checked just above
+        let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
+        associated_data_into(&mut buf.aad, table, row, version);
+        let plain = &mut *buf.plain;
+        if plain.capacity() < ciphertext.len() {
+            plain.zeroize();
+            plain.reserve_exact(ciphertext.len());
+        }
+        plain.clear();
+        plain.extend_from_slice(ciphertext);
+        // The tag is checked before anything is decrypted; on failure `plain` holds ciphertext.
+        self.aead
+            .decrypt_in_place_detached(
+                XNonce::from_slice(nonce),
+                &buf.aad,
+                plain,
+                Tag::from_slice(tag),
+            )
+            .map_err(|_| OpenFailed)?;
+        Ok(plain.as_slice())
     }
 }
 

@@ -39,6 +39,62 @@ fn bound_to_table_row_and_version() {
 }
 
 #[test]
+fn open_into_reuses_one_buffer_and_checks_like_open_as() {
+    let c = cipher();
+    let v = ACCOUNT_RECORD_VERSION;
+    let row = |id, counter| RowRef::Counted { id, counter };
+    let small = c.seal_as(v, "accounts", row(1, 1), b"short");
+    let large = c.seal_as(v, "accounts", row(2, 3), &[7u8; 5000]);
+    let mut buf = OpenBuffer::default();
+    // Small, then larger (the buffer grows), then small again: each plaintext exactly.
+    assert_eq!(
+        c.open_into(v, "accounts", row(1, 1), &small, &mut buf)
+            .unwrap(),
+        b"short"
+    );
+    let opened = c
+        .open_into(v, "accounts", row(2, 3), &large, &mut buf)
+        .unwrap();
+    assert_eq!(opened, &[7u8; 5000][..]);
+    assert_eq!(
+        c.open_into(v, "accounts", row(1, 1), &small, &mut buf)
+            .unwrap(),
+        b"short"
+    );
+    // Another counter, id, table or version, a flipped byte or a short blob does not open.
+    assert!(c
+        .open_into(v, "accounts", row(1, 2), &small, &mut buf)
+        .is_err());
+    assert!(c
+        .open_into(v, "accounts", row(2, 1), &small, &mut buf)
+        .is_err());
+    assert!(c
+        .open_into(v, "settings", row(1, 1), &small, &mut buf)
+        .is_err());
+    assert!(c
+        .open_into(RECORD_VERSION, "accounts", row(1, 1), &small, &mut buf)
+        .is_err());
+    for i in 0..small.len() {
+        let mut flipped = small.clone();
+        flipped[i] ^= 0x01;
+        assert!(
+            c.open_into(v, "accounts", row(1, 1), &flipped, &mut buf)
+                .is_err(),
+            "byte {i}"
+        );
+    }
+    assert!(c
+        .open_into(v, "accounts", row(1, 1), &small[..20], &mut buf)
+        .is_err());
+    // After failures the buffer still opens a good blob.
+    assert_eq!(
+        c.open_into(v, "accounts", row(1, 1), &small, &mut buf)
+            .unwrap(),
+        b"short"
+    );
+}
+
+#[test]
 fn only_32_byte_keys() {
     assert!(RecordCipher::new(&Secret::from_slice(&[0u8; 31])).is_none());
 }
