@@ -13,6 +13,7 @@ import android.hardware.camera2.CameraDevice
 import android.hardware.camera2.CameraManager
 import android.hardware.camera2.CaptureRequest
 import android.media.ImageReader
+import android.os.Build
 import android.os.Handler
 import android.os.HandlerThread
 import androidx.biometric.BiometricManager
@@ -22,7 +23,7 @@ import app.kunci.LumaFrame
 
 class BiometricAuthenticator(private val activity: MainActivity) : UserAuthenticator {
     override fun authenticate(onResult: (Boolean) -> Unit) {
-        val allowed = BiometricManager.Authenticators.BIOMETRIC_STRONG or BiometricManager.Authenticators.DEVICE_CREDENTIAL
+        val allowed = allowedAuthenticators()
         if (BiometricManager.from(activity).canAuthenticate(allowed) != BiometricManager.BIOMETRIC_SUCCESS) {
             // No lock screen set up: nothing to check against; the vault key still needs the device.
             onResult(true)
@@ -41,6 +42,23 @@ class BiometricAuthenticator(private val activity: MainActivity) : UserAuthentic
             .build()
         prompt.authenticate(info)
     }
+}
+
+/**
+ * What may unlock Kunci: a strong biometric or the screen lock (PIN, pattern, password), the pair
+ * the app lock's Keystore key accepts. androidx.biometric refuses exactly that pair on Android 9
+ * and 10 (API 28-29: `build()` throws, `canAuthenticate` says unsupported), so there the prompt
+ * offers any biometric or the screen lock. The key decides in the end: on those versions it
+ * needs a lock-screen-grade unlock within its validity window, so an unlock the Keystore does not
+ * count makes the key refuse and the app ask again; it never opens the vault by itself.
+ */
+fun allowedAuthenticators(sdk: Int = Build.VERSION.SDK_INT): Int {
+    val biometric = if (sdk == Build.VERSION_CODES.P || sdk == Build.VERSION_CODES.Q) {
+        BiometricManager.Authenticators.BIOMETRIC_WEAK
+    } else {
+        BiometricManager.Authenticators.BIOMETRIC_STRONG
+    }
+    return biometric or BiometricManager.Authenticators.DEVICE_CREDENTIAL
 }
 
 /** The back camera through Camera2; each frame's Y plane (direct buffer) goes to `onFrame`. */

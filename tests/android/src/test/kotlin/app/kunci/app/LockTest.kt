@@ -257,6 +257,20 @@ class LockTest : KunciTestBase() {
         }
     }
 
+    @Test
+    fun thePromptAsksForWhatEachAndroidVersionAccepts() {
+        val strong = androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_STRONG
+        val weak = androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_WEAK
+        val credential = androidx.biometric.BiometricManager.Authenticators.DEVICE_CREDENTIAL
+        // Android 9 and 10: androidx.biometric refuses strong-or-credential; any biometric or credential.
+        assertEquals(weak or credential, allowedAuthenticators(28))
+        assertEquals(weak or credential, allowedAuthenticators(29))
+        // Android 8 and 11+: the pair the Keystore key itself accepts.
+        assertEquals(strong or credential, allowedAuthenticators(26))
+        assertEquals(strong or credential, allowedAuthenticators(30))
+        assertEquals(strong or credential, allowedAuthenticators(35))
+    }
+
     private companion object {
         const val RECOVERY = "kopi susu pagi"
     }
