@@ -39,6 +39,14 @@ class LockTest : KunciTestBase() {
     }
 
     /** Opens the vault file directly with [wrapper]: "opens", or the core's error class. */
+    /** A retired key's material, had the Keystore kept it, opens nothing: it still unwraps, but
+     *  the vault has no slot for it any more. */
+    private fun assertNoSlotFor(material: javax.crypto.SecretKey) {
+        val kept = MemoryKeyWrapper(material)
+        assertEquals("KeyUnavailable", openWith(kept))
+        assertTrue("the key worked but the vault has no slot for it", kept.foreignSlots.get() > 0)
+    }
+
     private fun openWith(wrapper: KeyWrapper): String = try {
         Authenticator.openWithKeyWrapper(VaultSetup(path, boot, options = options), wrapper).close()
         "opens"
@@ -78,9 +86,7 @@ class LockTest : KunciTestBase() {
         // the same key material, had the Keystore kept it, opens nothing any more.
         assertEquals(DeviceKeyState.MISSING, keyWrapper.state())
         restart()
-        val kept = MemoryKeyWrapper(keyWrapper.key)
-        assertEquals("KeyUnavailable", openWith(kept))
-        assertTrue("the key worked but the vault has no slot for it", kept.foreignSlots.get() > 0)
+        assertNoSlotFor(keyWrapper.key)
         // The lock's key opens it only shortly after the user's check.
         assertEquals(DeviceKeyState.NEEDS_USER, userKey.state())
         assertEquals("KeyUnavailable", openWith(userKey))
@@ -244,9 +250,7 @@ class LockTest : KunciTestBase() {
         assertEquals(DeviceKeyState.MISSING, userKey.state())
         restart()
         // The lock's key material (even without its need for the user) no longer opens it.
-        val kept = MemoryKeyWrapper(userKey.key)
-        assertEquals("KeyUnavailable", openWith(kept))
-        assertTrue("the key worked but the vault has no slot for it", kept.foreignSlots.get() > 0)
+        assertNoSlotFor(userKey.key)
         assertEquals("opens", openWith(keyWrapper))
         // No lock screen, and background sync works again with the phone locked.
         launch()
