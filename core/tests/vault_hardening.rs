@@ -521,3 +521,51 @@ fn qr_payload_debug_and_its_ffi_preview_hide_the_uri() {
     );
     assert_eq!(preview.accounts[0].name, "alice");
 }
+
+/// A list long enough to unseal on several threads keeps the stored order, and a broken row in
+/// any thread's share is reported on its own: damage at the start, in the middle, at the end,
+/// plus a row deleted behind Kunci's back.
+#[test]
+fn a_long_list_keeps_its_order_and_reports_each_broken_row() {
+    let dir = TempDir::new("long-list");
+    let v = new_vault(&dir);
+    let drafts = (0..1_500)
+        .map(|i| draft("Bank", &format!("user{i:04}")))
+        .collect();
+    let added = v.add_all(drafts, OnConflict::KeepBoth, NOW).unwrap();
+    let ids: Vec<i64> = added.iter().map(|a| a.id).collect();
+    let (first, middle, last, gone) = (ids[0], ids[751], ids[1_499], ids[1_000]);
+    let conn = raw(&dir.vault());
+    for id in [first, middle, last] {
+        // One changed byte in the ciphertext: the tag no longer matches.
+        let changed = conn
+            .execute(
+                "UPDATE accounts SET sealed = CAST(substr(sealed, 1, 40)
+                     || CASE WHEN substr(sealed, 41, 1) = X'00' THEN X'01' ELSE X'00' END
+                     || substr(sealed, 42) AS BLOB)
+                 WHERE id = ?1",
+                [id],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    conn.execute("DELETE FROM accounts WHERE id = ?1", [gone])
+        .unwrap();
+    drop(conn);
+    let list = v.list().unwrap();
+    let mut failed: Vec<i64> = list.failures.iter().map(|f| f.id).collect();
+    failed.sort_unstable();
+    let mut expected = vec![first, middle, gone, last];
+    expected.sort_unstable();
+    assert_eq!(failed, expected);
+    assert!(list
+        .failures
+        .iter()
+        .all(|f| f.error == VaultError::TamperedRecord { id: f.id }));
+    let listed: Vec<&str> = list.accounts.iter().map(|a| a.name.as_str()).collect();
+    let wanted: Vec<String> = (0..1_500)
+        .filter(|&i| ![0, 751, 1_000, 1_499].contains(&i))
+        .map(|i| format!("user{i:04}"))
+        .collect();
+    assert_eq!(listed, wanted);
+}

@@ -103,25 +103,80 @@ pub(crate) fn seal_row(
     )
 }
 
-/// Parses and unseals one row (decrypting into `buf`, reused across a list). The outer error
-/// is the connection's (stop); the inner one is the row's (report and go on).
-fn read_row(
-    row: &Row<'_>,
+/// The clear columns of one row and where its sealed blob sits in a [`SealedRows`] arena;
+/// `None` where the column did not have the expected type (reported as tampering).
+struct SealedRow {
+    id: i64,
+    position: Option<i64>,
+    sealed: Option<std::ops::Range<usize>>,
+}
+
+/// Rows read from SQLite, not yet unsealed: the blobs side by side in one buffer (one
+/// allocation for a whole list, and no SQLite handle needed to unseal them, so a long list
+/// unseals on several threads).
+#[derive(Default)]
+struct SealedRows {
+    rows: Vec<SealedRow>,
+    blobs: Vec<u8>,
+}
+
+impl SealedRows {
+    fn push(&mut self, row: &Row<'_>) -> Result<i64> {
+        let id: i64 = row.get(0)?;
+        let position = row.get::<_, i64>(1).ok();
+        let sealed = row.get_ref(2).ok().and_then(|v| v.as_blob().ok()).map(|b| {
+            let at = self.blobs.len();
+            self.blobs.extend_from_slice(b);
+            at..self.blobs.len()
+        });
+        self.rows.push(SealedRow {
+            id,
+            position,
+            sealed,
+        });
+        Ok(id)
+    }
+
+    /// Unseals `rows[range]` in order; a row that does not open is that row's error.
+    fn unseal(
+        &self,
+        range: std::ops::Range<usize>,
+        cipher: &RecordCipher,
+        manifest: &Manifest,
+    ) -> Vec<Result<(RowMeta, AccountRecord)>> {
+        let mut buf = OpenBuffer::default();
+        self.rows[range]
+            .iter()
+            .map(|row| unseal_row(row, &self.blobs, cipher, manifest, &mut buf))
+            .collect()
+    }
+}
+
+/// Lists at least this long unseal on several threads (about 2 µs a row: below this, starting
+/// a thread costs more than it saves).
+const PARALLEL_UNSEAL_ROWS: usize = 512;
+/// At most this many threads unseal one list.
+const MAX_UNSEAL_THREADS: usize = 4;
+
+/// Unseals one row (decrypting into `buf`, reused across a list).
+fn unseal_row(
+    row: &SealedRow,
+    blobs: &[u8],
     cipher: &RecordCipher,
     manifest: &Manifest,
     buf: &mut OpenBuffer,
-) -> Result<Result<(RowMeta, AccountRecord)>> {
-    let id: i64 = row.get(0)?;
+) -> Result<(RowMeta, AccountRecord)> {
+    let id = row.id;
     let tampered = || VaultError::TamperedRecord { id };
     // A row the manifest does not list was deleted (or never written) by Kunci.
     let Some(counter) = manifest.counter(id) else {
-        return Ok(Err(tampered()));
+        return Err(tampered());
     };
-    let Ok(position) = row.get::<_, i64>(1) else {
-        return Ok(Err(tampered()));
+    let (Some(position), Some(sealed)) = (row.position, row.sealed.clone()) else {
+        return Err(tampered());
     };
-    let Ok(sealed) = row.get_ref(2).and_then(|v| Ok(v.as_blob()?)) else {
-        return Ok(Err(tampered()));
+    let Some(sealed) = blobs.get(sealed) else {
+        return Err(tampered());
     };
     let Ok(plain) = cipher.open_into(
         ACCOUNT_RECORD_VERSION,
@@ -130,9 +185,9 @@ fn read_row(
         sealed,
         buf,
     ) else {
-        return Ok(Err(tampered()));
+        return Err(tampered());
     };
-    Ok(match record::decode_v2(plain) {
+    match record::decode_v2(plain) {
         Some((created_at, updated_at, record)) => Ok((
             RowMeta {
                 id,
@@ -145,7 +200,7 @@ fn read_row(
         None => Err(VaultError::Corrupted {
             reason: format!("account {id} opened but its contents do not decode"),
         }),
-    })
+    }
 }
 
 fn load(
@@ -157,7 +212,13 @@ fn load(
     let mut stmt = conn.prepare_cached(SELECT_BY_ID)?;
     let mut rows = stmt.query([id])?;
     match rows.next()? {
-        Some(row) => read_row(row, cipher, manifest, &mut OpenBuffer::default())?,
+        Some(row) => {
+            let mut one = SealedRows::default();
+            one.push(row)?;
+            one.unseal(0..1, cipher, manifest)
+                .pop()
+                .unwrap_or(Err(VaultError::NotFound { id }))
+        }
         // Listed but gone: removed outside Kunci.
         None if manifest.counter(id).is_some() => Err(VaultError::TamperedRecord { id }),
         None => Err(VaultError::NotFound { id }),
@@ -165,6 +226,9 @@ fn load(
 }
 
 /// Every row in order, then (as failures) every row the manifest lists that is missing.
+///
+/// The rows are read first and unsealed afterwards; a long list is cut into one contiguous run
+/// per thread (up to [`MAX_UNSEAL_THREADS`]) and handed to `f` in order again.
 fn for_each_row(
     conn: &Connection,
     cipher: &RecordCipher,
@@ -173,15 +237,63 @@ fn for_each_row(
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(SELECT_ALL)?;
     let mut rows = stmt.query([])?;
-    let mut buf = OpenBuffer::default();
-    // Ids seen, sorted afterwards and walked beside the manifest's (sorted) ids: cheaper per
-    // row than hashing each id into a set.
-    let mut seen = Vec::with_capacity(manifest.len());
+    let mut sealed = SealedRows {
+        rows: Vec::with_capacity(manifest.len()),
+        blobs: Vec::new(),
+    };
     while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        seen.push(id);
-        f(id, read_row(row, cipher, manifest, &mut buf)?);
+        sealed.push(row)?;
     }
+    let n = sealed.rows.len();
+    let threads = if n >= PARALLEL_UNSEAL_ROWS {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(MAX_UNSEAL_THREADS)
+    } else {
+        1
+    };
+    let chunk = n.div_ceil(threads.max(1)).max(1);
+    let runs: Vec<std::ops::Range<usize>> = (0..n)
+        .step_by(chunk)
+        .map(|at| at..(at + chunk).min(n))
+        .collect();
+    let unsealed: Vec<Vec<Result<(RowMeta, AccountRecord)>>> = if runs.len() > 1 {
+        let sealed = &sealed;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = runs[1..]
+                .iter()
+                .map(|r| {
+                    let r = r.clone();
+                    scope.spawn(move || sealed.unseal(r, cipher, manifest))
+                })
+                .collect();
+            // This thread takes the first run instead of waiting idle.
+            let mut out = vec![sealed.unseal(runs[0].clone(), cipher, manifest)];
+            out.extend(handles.into_iter().map(|h| {
+                // Unsealing does not panic (untrusted bytes give errors); should a thread
+                // die anyway, its rows are reported as unreadable instead of lost.
+                h.join().unwrap_or_default()
+            }));
+            out
+        })
+    } else {
+        runs.iter()
+            .map(|r| sealed.unseal(r.clone(), cipher, manifest))
+            .collect()
+    };
+    let mut seen = Vec::with_capacity(n);
+    for (run, results) in runs.iter().zip(unsealed) {
+        let mut results = results.into_iter();
+        for row in &sealed.rows[run.clone()] {
+            seen.push(row.id);
+            let result = results
+                .next()
+                .unwrap_or(Err(VaultError::TamperedRecord { id: row.id }));
+            f(row.id, result);
+        }
+    }
+    // Ids seen, sorted and walked beside the manifest's (sorted) ids: cheaper per row than
+    // hashing each id into a set.
     seen.sort_unstable();
     let mut seen = seen.into_iter().peekable();
     for id in manifest.ids() {
