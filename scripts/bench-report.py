@@ -270,10 +270,17 @@ def main(out):
         fmt(per.get("codes")), fmt(per.get("hmac3")), "HMAC-SHA1 ×3",
         fmt(ratio(per.get("codes"), per.get("hmac3")), 1) + "×", "< 5 µs",
         None if per.get("codes") is None else per["codes"] < 5.0)
-    row("All codes: µs per extra account, vault open included (open + unseal + view_at)",
+    row("All codes: µs per extra account, one after another (open + unseal + view_at)",
         fmt(per.get("total")), fmt(per.get("hmac3")), "HMAC-SHA1 ×3",
-        fmt(ratio(per.get("total"), per.get("hmac3")), 1) + "×", "≤ 2 µs",
-        None if per.get("total") is None else per["total"] <= 2.0)
+        fmt(ratio(per.get("total"), per.get("hmac3")), 1) + "×", "", None)
+    row("All codes as the app lists them (`list_with`): µs per extra account, vault open excluded (unseal + codes)",
+        fmt(per.get("list_codes")), fmt(per.get("hmac3")), "HMAC-SHA1 ×3",
+        fmt(ratio(per.get("list_codes"), per.get("hmac3")), 1) + "×", "≤ 2 µs",
+        None if per.get("list_codes") is None else per["list_codes"] <= 2.0)
+    row("All codes as the app lists them (`list_with`): µs per extra account, vault open included (open + unseal + codes)",
+        fmt(per.get("open_list_codes")), fmt(per.get("hmac3")), "HMAC-SHA1 ×3",
+        fmt(ratio(per.get("open_list_codes"), per.get("hmac3")), 1) + "×", "≤ 2 µs",
+        None if per.get("open_list_codes") is None else per["open_list_codes"] <= 2.0)
     sk, so_ = startup.get("kunci"), startup.get("oathtool")
     if sk and so_:
         row(f"Start-up: `kunci code URI`, whole process, ms per call (median of {sk['runs']}; ×200 = {fmt(sk['median_ms'] * 0.2, 0)} ms)",

@@ -45,8 +45,8 @@ pub use enroll::{
 
 // The vault.
 pub use vault::{
-    check_draft, passphrase_strength, Account, KdfParams, KeyWrapper, KeyWrapperError, OnConflict,
-    SlotKind, Vault, VaultError, SCHEMA_VERSION,
+    check_draft, passphrase_strength, Account, KdfParams, KeyWrapper, KeyWrapperError, MappedList,
+    OnConflict, SlotKind, Vault, VaultError, SCHEMA_VERSION,
 };
 
 // Backups: Kunci's own, other apps' exports, and exports so nobody is locked in.

@@ -76,14 +76,15 @@ impl Kunci {
     }
 
     /// All codes at the trusted time (or `at`, for QA and tests: see [`super::fixed_time`]).
+    /// Codes are computed on the threads that unseal the rows (see [`crate::vault::Vault::list_with`]).
     pub fn codes(&self, at: Option<TimeEstimate>) -> Result<CodeSheet, KunciError> {
         let time = at.unwrap_or_else(|| self.now());
-        let list = self.vault.list()?;
         let unix = u64::try_from(time.unix_seconds()).unwrap_or(0);
+        let list = self.vault.list_with(|a| a.params.view_at(unix))?;
         let mut codes = Vec::with_capacity(list.accounts.len());
         let mut time_warning = false;
-        for account in list.accounts {
-            let view = account.params.view_at(unix)?;
+        for (account, view) in list.accounts {
+            let view = view?;
             if account.params.kind.is_time_based() {
                 time_warning |= uncertainty_near_step(&time, u64::from(account.params.period))
                     || (at.is_none() && crate::time::needs_warning(&time));

@@ -50,6 +50,14 @@ pub enum OnConflict {
     KeepBoth,
 }
 
+/// What [`Vault::list_with`] returns: readable accounts in order, each with the value computed
+/// for it, plus the rows that failed.
+#[derive(Debug)]
+pub struct MappedList<T> {
+    pub accounts: Vec<(Account, T)>,
+    pub failures: Vec<RowFailure>,
+}
+
 /// A row that could not be read; the rest of the list is still returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowFailure {
@@ -137,17 +145,21 @@ impl SealedRows {
         Ok(id)
     }
 
-    /// Unseals `rows[range]` in order; a row that does not open is that row's error.
-    fn unseal(
+    /// Unseals `rows[range]` in order and applies `map` to each readable row; a row that does
+    /// not open is that row's error.
+    fn unseal<T>(
         &self,
         range: std::ops::Range<usize>,
         cipher: &RecordCipher,
         manifest: &Manifest,
-    ) -> Vec<Result<(RowMeta, AccountRecord)>> {
+        map: &impl Fn(RowMeta, AccountRecord) -> T,
+    ) -> Vec<Result<T>> {
         let mut buf = OpenBuffer::default();
         self.rows[range]
             .iter()
-            .map(|row| unseal_row(row, &self.blobs, cipher, manifest, &mut buf))
+            .map(|row| {
+                unseal_row(row, &self.blobs, cipher, manifest, &mut buf).map(|(m, r)| map(m, r))
+            })
             .collect()
     }
 }
@@ -215,7 +227,7 @@ fn load(
         Some(row) => {
             let mut one = SealedRows::default();
             one.push(row)?;
-            one.unseal(0..1, cipher, manifest)
+            one.unseal(0..1, cipher, manifest, &|m, r| (m, r))
                 .pop()
                 .unwrap_or(Err(VaultError::NotFound { id }))
         }
@@ -228,12 +240,14 @@ fn load(
 /// Every row in order, then (as failures) every row the manifest lists that is missing.
 ///
 /// The rows are read first and unsealed afterwards; a long list is cut into one contiguous run
-/// per thread (up to [`MAX_UNSEAL_THREADS`]) and handed to `f` in order again.
-fn for_each_row(
+/// per thread (up to [`MAX_UNSEAL_THREADS`]), `map` runs on the thread that unsealed the row,
+/// and the results are handed to `f` in order again.
+fn for_each_row<T: Send>(
     conn: &Connection,
     cipher: &RecordCipher,
     manifest: &Manifest,
-    mut f: impl FnMut(i64, Result<(RowMeta, AccountRecord)>),
+    map: impl Fn(RowMeta, AccountRecord) -> T + Sync,
+    mut f: impl FnMut(i64, Result<T>),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(SELECT_ALL)?;
     let mut rows = stmt.query([])?;
@@ -257,18 +271,18 @@ fn for_each_row(
         .step_by(chunk)
         .map(|at| at..(at + chunk).min(n))
         .collect();
-    let unsealed: Vec<Vec<Result<(RowMeta, AccountRecord)>>> = if runs.len() > 1 {
-        let sealed = &sealed;
+    let unsealed: Vec<Vec<Result<T>>> = if runs.len() > 1 {
+        let (sealed, map) = (&sealed, &map);
         std::thread::scope(|scope| {
             let handles: Vec<_> = runs[1..]
                 .iter()
                 .map(|r| {
                     let r = r.clone();
-                    scope.spawn(move || sealed.unseal(r, cipher, manifest))
+                    scope.spawn(move || sealed.unseal(r, cipher, manifest, map))
                 })
                 .collect();
             // This thread takes the first run instead of waiting idle.
-            let mut out = vec![sealed.unseal(runs[0].clone(), cipher, manifest)];
+            let mut out = vec![sealed.unseal(runs[0].clone(), cipher, manifest, map)];
             out.extend(handles.into_iter().map(|h| {
                 // Unsealing does not panic (untrusted bytes give errors); should a thread
                 // die anyway, its rows are reported as unreadable instead of lost.
@@ -278,7 +292,7 @@ fn for_each_row(
         })
     } else {
         runs.iter()
-            .map(|r| sealed.unseal(r.clone(), cipher, manifest))
+            .map(|r| sealed.unseal(r.clone(), cipher, manifest, &map))
             .collect()
     };
     let mut seen = Vec::with_capacity(n);
@@ -423,17 +437,23 @@ impl Vault {
             // list() reports them.
             let mut known: HashMap<(String, String), (RowMeta, AccountRecord)> = HashMap::new();
             if check_conflicts {
-                for_each_row(tx, cipher, manifest, |_, row| {
-                    if let Ok((meta, old)) = row {
-                        let key = identity(&old.issuer, &old.name);
-                        match known.get(&key) {
-                            Some((m, _)) if m.id < meta.id => {}
-                            _ => {
-                                known.insert(key, (meta, old));
+                for_each_row(
+                    tx,
+                    cipher,
+                    manifest,
+                    |m, r| (m, r),
+                    |_, row| {
+                        if let Ok((meta, old)) = row {
+                            let key = identity(&old.issuer, &old.name);
+                            match known.get(&key) {
+                                Some((m, _)) if m.id < meta.id => {}
+                                _ => {
+                                    known.insert(key, (meta, old));
+                                }
                             }
                         }
-                    }
-                })?;
+                    },
+                )?;
             }
             let mut next_position: i64 = tx.query_row(
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM accounts",
@@ -493,17 +513,31 @@ impl Vault {
 
     /// Every account in order; rows that fail to open are listed in `failures`.
     pub fn list(&self) -> Result<AccountList> {
+        let list = self.list_with(|_| ())?;
+        Ok(AccountList {
+            accounts: list.accounts.into_iter().map(|(a, ())| a).collect(),
+            failures: list.failures,
+        })
+    }
+
+    /// Like [`Vault::list`], with `f` applied to every readable account on the thread that
+    /// unsealed it (a long list unseals on several threads): the all-codes screen computes its
+    /// codes there. Accounts come in list order, each with what `f` returned.
+    pub fn list_with<T: Send>(&self, f: impl Fn(&Account) -> T + Sync) -> Result<MappedList<T>> {
         self.read(|conn, Unlocked { cipher, .. }| {
             let manifest = Manifest::load(conn, cipher)?;
-            let mut out = AccountList {
-                accounts: Vec::with_capacity(manifest.len()),
-                failures: Vec::new(),
+            let mut accounts = Vec::with_capacity(manifest.len());
+            let mut failures = Vec::new();
+            let map = |meta, record| {
+                let a = account(meta, record);
+                let t = f(&a);
+                (a, t)
             };
-            for_each_row(conn, cipher, &manifest, |id, row| match row {
-                Ok((meta, record)) => out.accounts.push(account(meta, record)),
-                Err(error) => out.failures.push(RowFailure { id, error }),
+            for_each_row(conn, cipher, &manifest, map, |id, row| match row {
+                Ok(pair) => accounts.push(pair),
+                Err(error) => failures.push(RowFailure { id, error }),
             })?;
-            Ok(out)
+            Ok(MappedList { accounts, failures })
         })
     }
 

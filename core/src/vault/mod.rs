@@ -32,7 +32,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use accounts::{check_draft, Account, AccountDraft, AccountList, OnConflict, RowFailure};
+pub use accounts::{
+    check_draft, Account, AccountDraft, AccountList, MappedList, OnConflict, RowFailure,
+};
 pub use error::{KeyWrapperError, VaultError};
 pub use keys::{KdfParams, KeySlotInfo, KeyWrapper, SlotKind};
 pub use schema::SCHEMA_VERSION;

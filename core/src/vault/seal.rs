@@ -134,7 +134,7 @@ impl RecordCipher {
         self.open_as(RECORD_VERSION, table, row, blob)
     }
 
-    /// Opens only a blob of record version `version`.
+    /// Opens only a blob of record version `version`; the plaintext is a buffer of its own.
     pub(crate) fn open_as(
         &self,
         version: u8,
@@ -142,10 +142,9 @@ impl RecordCipher {
         row: RowRef<'_>,
         blob: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
-        if blob.first() != Some(&version) {
-            return Err(OpenFailed);
-        }
-        open_with(&self.aead, &associated_data(table, row, version), blob)
+        let mut buf = OpenBuffer::default();
+        self.open_into(version, table, row, blob, &mut buf)?;
+        Ok(std::mem::take(&mut buf.plain))
     }
 }
 
@@ -169,30 +168,36 @@ impl RecordCipher {
         blob: &[u8],
         buf: &'b mut OpenBuffer,
     ) -> Result<&'b [u8], OpenFailed> {
-        if blob.first() != Some(&version) || blob.len() < 1 + NONCE_LEN + TAG_LEN {
-            return Err(OpenFailed);
-        }
-        let (nonce, rest) = blob[1..].split_at(NONCE_LEN); // ok: length checked just above
-        let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
         associated_data_into(&mut buf.aad, table, row, version);
-        let plain = &mut *buf.plain;
-        if plain.capacity() < ciphertext.len() {
-            plain.zeroize();
-            plain.reserve_exact(ciphertext.len());
-        }
-        plain.clear();
-        plain.extend_from_slice(ciphertext);
-        // The tag is checked before anything is decrypted; on failure `plain` holds ciphertext.
-        self.aead
-            .decrypt_in_place_detached(
-                XNonce::from_slice(nonce),
-                &buf.aad,
-                plain,
-                Tag::from_slice(tag),
-            )
-            .map_err(|_| OpenFailed)?;
-        Ok(plain.as_slice())
+        open_in_place(&self.aead, version, &buf.aad, blob, &mut buf.plain)
     }
+}
+
+/// The one way a blob is opened: its version byte must be `version` and its length hold a
+/// nonce and a tag; the ciphertext is copied into `plain` and decrypted there.
+fn open_in_place<'b>(
+    aead: &XChaCha20Poly1305,
+    version: u8,
+    aad: &[u8],
+    blob: &[u8],
+    plain: &'b mut Zeroizing<Vec<u8>>,
+) -> Result<&'b [u8], OpenFailed> {
+    if blob.first() != Some(&version) || blob.len() < 1 + NONCE_LEN + TAG_LEN {
+        return Err(OpenFailed);
+    }
+    let (nonce, rest) = blob[1..].split_at(NONCE_LEN); // ok: length checked just above
+    let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
+    let plain: &mut Vec<u8> = plain;
+    if plain.capacity() < ciphertext.len() {
+        plain.zeroize();
+        plain.reserve_exact(ciphertext.len());
+    }
+    plain.clear();
+    plain.extend_from_slice(ciphertext);
+    // The tag is checked before anything is decrypted; on failure `plain` holds ciphertext.
+    aead.decrypt_in_place_detached(XNonce::from_slice(nonce), aad, plain, Tag::from_slice(tag))
+        .map_err(|_| OpenFailed)?;
+    Ok(plain.as_slice())
 }
 
 /// `[RECORD_VERSION][nonce][ciphertext+tag]` under `aead`.
@@ -220,24 +225,15 @@ fn seal_versioned(aead: &XChaCha20Poly1305, version: u8, aad: &[u8], plaintext: 
     blob
 }
 
+/// Opens a blob sealed by [`seal_with`] (record version 1) under `aead`.
 pub(crate) fn open_with(
     aead: &XChaCha20Poly1305,
     aad: &[u8],
     blob: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
-    if blob.len() < 1 + NONCE_LEN + TAG_LEN {
-        return Err(OpenFailed);
-    }
-    let (nonce, ciphertext) = blob[1..].split_at(NONCE_LEN); // ok: length checked just above
-    aead.decrypt(
-        XNonce::from_slice(nonce),
-        Payload {
-            msg: ciphertext,
-            aad,
-        },
-    )
-    .map(Zeroizing::new)
-    .map_err(|_| OpenFailed)
+    let mut plain = Zeroizing::new(Vec::new());
+    open_in_place(aead, RECORD_VERSION, aad, blob, &mut plain)?;
+    Ok(plain)
 }
 
 /// A cipher from a key-encryption key (Argon2 output); used for passphrase slots.

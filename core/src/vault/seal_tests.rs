@@ -163,3 +163,21 @@ proptest! {
         prop_assert!(c.open("accounts", RowRef::Id(id), &long).is_err());
     }
 }
+
+/// Key slots go through `open_with` (a cipher from the passphrase, its own associated data):
+/// the same checks as rows, the version byte included, now that both share one opening path.
+#[test]
+fn open_with_checks_the_version_byte_and_every_byte_like_rows() {
+    let kek = random_bytes::<KEY_LEN>();
+    let aead = kek_cipher(&kek);
+    let blob = seal_with(&aead, b"slot", b"vault key");
+    assert_eq!(&open_with(&aead, b"slot", &blob).unwrap()[..], b"vault key");
+    assert!(open_with(&aead, b"other slot", &blob).is_err());
+    for i in 0..blob.len() {
+        let mut changed = blob.clone();
+        changed[i] ^= 0x01;
+        assert!(open_with(&aead, b"slot", &changed).is_err(), "byte {i}");
+    }
+    assert!(open_with(&aead, b"slot", &blob[..1 + NONCE_LEN + TAG_LEN - 1]).is_err());
+    assert!(open_with(&aead, b"slot", &[]).is_err());
+}
