@@ -477,13 +477,13 @@ fn codes(runs: usize) -> Value {
             drop(vault);
             // What the all-codes screen does (`Authenticator.codes`): each code is computed on
             // the thread that unsealed its row.
-            let t0 = Instant::now();
+            let f0 = Instant::now();
             let vault = Vault::open_with_passphrase(&path, &pass).expect("open");
-            let t1 = Instant::now();
+            let f1 = Instant::now();
             let sheet = vault
                 .list_with(|a| a.params.view_at(NOW).map(|v| v.code.len()))
                 .expect("list_with");
-            let t2 = Instant::now();
+            let f2 = Instant::now();
             let chars: usize = sheet
                 .accounts
                 .iter()
@@ -491,8 +491,8 @@ fn codes(runs: usize) -> Value {
                 .sum();
             assert!(sheet.failures.is_empty() && chars == 6 * n);
             drop(vault);
-            fused_open.push(ms(t1 - t0));
-            fused.push(ms(t2 - t1));
+            fused_open.push(ms(f1 - f0));
+            fused.push(ms(f2 - f1));
             // The floor: HMAC-SHA1 + RFC 4226 truncation over the same secrets, once per account
             // (the current code) and three times (previous, current, next: what view_at shows).
             let hotp = |key: &[u8], counter: u64| -> u32 {

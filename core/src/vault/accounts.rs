@@ -82,7 +82,9 @@ struct RowMeta {
 }
 
 const SELECT_BY_ID: &str = "SELECT id, position, sealed FROM accounts WHERE id = ?1";
-const SELECT_ALL: &str = "SELECT id, position, sealed FROM accounts ORDER BY position, id";
+/// In storage order: a table scan reads pages in sequence, where `ORDER BY position` would look
+/// up every row from the index; the list is sorted in memory instead.
+const SELECT_ALL: &str = "SELECT id, position, sealed FROM accounts";
 
 fn account(meta: RowMeta, r: AccountRecord) -> Account {
     Account {
@@ -258,6 +260,10 @@ fn for_each_row<T: Send>(
     while let Some(row) = rows.next()? {
         sealed.push(row)?;
     }
+    // List order: by position, then id; a row whose position is unreadable goes last.
+    sealed
+        .rows
+        .sort_unstable_by_key(|r| (r.position.is_none(), r.position, r.id));
     let n = sealed.rows.len();
     let threads = if n >= PARALLEL_UNSEAL_ROWS {
         std::thread::available_parallelism()
