@@ -569,3 +569,25 @@ fn a_long_list_keeps_its_order_and_reports_each_broken_row() {
         .collect();
     assert_eq!(listed, wanted);
 }
+
+/// A panic in the function `list_with` applies reaches the caller, as it would without threads;
+/// it must not turn the rows of that thread into "tampered" reports.
+#[test]
+fn a_panic_in_list_with_reaches_the_caller_on_any_thread() {
+    let dir = TempDir::new("list-with-panic");
+    let v = new_vault(&dir);
+    let drafts = (0..1_200)
+        .map(|i| draft("Bank", &format!("user{i:04}")))
+        .collect();
+    v.add_all(drafts, OnConflict::KeepBoth, NOW).unwrap();
+    // The last row is in the last thread's run whatever the core count.
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        v.list_with(|a| assert_ne!(a.name, "user1199", "the caller's own panic"))
+    }));
+    assert!(caught.is_err());
+    // Nothing was damaged: the same list without the panic is whole.
+    let list = v.list_with(|a| a.name.len()).unwrap();
+    assert!(list.failures.is_empty());
+    assert_eq!(list.accounts.len(), 1_200);
+    assert!(list.accounts.iter().all(|(a, n)| a.name.len() == *n));
+}

@@ -280,19 +280,23 @@ fn for_each_row<T: Send>(
     let unsealed: Vec<Vec<Result<T>>> = if runs.len() > 1 {
         let (sealed, map) = (&sealed, &map);
         std::thread::scope(|scope| {
-            let handles: Vec<_> = runs[1..]
+            // A thread the system refuses to start leaves its run to this thread.
+            let spawned: Vec<_> = runs[1..]
                 .iter()
                 .map(|r| {
-                    let r = r.clone();
-                    scope.spawn(move || sealed.unseal(r, cipher, manifest, map))
+                    let run = r.clone();
+                    let handle = std::thread::Builder::new()
+                        .spawn_scoped(scope, move || sealed.unseal(run, cipher, manifest, map));
+                    (r.clone(), handle)
                 })
                 .collect();
             // This thread takes the first run instead of waiting idle.
             let mut out = vec![sealed.unseal(runs[0].clone(), cipher, manifest, map)];
-            out.extend(handles.into_iter().map(|h| {
-                // Unsealing does not panic (untrusted bytes give errors); should a thread
-                // die anyway, its rows are reported as unreadable instead of lost.
-                h.join().unwrap_or_default()
+            out.extend(spawned.into_iter().map(|(run, handle)| match handle {
+                // Unsealing does not panic on any bytes (they give errors); a panic in `map`
+                // goes on in the caller, as it would have without threads.
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(_) => sealed.unseal(run, cipher, manifest, map),
             }));
             out
         })
