@@ -528,11 +528,7 @@ fn qr_payload_debug_and_its_ffi_preview_hide_the_uri() {
 #[test]
 fn a_long_list_keeps_its_order_and_reports_each_broken_row() {
     let dir = TempDir::new("long-list");
-    let v = new_vault(&dir);
-    let drafts = (0..1_500)
-        .map(|i| draft("Bank", &format!("user{i:04}")))
-        .collect();
-    let added = v.add_all(drafts, OnConflict::KeepBoth, NOW).unwrap();
+    let (v, added) = vault_with_users(&dir, 1_500);
     let ids: Vec<i64> = added.iter().map(|a| a.id).collect();
     let (first, middle, last, gone) = (ids[0], ids[751], ids[1_499], ids[1_000]);
     let conn = raw(&dir.vault());
@@ -575,11 +571,7 @@ fn a_long_list_keeps_its_order_and_reports_each_broken_row() {
 #[test]
 fn a_panic_in_list_with_reaches_the_caller_on_any_thread() {
     let dir = TempDir::new("list-with-panic");
-    let v = new_vault(&dir);
-    let drafts = (0..1_200)
-        .map(|i| draft("Bank", &format!("user{i:04}")))
-        .collect();
-    v.add_all(drafts, OnConflict::KeepBoth, NOW).unwrap();
+    let (v, _) = vault_with_users(&dir, 1_200);
     // The last row is in the last thread's run whatever the core count.
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         v.list_with(|a| assert_ne!(a.name, "user1199", "the caller's own panic"))

@@ -305,19 +305,13 @@ fn for_each_row<T: Send>(
             .map(|r| sealed.unseal(r.clone(), cipher, manifest, &map))
             .collect()
     };
-    let mut seen = Vec::with_capacity(n);
-    for (run, results) in runs.iter().zip(unsealed) {
-        let mut results = results.into_iter();
-        for row in &sealed.rows[run.clone()] {
-            seen.push(row.id);
-            let result = results
-                .next()
-                .unwrap_or(Err(VaultError::TamperedRecord { id: row.id }));
-            f(row.id, result);
-        }
+    // One result per row, runs in order: the list order again.
+    for (row, result) in sealed.rows.iter().zip(unsealed.into_iter().flatten()) {
+        f(row.id, result);
     }
     // Ids seen, sorted and walked beside the manifest's (sorted) ids: cheaper per row than
     // hashing each id into a set.
+    let mut seen: Vec<i64> = sealed.rows.iter().map(|r| r.id).collect();
     seen.sort_unstable();
     let mut seen = seen.into_iter().peekable();
     for id in manifest.ids() {

@@ -62,18 +62,16 @@ fn open_into_reuses_one_buffer_and_checks_like_open_as() {
         b"short"
     );
     // Another counter, id, table or version, a flipped byte or a short blob does not open.
-    assert!(c
-        .open_into(v, "accounts", row(1, 2), &small, &mut buf)
-        .is_err());
-    assert!(c
-        .open_into(v, "accounts", row(2, 1), &small, &mut buf)
-        .is_err());
-    assert!(c
-        .open_into(v, "settings", row(1, 1), &small, &mut buf)
-        .is_err());
-    assert!(c
-        .open_into(RECORD_VERSION, "accounts", row(1, 1), &small, &mut buf)
-        .is_err());
+    for (version, table, place) in [
+        (v, "accounts", row(1, 2)),
+        (v, "accounts", row(2, 1)),
+        (v, "settings", row(1, 1)),
+        (RECORD_VERSION, "accounts", row(1, 1)),
+    ] {
+        assert!(c
+            .open_into(version, table, place, &small, &mut buf)
+            .is_err());
+    }
     for i in 0..small.len() {
         let mut flipped = small.clone();
         flipped[i] ^= 0x01;

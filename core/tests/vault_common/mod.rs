@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use kunci::{AccountDraft, KdfParams, KeyWrapper, KeyWrapperError, OtpParams, Secret, Vault};
+use kunci::{
+    Account, AccountDraft, KdfParams, KeyWrapper, KeyWrapperError, OnConflict, OtpParams, Secret,
+    Vault,
+};
 
 pub const NOW: i64 = 1_700_000_000;
 pub const KDF: KdfParams = KdfParams::INSECURE_FOR_TESTS;
@@ -57,6 +60,17 @@ pub fn draft(issuer: &str, name: &str) -> AccountDraft {
 
 pub fn new_vault(dir: &TempDir) -> Vault {
     Vault::create(dir.vault(), &pass(), KDF, NOW).unwrap()
+}
+
+/// A new vault holding `n` accounts "Bank / user0000", "Bank / user0001", ... in that order
+/// (long enough, from 512, for a list to unseal on several threads).
+pub fn vault_with_users(dir: &TempDir, n: usize) -> (Vault, Vec<Account>) {
+    let v = new_vault(dir);
+    let drafts = (0..n)
+        .map(|i| draft("Bank", &format!("user{i:04}")))
+        .collect();
+    let added = v.add_all(drafts, OnConflict::KeepBoth, NOW).unwrap();
+    (v, added)
 }
 
 /// A stand-in for Android Keystore / iOS Keychain: XOR with a device key, tagged.
