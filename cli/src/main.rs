@@ -326,6 +326,9 @@ impl CliError {
 fn main() -> ExitCode {
     // A QR decoder that panics on an odd photo is caught inside the core; keep it off stderr.
     kunci::install_quiet_panic_hook();
+    if let Some(uri) = plain_code_call() {
+        return finish(code_cmd(&output::Output::new(false), None, uri, None));
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -354,18 +357,7 @@ fn main() -> ExitCode {
     // After the command it names this run's vault; before it (or $KUNCI_VAULT) the default.
     let vault = cli.command.vault_flag().map(PathBuf::from).or(cli.vault);
     let result = match cli.command {
-        Command::Code { uri, at, .. } => {
-            let uri = read_arg(uri);
-            unix_at(at)
-                .and_then(|at| time_cmd::code_time(vault.as_deref(), at, &uri))
-                .and_then(|(t, warning)| {
-                    let shown = stateless::code(&out, &uri, Some(t))?;
-                    if let Some(w) = warning {
-                        eprintln!("{w}");
-                    }
-                    Ok(shown)
-                })
-        }
+        Command::Code { uri, at, .. } => code_cmd(&out, vault.as_deref(), uri, at),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kunci", &mut std::io::stdout());
             Ok(Outcome::Done)
@@ -400,6 +392,45 @@ fn main() -> ExitCode {
         } => time_cmd::serve_cmd(&out, &listen, offset, duration, max_requests, roughtime),
         command => with_vault(&out, vault.as_deref(), command),
     };
+    finish(result)
+}
+
+/// `kunci code URI` and nothing else: the call scripts make in a loop, answered without building
+/// clap's command tree. That tree (every command's arguments and help) is most of what the
+/// process touches on this path: clap's deepest builder frame alone spans a dozen stack pages,
+/// and start-up here is page faults (docs/benchmarks.md). Any other shape of call, a flag, `-`
+/// for standard input, or `$KUNCI_VAULT` (which gives the code trusted time) goes to clap; what
+/// this path prints is the same (cli/tests/cli.rs compares the two).
+fn plain_code_call() -> Option<String> {
+    if std::env::var_os("KUNCI_VAULT").is_some() {
+        return None;
+    }
+    let mut args = std::env::args_os().skip(1);
+    let (command, uri) = (args.next()?, args.next()?);
+    if args.next().is_some() || command != "code" {
+        return None;
+    }
+    uri.into_string().ok().filter(|u| !u.starts_with('-'))
+}
+
+/// `kunci code`: the code for one URI, on the vault's trusted time when there is a vault.
+fn code_cmd(
+    out: &output::Output,
+    vault: Option<&std::path::Path>,
+    uri: String,
+    at: Option<i64>,
+) -> Result<Outcome, CliError> {
+    let uri = read_arg(uri);
+    let (t, warning) = time_cmd::code_time(vault, unix_at(at)?, &uri)?;
+    let shown = stateless::code(out, &uri, Some(t))?;
+    if let Some(w) = warning {
+        eprintln!("{w}");
+    }
+    Ok(shown)
+}
+
+/// The exit status for how the command ended, with the one `error:` line when it failed.
+fn finish(result: Result<Outcome, CliError>) -> ExitCode {
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::NothingFound) => ExitCode::from(1),

@@ -168,6 +168,51 @@ fn malformed_uris_exit_2_with_one_clear_line() {
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
 }
 
+/// `kunci code URI` alone skips clap (start-up, docs/benchmarks.md); `kunci code -- URI` is the
+/// same call through clap. Both must print and exit alike, for good and bad URIs.
+#[test]
+fn the_plain_code_call_answers_as_the_parsed_one() {
+    for uri in [
+        // HOTP: the code does not depend on the time, so the two runs agree byte for byte.
+        format!("otpauth://hotp/x?secret={RFC_SHA1}&counter=7"),
+        "otpauth://hotp/x?secret=JBSWY3DP".to_string(),
+        "otpauth://totp/x?secret=not base32!".to_string(),
+        "https://example.org/".to_string(),
+        "otpauth-migration://offline?data=garbage".to_string(),
+    ] {
+        let plain = kunci(&["code", &uri]);
+        let parsed = kunci(&["code", "--", &uri]);
+        assert_eq!(plain.status.code(), parsed.status.code(), "{uri}");
+        assert_eq!(plain.stdout, parsed.stdout, "{uri}");
+        assert_eq!(stderr(&plain), stderr(&parsed), "{uri}");
+    }
+    // RFC 4226's value for counter 7, so the comparison above is not between two failures.
+    let hotp = kunci(&[
+        "code",
+        &format!("otpauth://hotp/x?secret={RFC_SHA1}&counter=7"),
+    ]);
+    assert_eq!(stdout(&hotp), "162583");
+    // TOTP: the same warning about the unverified clock, and a code of the same shape (the two
+    // runs may straddle a 30-second step, so the digits themselves are not compared).
+    let uri = format!("otpauth://totp/x?secret={RFC_SHA1}");
+    let (plain, parsed) = (kunci(&["code", &uri]), kunci(&["code", "--", &uri]));
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(parsed.status.code(), Some(0));
+    assert_eq!(stderr(&plain), stderr(&parsed));
+    assert!(
+        stderr(&plain).contains("has not verified"),
+        "{}",
+        stderr(&plain)
+    );
+    for o in [&plain, &parsed] {
+        let code = stdout(o);
+        assert!(
+            code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+            "{code}"
+        );
+    }
+}
+
 #[test]
 fn inspect_hides_the_secret_and_lists_migration_accounts() {
     let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
