@@ -7,6 +7,7 @@
 //! The cascade stops at the first pass that yields a payload. Work is bounded by the number of
 //! passes, never by the clock. Every decoder call runs under `catch_unwind`.
 
+mod binarize;
 mod engine;
 mod finder;
 mod gray;

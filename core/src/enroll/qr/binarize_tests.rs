@@ -1,0 +1,104 @@
+use super::*;
+use rxing::common::HybridBinarizer;
+use rxing::Luma8Source;
+
+/// rxing's own binarizer on the same pixels: the reference this one must equal.
+fn reference(px: &[u8], w: usize, h: usize) -> BitMatrix {
+    let source = Luma8Source::new_with_slice(px, w as u32, h as u32).unwrap();
+    HybridBinarizer::new(source)
+        .get_black_matrix()
+        .unwrap()
+        .clone()
+}
+
+/// A small deterministic generator (xorshift), so every run tests the same pictures.
+struct Rng(u32);
+
+impl Rng {
+    fn next(&mut self) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 17;
+        self.0 ^= self.0 << 5;
+        self.0
+    }
+}
+
+/// Pictures with what the algorithm branches on: flat paper and ink (blocks of small range),
+/// busy blocks, gradients, noise, and module-like squares, over sizes that are and are not
+/// multiples of 8 and of 64.
+fn picture(w: usize, h: usize, seed: u32) -> Vec<u8> {
+    let mut rng = Rng(seed | 1);
+    let module = 3 + (seed as usize % 5);
+    let mut px = vec![0u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let background = 60 + (x * 120 / w) as u32 + (y * 60 / h) as u32;
+            let noise = rng.next() % (1 + seed % 13);
+            let ink = ((x / module) ^ (y / module)) % 3 == 0 && x > w / 5 && y > h / 6;
+            let v = if ink { background / 4 } else { background } + noise;
+            px[y * w + x] = v.min(255) as u8;
+        }
+    }
+    // A flat dark patch next to a flat light one: the neighbour rule for flat blocks.
+    for y in h / 2..(h / 2 + 20).min(h) {
+        for x in 0..(w / 3) {
+            px[y * w + x] = if x < w / 6 { 12 } else { 240 };
+        }
+    }
+    px
+}
+
+#[test]
+fn equals_rxings_hybrid_binarizer_bit_for_bit() {
+    let sizes = [
+        (40, 40),
+        (41, 47),
+        (64, 40),
+        (65, 129),
+        (127, 64),
+        (200, 151),
+        (320, 240),
+        (333, 257),
+    ];
+    for (i, &(w, h)) in sizes.iter().enumerate() {
+        for seed in 0..6u32 {
+            let px = picture(w, h, seed * 7919 + i as u32);
+            let got = binarize(&px, w, h).unwrap();
+            assert_eq!(got, reference(&px, w, h), "{w} x {h}, seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn equals_rxings_hybrid_binarizer_on_uniform_and_random_pictures() {
+    let mut rng = Rng(0x9e37_79b9);
+    for &(w, h) in &[(40, 40), (97, 53), (256, 192)] {
+        for level in [0u8, 24, 128, 255] {
+            let px = vec![level; w * h];
+            assert_eq!(binarize(&px, w, h).unwrap(), reference(&px, w, h));
+        }
+        let px: Vec<u8> = (0..w * h).map(|_| rng.next() as u8).collect();
+        assert_eq!(binarize(&px, w, h).unwrap(), reference(&px, w, h));
+    }
+}
+
+#[test]
+fn pictures_too_small_or_short_are_refused_not_read_past() {
+    assert!(binarize(&[0; 39 * 40], 39, 40).is_err());
+    assert!(binarize(&[0; 40 * 39], 40, 39).is_err());
+    assert!(binarize(&[0; 40 * 40 - 1], 40, 40).is_err());
+}
+
+#[test]
+fn the_binarizer_serves_rows_and_columns_from_its_matrix() {
+    let (w, h) = (72, 48);
+    let px = picture(w, h, 5);
+    let b = BlockBinarizer::new(Luma8Source::new_with_slice(&px, w as u32, h as u32).unwrap());
+    let m = b.get_black_matrix().unwrap().clone();
+    assert_eq!(*b.get_black_row(7).unwrap(), m.getRow(7));
+    assert_eq!(
+        *b.get_black_line(9, LineOrientation::Column).unwrap(),
+        m.getCol(9)
+    );
+    assert_eq!((b.get_width(), b.get_height()), (w, h));
+}
