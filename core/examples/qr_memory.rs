@@ -17,6 +17,8 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use kunci::testkit::raw_png;
+
 const W: u32 = 6000;
 const H: u32 = 4000;
 
@@ -51,48 +53,13 @@ fn encode(img: &image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
     out
 }
 
-/// A minimal PNG of raw (already filtered) scanlines, for what `image` does not write.
-fn png_raw(w: u32, h: u32, depth: u8, colour: u8, interlace: u8, zlib: &[u8]) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut c = !0u32;
-        for &b in bytes {
-            c ^= u32::from(b);
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    }
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[depth, colour, 0, 0, interlace]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", zlib);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
 fn make(dir: &Path) {
     std::fs::create_dir_all(dir).expect("create dir");
     // The review's input: only the header matters, the size is refused before any data.
     write(
         dir,
         "png16-7071.png",
-        &png_raw(7071, 7071, 16, 6, 0, &[0x78, 0x01]),
+        &raw_png::png(7071, 7071, 16, 6, 0, &[0x78, 0x01]),
     );
     let rgba16 = image::ImageBuffer::from_fn(W, H, |x, y| {
         let v = if pattern(x, y) { 0 } else { 65_535 };
@@ -135,11 +102,15 @@ fn make(dir: &Path) {
     write(
         dir,
         "png-interlaced-24mp.png",
-        &png_raw(W, H, 8, 0, 1, &zeros),
+        &raw_png::png(W, H, 8, 0, 1, &zeros),
     );
     // The bomb: 24 MP of 16-bit RGBA claimed, 8 bytes per pixel of zeros (192 MB) compressed.
     let bomb = miniz_zlib(H as usize * (W as usize * 8 + 1));
-    write(dir, "png16-bomb-24mp.png", &png_raw(W, H, 16, 6, 0, &bomb));
+    write(
+        dir,
+        "png16-bomb-24mp.png",
+        &raw_png::png(W, H, 16, 6, 0, &bomb),
+    );
 }
 
 /// zlib of `n` zero bytes, through `image`'s own PNG encoder (a 1-row grey PNG of `n - 1`

@@ -73,6 +73,7 @@ pub use time::{
 #[cfg(feature = "testkit")]
 pub mod testkit {
     pub use crate::enroll::qr::bench;
+    pub use crate::enroll::qr::raw_png;
     /// The UniFFI surface as Kotlin and Swift see it, for Rust tests of what crosses the
     /// boundary (the apps reach it through the generated bindings, never through this path).
     pub mod ffi {

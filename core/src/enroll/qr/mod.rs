@@ -12,6 +12,8 @@ mod engine;
 mod finder;
 mod gray;
 mod picture;
+#[cfg(any(test, feature = "testkit"))]
+pub mod raw_png;
 
 use std::io::Cursor;
 

@@ -2,6 +2,7 @@
 //! whole-frame decode followed by the box downscale; sizes are refused from the header.
 
 use super::*;
+use crate::enroll::qr::raw_png;
 
 fn noise(n: usize, seed: u32) -> Vec<u8> {
     let mut v = seed;
@@ -90,61 +91,9 @@ fn large_png_comes_out_downscaled_like_the_full_plane() {
     }
 }
 
-// A minimal PNG writer for what `image` cannot write: Adam7 interlacing, chosen headers.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut c = !0u32;
-    for &b in bytes {
-        c ^= u32::from(b);
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-/// zlib with stored (uncompressed) blocks.
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = data.chunks(65_535).collect();
-    for (i, b) in blocks.iter().enumerate() {
-        out.push(u8::from(i + 1 == blocks.len()));
-        let len = b.len() as u16;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(b);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &v in data {
-        a = (a + u32::from(v)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
-}
-
+/// A PNG of raw scanlines (filter bytes included), stored uncompressed.
 fn png_file(w: u32, h: u32, depth: u8, colour: u8, interlace: u8, raw: &[u8]) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[depth, colour, 0, 0, interlace]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &zlib_stored(raw));
-    chunk(&mut out, b"IEND", &[]);
-    out
+    raw_png::png(w, h, depth, colour, interlace, &raw_png::zlib_stored(raw))
 }
 
 /// An 8-bit grey Adam7 PNG of `px`: each pass's rows, filter byte 0.
