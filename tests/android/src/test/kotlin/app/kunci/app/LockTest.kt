@@ -67,6 +67,26 @@ class LockTest : KunciTestBase() {
         settle()
     }
 
+    /** The user turns the lock on in Settings, then the process ends. */
+    private fun lockOnAndRestart() {
+        launch()
+        openSettings()
+        switchLock(R.string.lock_on)
+        restart()
+    }
+
+    /**
+     * The Keystore has invalidated the user's key (the screen lock was removed, and maybe set
+     * again): the next unlock finds out and says so.
+     */
+    private fun unlockWithInvalidatedKey(noScreenLock: Boolean = false) {
+        userKey.invalidated = true
+        userKey.noScreenLock = noScreenLock
+        launch()
+        compose.onNodeWithTag("unlock").performClick()
+        waitForText(string(R.string.key_invalidated))
+    }
+
     /** The process ends (the app is closed, the phone sleeps past the key's 30 s window). */
     private fun restart() {
         checkNotNull(scenario).close()
@@ -121,10 +141,7 @@ class LockTest : KunciTestBase() {
     @Test
     fun theBackgroundSyncSkipsWhileTheLockKeepsTheKeyOutOfReach() {
         withAccount()
-        launch()
-        openSettings()
-        switchLock(R.string.lock_on)
-        restart()
+        lockOnAndRestart()
         FakeSntpServer(120_000).use { ntp ->
             app.prefs.edit().putString(KunciApplication.PREF_QA_NTP, ntp.address).putInt(KunciApplication.PREF_QA_QUORUM, 1).apply()
             // Nobody unlocked Kunci: skipped quietly, before any time server is asked.
@@ -147,15 +164,9 @@ class LockTest : KunciTestBase() {
     fun anInvalidatedKeyLeadsToTheRecoveryPassphraseAndANewKey() {
         withAccount()
         withRecovery()
-        launch()
-        openSettings()
-        switchLock(R.string.lock_on)
-        restart()
+        lockOnAndRestart()
         // The phone's screen lock was removed and set again: the Keystore invalidated the key.
-        userKey.invalidated = true
-        launch()
-        compose.onNodeWithTag("unlock").performClick()
-        waitForText(string(R.string.key_invalidated))
+        unlockWithInvalidatedKey()
         assertEquals(0, count(string(R.string.key_lost_no_recovery)))
         screenshot("key-invalidated")
         compose.onNodeWithTag("key-lost-passphrase").performTextInput("teh manis sore")
@@ -179,17 +190,10 @@ class LockTest : KunciTestBase() {
     fun aPhoneWhoseScreenLockWasRemovedOpensWithThePassphraseAndTheLockGoesOff() {
         withAccount()
         withRecovery()
-        launch()
-        openSettings()
-        switchLock(R.string.lock_on)
-        restart()
+        lockOnAndRestart()
         // No screen lock any more: the key is invalidated and no key that needs the user can be
         // made; the real prompt then lets the user through (nothing to check against).
-        userKey.invalidated = true
-        userKey.noScreenLock = true
-        launch()
-        compose.onNodeWithTag("unlock").performClick()
-        waitForText(string(R.string.key_invalidated))
+        unlockWithInvalidatedKey(noScreenLock = true)
         compose.onNodeWithTag("key-lost-passphrase").performTextInput(RECOVERY)
         compose.onNodeWithTag("key-lost-open").performClick()
         waitForText(string(R.string.lock_off_no_screen_lock))
@@ -208,14 +212,8 @@ class LockTest : KunciTestBase() {
     private fun invalidatedWithoutRecovery(language: String, words: String) {
         setLanguage(language)
         withAccount()
-        launch()
-        openSettings()
-        switchLock(R.string.lock_on)
-        restart()
-        userKey.invalidated = true
-        launch()
-        compose.onNodeWithTag("unlock").performClick()
-        waitForText(string(R.string.key_invalidated))
+        lockOnAndRestart()
+        unlockWithInvalidatedKey()
         assertTrue(string(R.string.key_invalidated).contains(words))
         waitForText(string(R.string.key_lost_no_recovery))
         screenshot("key-invalidated-no-recovery")
