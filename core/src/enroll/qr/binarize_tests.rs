@@ -1,4 +1,5 @@
 use super::*;
+use proptest::prelude::*;
 use rxing::common::HybridBinarizer;
 use rxing::Luma8Source;
 
@@ -11,29 +12,23 @@ fn reference(px: &[u8], w: usize, h: usize) -> BitMatrix {
         .clone()
 }
 
-/// A small deterministic generator (xorshift), so every run tests the same pictures.
-struct Rng(u32);
-
-impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 17;
-        self.0 ^= self.0 << 5;
-        self.0
-    }
+/// Deterministic noise in `0..range` for pixel `i` of picture `seed` (a multiplicative hash), so
+/// every run tests the same pictures.
+fn noise(i: usize, seed: u32, range: u32) -> u32 {
+    let h = (i as u32 ^ seed.wrapping_mul(0x9e37_79b9)).wrapping_mul(0x85eb_ca6b);
+    (h ^ (h >> 15)) % range
 }
 
 /// Pictures with what the algorithm branches on: flat paper and ink (blocks of small range),
 /// busy blocks, gradients, noise, and module-like squares, over sizes that are and are not
 /// multiples of 8 and of 64.
 fn picture(w: usize, h: usize, seed: u32) -> Vec<u8> {
-    let mut rng = Rng(seed | 1);
     let module = 3 + (seed as usize % 5);
     let mut px = vec![0u8; w * h];
     for y in 0..h {
         for x in 0..w {
             let background = 60 + (x * 120 / w) as u32 + (y * 60 / h) as u32;
-            let noise = rng.next() % (1 + seed % 13);
+            let noise = noise(y * w + x, seed, 1 + seed % 13);
             let ink = ((x / module) ^ (y / module)) % 3 == 0 && x > w / 5 && y > h / 6;
             let v = if ink { background / 4 } else { background } + noise;
             px[y * w + x] = v.min(255) as u8;
@@ -70,15 +65,29 @@ fn equals_rxings_hybrid_binarizer_bit_for_bit() {
 }
 
 #[test]
-fn equals_rxings_hybrid_binarizer_on_uniform_and_random_pictures() {
-    let mut rng = Rng(0x9e37_79b9);
+fn equals_rxings_hybrid_binarizer_on_uniform_pictures() {
     for &(w, h) in &[(40, 40), (97, 53), (256, 192)] {
         for level in [0u8, 24, 128, 255] {
             let px = vec![level; w * h];
             assert_eq!(binarize(&px, w, h).unwrap(), reference(&px, w, h));
         }
-        let px: Vec<u8> = (0..w * h).map(|_| rng.next() as u8).collect();
-        assert_eq!(binarize(&px, w, h).unwrap(), reference(&px, w, h));
+    }
+}
+
+/// Any picture from 40 × 40 up, of a few levels (flat blocks) or of all 256 (busy ones).
+fn any_picture() -> impl Strategy<Value = (usize, usize, Vec<u8>)> {
+    (MIN_SIDE..130usize, MIN_SIDE..130usize, 1u16..=256).prop_flat_map(|(w, h, levels)| {
+        let pixel = (0..levels).prop_map(move |v| (u32::from(v) * 255 / u32::from(levels)) as u8);
+        (Just(w), Just(h), proptest::collection::vec(pixel, w * h))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn equals_rxings_hybrid_binarizer_on_any_picture((w, h, px) in any_picture()) {
+        prop_assert_eq!(binarize(&px, w, h).unwrap(), reference(&px, w, h));
     }
 }
 
