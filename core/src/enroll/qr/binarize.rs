@@ -19,26 +19,29 @@
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
-use rxing::common::{BitArray, BitMatrix, LineOrientation, Result as RxResult};
+use rxing::common::{
+    BitArray, BitMatrix, GlobalHistogramBinarizer, LineOrientation, Result as RxResult,
+};
 use rxing::{Binarizer, LuminanceSource};
 
 const BLOCK: usize = 8;
 /// The blocks around a block that set its threshold: 5 × 5.
 const REACH: usize = 2;
-/// Smaller pictures cannot hold 5 × 5 blocks; rxing's own binarizer handles them.
+/// Smaller pictures cannot hold 5 × 5 blocks.
 pub(crate) const MIN_SIDE: usize = BLOCK * (2 * REACH + 1);
 /// A block whose pixels span at most this many levels is flat (all paper or all ink).
 const FLAT_RANGE: u8 = 24;
 /// Bits per word of rxing's bit matrix (`usize`).
 const WORD: usize = usize::BITS as usize;
 
-/// rxing's `Binarizer` over a luminance source at least [`MIN_SIDE`] pixels on each side.
-pub(crate) struct BlockBinarizer<LS: LuminanceSource> {
+/// rxing's `Binarizer`: the block algorithm, or for pictures under [`MIN_SIDE`] pixels on a side
+/// rxing's global-histogram one (the same choice rxing's `HybridBinarizer` makes).
+pub(crate) struct BlockBinarizer<LS: LuminanceSource + Clone> {
     source: LS,
     matrix: OnceCell<BitMatrix>,
 }
 
-impl<LS: LuminanceSource> BlockBinarizer<LS> {
+impl<LS: LuminanceSource + Clone> BlockBinarizer<LS> {
     pub(crate) fn new(source: LS) -> Self {
         BlockBinarizer {
             source,
@@ -51,12 +54,19 @@ impl<LS: LuminanceSource> BlockBinarizer<LS> {
             return Ok(m);
         }
         let (w, h) = (self.source.get_width(), self.source.get_height());
-        let m = binarize(&self.source.get_matrix(), w, h)?;
+        let m = if w < MIN_SIDE || h < MIN_SIDE {
+            // Too small for 5 × 5 blocks: one global threshold, as rxing's binarizer does.
+            GlobalHistogramBinarizer::new(self.source.clone())
+                .get_black_matrix()?
+                .clone()
+        } else {
+            binarize(&self.source.get_matrix(), w, h)?
+        };
         Ok(self.matrix.get_or_init(|| m))
     }
 }
 
-impl<LS: LuminanceSource> Binarizer for BlockBinarizer<LS> {
+impl<LS: LuminanceSource + Clone> Binarizer for BlockBinarizer<LS> {
     type Source = LS;
 
     fn get_luminance_source(&self) -> &LS {

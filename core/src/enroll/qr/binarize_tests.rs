@@ -99,6 +99,19 @@ fn pictures_too_small_or_short_are_refused_not_read_past() {
 }
 
 #[test]
+fn small_pictures_get_rxings_global_threshold_like_its_hybrid_binarizer() {
+    for &(w, h) in &[(21, 21), (39, 120), (120, 39)] {
+        let px = picture(w, h, 3);
+        let b = BlockBinarizer::new(Luma8Source::new_with_slice(&px, w as u32, h as u32).unwrap());
+        assert_eq!(
+            *b.get_black_matrix().unwrap(),
+            reference(&px, w, h),
+            "{w} x {h}"
+        );
+    }
+}
+
+#[test]
 fn the_binarizer_serves_rows_and_columns_from_its_matrix() {
     let (w, h) = (72, 48);
     let px = picture(w, h, 5);

@@ -4,7 +4,7 @@
 use crate::fence::fenced;
 use std::collections::HashSet;
 
-use rxing::common::{CharacterSet, GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::common::{CharacterSet, GlobalHistogramBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::{
@@ -12,7 +12,7 @@ use rxing::{
     RXingResultMetadataValue,
 };
 
-use super::binarize::{BlockBinarizer, MIN_SIDE};
+use super::binarize::BlockBinarizer;
 use super::gray::Gray;
 use super::QrPayload;
 
@@ -112,15 +112,9 @@ pub(crate) fn rxing(img: &Gray, binarizer: Binarizer) -> Vec<Found> {
         };
         let mut reader = QrReader;
         let results = match binarizer {
-            // The same image as rxing's HybridBinarizer, computed faster (binarize.rs); rxing's
-            // own for pictures too small for its blocks.
-            Binarizer::Hybrid if img.w >= MIN_SIDE && img.h >= MIN_SIDE => reader
-                .decode_multiple_with_hints(
-                    &mut BinaryBitmap::new(BlockBinarizer::new(source)),
-                    &hints,
-                ),
+            // The same image as rxing's HybridBinarizer, computed faster (binarize.rs).
             Binarizer::Hybrid => reader.decode_multiple_with_hints(
-                &mut BinaryBitmap::new(HybridBinarizer::new(source)),
+                &mut BinaryBitmap::new(BlockBinarizer::new(source)),
                 &hints,
             ),
             Binarizer::Global => reader.decode_multiple_with_hints(
