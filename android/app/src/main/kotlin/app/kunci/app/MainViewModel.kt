@@ -123,10 +123,12 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         if (screen == Screen.HELP) loadFindings()
     }
 
-    /** The doctor's findings for the account on the help screen (again after a sync or a delete). */
+    /** The doctor's findings for the account on the help screen (again after a sync or a delete).
+     *  An answer that arrives after the user moved to another account is dropped, not shown there. */
     fun loadFindings() = launchSafely {
-        val findings = vault().doctor(state.value.selected)
-        state.update { it.copy(findings = findings) }
+        val account = state.value.selected
+        val findings = vault().doctor(account)
+        state.update { if (it.selected == account) it.copy(findings = findings) else it }
     }
 
     fun back() = go(if (state.value.screen == Screen.MANUAL || state.value.screen == Screen.SCAN) Screen.ADD else Screen.CODES)

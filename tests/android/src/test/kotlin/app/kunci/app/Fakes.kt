@@ -173,16 +173,21 @@ class FakeFrameSource : FrameSource {
     fun push(frame: LumaFrame) = checkNotNull(sink) { "the scan screen is not showing" }(frame)
 }
 
-/** Two worker threads; counts pending work for Compose's idling and records main-thread runs. */
+/**
+ * Two worker threads; counts pending work for Compose's idling and records main-thread runs.
+ * A test can [hold] the work and release it in an order it picks, to replay a race exactly.
+ */
 class CountingDispatcher : CoroutineDispatcher() {
     private val pool = Executors.newFixedThreadPool(2) { r -> Thread(r, "kunci-test-io").apply { isDaemon = true } }
+    private val held = ArrayList<Runnable>()
+    private var holding = false
     val busy = AtomicInteger()
     val ran = AtomicInteger()
     val ranOnMain = AtomicInteger()
 
     override fun dispatch(context: CoroutineContext, block: Runnable) {
         busy.incrementAndGet()
-        pool.execute {
+        val task = Runnable {
             try {
                 ran.incrementAndGet()
                 if (Looper.getMainLooper().isCurrentThread) ranOnMain.incrementAndGet()
@@ -191,6 +196,23 @@ class CountingDispatcher : CoroutineDispatcher() {
                 busy.decrementAndGet()
             }
         }
+        val queued = synchronized(held) { holding.also { if (it) held.add(task) } }
+        if (!queued) pool.execute(task)
+    }
+
+    /** From now on core calls wait (nothing runs) until [releaseNewestFirst]. */
+    fun hold() = synchronized(held) { holding = true }
+
+    /** Runs the held calls one at a time, the last one dispatched first, each to its end (so
+     *  their results reach the main thread in that order); then work runs again as it comes.
+     *  Returns how many ran. */
+    fun releaseNewestFirst(): Int {
+        val tasks = synchronized(held) {
+            holding = false
+            held.reversed().also { held.clear() }
+        }
+        tasks.forEach { pool.submit(it).get() }
+        return tasks.size
     }
 
     fun shutdown() = pool.shutdownNow()

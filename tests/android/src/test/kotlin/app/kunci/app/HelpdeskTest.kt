@@ -115,12 +115,18 @@ class HelpdeskTest : KunciTestBase() {
         checkNotNull(scenario).onActivity { activity ->
             val vm = androidx.lifecycle.ViewModelProvider(activity)[MainViewModel::class.java]
             assertTrue(vm.ui.value.findings.orEmpty().any { it.accountId == older })
-            // The same path a user takes (back, the other account, its help), at once: the older
-            // entry's findings must be gone before the newer one's are loaded.
+            // Core calls wait from here, so the state between the taps is what it is without them.
+            io.hold()
+            // The older entry's help reloads (as after a sync) and is still running when the user
+            // goes back, opens the other account and its help, at once.
+            vm.loadFindings()
             vm.go(Screen.CODES)
             vm.go(Screen.ACCOUNT, newer)
             vm.go(Screen.HELP)
+            // The older entry's findings are gone before the newer one's are loaded.
             assertEquals(null, vm.ui.value.findings)
+            // The newer entry's answer comes first and the older one's late: that one must not land.
+            assertTrue(io.releaseNewestFirst() >= 2)
         }
         settle()
         // Then the newer entry's own findings (its duplicate finding names itself, not the older).
