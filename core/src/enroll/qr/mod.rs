@@ -318,15 +318,21 @@ const FRAME_NORMAL: usize = 1;
 const FRAME_INVERTED: usize = 2;
 /// The pre-scan stops counting finder-like hits here.
 const FRAME_SCAN_ENOUGH: usize = 24;
-/// Pictures: every pass, rxing first and rqrr on the plain image last. rxing alone reads 181 of
-/// the 201 corpus photos at about a twentieth of rqrr's cost (0.3 ms against 6 ms median,
-/// scripts/bench), and it returns every code it sees in one pass. Of the twenty it misses, the
-/// rxing retries (inverted, global threshold, rescaled) read as many as rqrr did and cost less,
-/// so rqrr on the plain image now comes last: same 191 pictures read, 0 wrong, and the p90
-/// decode time fell from 4.2 to 1.8 ms (the pictures that need a retry are the slowest tenth).
+/// Pictures: every pass, cheapest first. rxing's first pass reads 181 of the 201 corpus photos
+/// at about a twentieth of rqrr's cost (0.3 ms against 6 ms median, scripts/bench), and it
+/// returns every code it sees in one pass. The twenty it misses are the slowest tenth, so the
+/// retries run in the order of what they cost on them: the rxing passes on an image of the
+/// same size or smaller (0.1-0.8 ms each), then rxing on the x2 image (about 2 ms: four times
+/// the pixels; of the corpus it reads nothing the cheaper passes miss, but it is what reads
+/// codes with 1-px modules), then rqrr (5-15 ms a pass). Same 191 pictures read, 0 wrong;
+/// before this order the x2 pass came fourth and cost 2-3 ms on each picture that the x1/2 or
+/// local-threshold pass reads (see the what-if in scripts/bench).
 /// (rqrr on an x2 image was measured and dropped: it reads nothing that rxing misses and takes
 /// over a second on a noisy 720p frame.)
-const THOROUGH_STEPS: [usize; 12] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0];
+const THOROUGH_STEPS: [usize; 12] = [1, 2, 3, 5, 6, 10, 11, 4, 7, 8, 9, 0];
+/// The order before 2026-11-30 (x2 fourth), for the benchmark's what-if.
+#[cfg(feature = "testkit")]
+const THOROUGH_STEPS_BEFORE: [usize; 12] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0];
 
 /// The preprocessed image and the factor that maps its coordinates back to the base image;
 /// `None` for the base image itself, `Some(None)` when the pass does not apply to this size.
@@ -440,6 +446,11 @@ pub mod bench {
     /// Names of all passes, in cascade order.
     pub fn step_names() -> Vec<&'static str> {
         STEPS.iter().map(|s| s.name).collect()
+    }
+
+    /// The picture cascade's order before the current one (indices into [`step_names`]).
+    pub fn thorough_steps_before() -> Vec<usize> {
+        THOROUGH_STEPS_BEFORE.to_vec()
     }
 
     /// Runs only the passes `steps` (indices into [`step_names`]), stopping at the first hit.
