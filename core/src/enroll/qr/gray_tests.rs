@@ -18,6 +18,11 @@ fn box_shrink_matches_the_naive_mean() {
         (37, 23, 40, 2),
         (37, 23, 37, 3),
         (64, 65, 70, 4),
+        // Camera-frame sizes: factors 2 to 4 each have a loop of their own.
+        (642, 361, 648, 2),
+        (643, 362, 643, 3),
+        (645, 363, 650, 4),
+        (641, 365, 641, 5),
         (5, 3, 5, 8),
         (200, 130, 201, 64),
         (300, 140, 300, 70),
@@ -47,6 +52,16 @@ fn box_shrink_matches_the_naive_mean() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn box_shrink_of_white_stays_white() {
+    // The largest sums each factor's loop sees (no overflow, no rounding down to 254).
+    for f in [2, 3, 4, 5, 16, 64] {
+        let (w, h) = (f * 3 + 1, f * 2 + 1);
+        let g = Gray::from_strided(&vec![255; w * h], w, h, w, f);
+        assert!(g.px.iter().all(|&v| v == 255), "factor {f}");
     }
 }
 
