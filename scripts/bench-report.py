@@ -296,7 +296,7 @@ def main(out):
             fmt(c["median_s"] * 1e3, 1), "", "", "", "≤ 600 ms" if c["silent"] else "",
             c["median_s"] <= 0.6 if c["silent"] else None)
     if so_bytes:
-        row(f"Size: stripped release libkunci.so as shipped (default features), MiB ({ffi_fns} FFI functions exported: LTO keeps only what they reach)",
+        row(f"Size: stripped release libkunci.so as shipped (default features, relocations packed as on Android), MiB ({ffi_fns} FFI functions exported: LTO keeps only what they reach)",
             fmt(so_bytes / MIB), "", "", fmt(so_bytes / (3 * MIB)) + "× of target", "≤ 3 MiB", so_bytes <= 3 * MIB)
     if core_bytes:
         row("Size: whole core reachable (stripped `bench_size` example: QR, vault, backups, time), MiB", fmt(core_bytes / MIB), "", "",
