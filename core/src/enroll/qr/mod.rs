@@ -330,7 +330,7 @@ const FRAME_SCAN_ENOUGH: usize = 24;
 /// (rqrr on an x2 image was measured and dropped: it reads nothing that rxing misses and takes
 /// over a second on a noisy 720p frame.)
 const THOROUGH_STEPS: [usize; 12] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 8, 9, 0];
-/// The order before 2026-11-30 (x2 fourth), for the benchmark's what-if.
+/// The order before the current one (x2 fourth), for the benchmark's what-if.
 #[cfg(feature = "testkit")]
 const THOROUGH_STEPS_BEFORE: [usize; 12] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0];
 
