@@ -43,13 +43,20 @@ fn load(dir: &Path) -> Vec<Sample> {
         .collect()
 }
 
-/// (read, wrong) for one image.
+/// (read, wrong) for one image. The small code inside the double-QR picture is a right answer
+/// too (every code in a picture is returned), not a wrong one.
 fn judge(s: &Sample, got: &[QrPayload]) -> (bool, bool) {
     let ok = |p: &QrPayload| {
         p.text.as_deref() == Some(s.expected_text.as_str())
             || s.expected_bytes.as_deref() == Some(&p.bytes[..])
     };
-    (got.iter().any(ok), got.iter().any(|p| !ok(p)))
+    let nested = |p: &QrPayload| {
+        s.name == corpus::DOUBLE_QR
+            && p.text
+                .as_deref()
+                .is_some_and(|t| t.starts_with(corpus::DOUBLE_QR_INNER))
+    };
+    (got.iter().any(ok), got.iter().any(|p| !ok(p) && !nested(p)))
 }
 
 fn pct(sorted: &[f64], q: f64) -> f64 {
@@ -60,6 +67,9 @@ fn pct(sorted: &[f64], q: f64) -> f64 {
 }
 
 fn main() {
+    // rqrr panics on some pictures; the library catches it, and this keeps it off stderr (as
+    // the CLI and the apps do).
+    kunci::install_quiet_panic_hook();
     let dir = corpus::dir_or_arg();
     let samples = load(&dir);
     let names = bench::step_names();
@@ -108,13 +118,14 @@ fn main() {
         alone.push(hits);
     }
 
-    // Cumulative cascade: steps 0..=k, stop at first hit.
+    // The shipped cascade cut after each of its passes, stopping at the first hit.
+    let order = bench::thorough_steps();
     println!(
         "\n{:<3} {:<34} {:>5} {:>6} {:>9} {:>9}",
         "#", "cascade up to pass", "read", "wrong", "median ms", "p90 ms"
     );
-    for k in 0..names.len() {
-        let steps: Vec<usize> = (0..=k).collect();
+    for k in 0..order.len() {
+        let steps = &order[..=k];
         let (mut read, mut wrong, mut ms) = (0, 0, Vec::new());
         for s in &samples {
             let f = LumaFrame {
@@ -124,7 +135,7 @@ fn main() {
                 bytes: &s.luma,
             };
             let t = Instant::now();
-            let got = bench::decode_luma_steps(&f, &steps).unwrap_or_default();
+            let got = bench::decode_luma_steps(&f, steps).unwrap_or_default();
             ms.push(t.elapsed().as_secs_f64() * 1e3);
             let (r, x) = judge(s, &got);
             read += r as usize;
@@ -132,7 +143,7 @@ fn main() {
             if x {
                 println!("    WRONG {}: {:?}", s.name, got);
             }
-            if verbose && k == names.len() - 1 && !r {
+            if verbose && k == order.len() - 1 && !r {
                 println!("    missed {} ({}x{})", s.name, s.w, s.h);
             }
         }
@@ -140,7 +151,7 @@ fn main() {
         println!(
             "{:<3} {:<34} {:>5} {:>6} {:>9.2} {:>9.2}",
             k + 1,
-            names[k],
+            names[order[k]],
             read,
             wrong,
             pct(&ms, 0.5),

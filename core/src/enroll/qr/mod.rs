@@ -448,6 +448,11 @@ pub mod bench {
         STEPS.iter().map(|s| s.name).collect()
     }
 
+    /// The picture cascade's order as shipped (indices into [`step_names`]).
+    pub fn thorough_steps() -> Vec<usize> {
+        THOROUGH_STEPS.to_vec()
+    }
+
     /// The picture cascade's order before the current one (indices into [`step_names`]).
     pub fn thorough_steps_before() -> Vec<usize> {
         THOROUGH_STEPS_BEFORE.to_vec()

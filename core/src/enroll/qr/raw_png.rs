@@ -40,11 +40,6 @@ pub fn zlib_stored(data: &[u8]) -> Vec<u8> {
         out.extend_from_slice(b);
     }
     // Adler-32 of the uncompressed data, as zlib ends its stream.
-    let (mut a, mut b) = (1u32, 0u32);
-    for &v in data {
-        a = (a + u32::from(v)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out.extend_from_slice(&adler2::adler32_slice(data).to_be_bytes());
     out
 }
