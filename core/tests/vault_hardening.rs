@@ -566,6 +566,38 @@ fn a_long_list_keeps_its_order_and_reports_each_broken_row() {
     assert_eq!(listed, wanted);
 }
 
+/// A long list is read in storage order and unsealed in batches on several threads; what comes
+/// back follows the positions the user gave, wherever the moved rows sit in storage.
+#[test]
+fn a_long_reordered_list_comes_back_in_the_users_order() {
+    let dir = TempDir::new("long-reordered");
+    let n = 1_300;
+    let (v, added) = vault_with_users(&dir, n);
+    let ids: Vec<i64> = added.iter().map(|a| a.id).collect();
+    // The last row first, an early one last, one from the middle into another batch.
+    v.reorder(ids[n - 1], 0).unwrap();
+    v.reorder(ids[3], i64::MAX).unwrap();
+    v.reorder(ids[700], 200).unwrap();
+    let mut wanted: Vec<usize> = (0..n).collect();
+    let mut moved = |from: usize, to: usize| {
+        let at = wanted.iter().position(|&i| i == from).unwrap();
+        let i = wanted.remove(at);
+        wanted.insert(to.min(wanted.len()), i);
+    };
+    moved(n - 1, 0);
+    moved(3, n);
+    moved(700, 200);
+    let wanted: Vec<String> = wanted.iter().map(|i| format!("user{i:04}")).collect();
+    let list = v.list_with(|a| a.position).unwrap();
+    assert!(list.failures.is_empty());
+    let listed: Vec<&str> = list.accounts.iter().map(|(a, _)| a.name.as_str()).collect();
+    assert_eq!(listed, wanted);
+    // Each value was computed for the account it is paired with.
+    assert!(list.accounts.iter().all(|(a, p)| a.position == *p));
+    let positions: Vec<i64> = list.accounts.iter().map(|(a, _)| a.position).collect();
+    assert_eq!(positions, (0..n as i64).collect::<Vec<_>>());
+}
+
 /// A panic in the function `list_with` applies reaches the caller, as it would without threads;
 /// it must not turn the rows of that thread into "tampered" reports.
 #[test]

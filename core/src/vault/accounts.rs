@@ -122,12 +122,20 @@ struct SealedRow {
 }
 
 /// Rows read from SQLite, not yet unsealed: the blobs side by side in one buffer (one
-/// allocation for a whole list, and no SQLite handle needed to unseal them, so a long list
-/// unseals on several threads).
+/// allocation per batch, and no SQLite handle needed to unseal them, so a long list unseals on
+/// several threads while it is still being read).
 #[derive(Default)]
 struct SealedRows {
     rows: Vec<SealedRow>,
     blobs: Vec<u8>,
+}
+
+/// A batch of rows after unsealing: `n` is its place in read order, `results[i]` is `rows[i]`'s
+/// (taken out as the list is handed back in order).
+struct UnsealedRows<T> {
+    n: usize,
+    rows: Vec<SealedRow>,
+    results: Vec<Option<Result<T>>>,
 }
 
 impl SealedRows {
@@ -147,22 +155,31 @@ impl SealedRows {
         Ok(id)
     }
 
-    /// Unseals `rows[range]` in order and applies `map` to each readable row; a row that does
-    /// not open is that row's error.
+    /// Unseals every row in order and applies `map` to each readable one; a row that does not
+    /// open is that row's error.
     fn unseal<T>(
-        &self,
-        range: std::ops::Range<usize>,
+        self,
+        n: usize,
         cipher: &RecordCipher,
         manifest: &Manifest,
         map: &impl Fn(RowMeta, AccountRecord) -> T,
-    ) -> Vec<Result<T>> {
+    ) -> UnsealedRows<T> {
         let mut buf = OpenBuffer::default();
-        self.rows[range]
+        let results = self
+            .rows
             .iter()
             .map(|row| {
-                unseal_row(row, &self.blobs, cipher, manifest, &mut buf).map(|(m, r)| map(m, r))
+                Some(
+                    unseal_row(row, &self.blobs, cipher, manifest, &mut buf)
+                        .map(|(m, r)| map(m, r)),
+                )
             })
-            .collect()
+            .collect();
+        UnsealedRows {
+            n,
+            rows: self.rows,
+            results,
+        }
     }
 }
 
@@ -171,6 +188,148 @@ impl SealedRows {
 const PARALLEL_UNSEAL_ROWS: usize = 512;
 /// At most this many threads unseal one list.
 const MAX_UNSEAL_THREADS: usize = 4;
+/// Rows the reading thread hands over at a time: the first batch is ready within about 0.1 ms,
+/// and one hand-over (a channel send) costs nothing next to unsealing 128 rows.
+const UNSEAL_BATCH_ROWS: usize = 128;
+
+type Batches = std::sync::mpsc::Receiver<(usize, SealedRows)>;
+
+/// Unseals the batches `queue` hands out until it is empty and closed.
+fn unseal_batches<T>(
+    queue: &std::sync::Mutex<Batches>,
+    cipher: &RecordCipher,
+    manifest: &Manifest,
+    map: &impl Fn(RowMeta, AccountRecord) -> T,
+) -> Vec<UnsealedRows<T>> {
+    let mut out = Vec::new();
+    loop {
+        // The lock is held only while waiting for the next batch, never while unsealing.
+        let next = queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .recv();
+        let Ok((n, batch)) = next else {
+            return out;
+        };
+        out.push(batch.unseal(n, cipher, manifest, map));
+    }
+}
+
+/// Reads every row on this thread and hands them to `threads - 1` others in batches, so
+/// unsealing starts with the first rows instead of after the last; once the rows are read, this
+/// thread unseals beside the others. Batches come back in no particular order.
+fn read_and_unseal<T: Send>(
+    rows: &mut rusqlite::Rows<'_>,
+    threads: usize,
+    cipher: &RecordCipher,
+    manifest: &Manifest,
+    map: &(impl Fn(RowMeta, AccountRecord) -> T + Sync),
+) -> Result<Vec<UnsealedRows<T>>> {
+    let (hand_over, queue) = std::sync::mpsc::channel::<(usize, SealedRows)>();
+    let queue = std::sync::Mutex::new(queue);
+    let queue = &queue;
+    std::thread::scope(|scope| {
+        // A thread the system refuses to start is one helper fewer; this thread still unseals
+        // whatever is left.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || unseal_batches(queue, cipher, manifest, map))
+                    .ok()
+            })
+            .collect();
+        let mut batch = SealedRows::default();
+        let mut n = 0;
+        // An error here returns with `hand_over` dropped: the helpers finish what they were
+        // handed and stop, and the scope waits for them.
+        while let Some(row) = rows.next()? {
+            batch.push(row)?;
+            if batch.rows.len() == UNSEAL_BATCH_ROWS {
+                // The queue outlives this scope, so a send cannot fail.
+                let _ = hand_over.send((n, std::mem::take(&mut batch)));
+                n += 1;
+            }
+        }
+        let _ = hand_over.send((n, batch));
+        drop(hand_over);
+        let mut out = unseal_batches(queue, cipher, manifest, map);
+        for helper in helpers {
+            // Unsealing does not panic on any bytes (they give errors); a panic in `map` goes
+            // on in the caller, as it would have without threads.
+            out.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+        }
+        Ok(out)
+    })
+}
+
+/// Every row in order, then (as failures) every row the manifest lists that is missing.
+///
+/// A long list is read on this thread while others unseal it (up to [`MAX_UNSEAL_THREADS`] in
+/// all); `map` runs on the thread that unsealed the row, and the results are handed to `f` in
+/// list order.
+fn for_each_row<T: Send>(
+    conn: &Connection,
+    cipher: &RecordCipher,
+    manifest: &Manifest,
+    map: impl Fn(RowMeta, AccountRecord) -> T + Sync,
+    mut f: impl FnMut(i64, Result<T>),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(SELECT_ALL)?;
+    let mut rows = stmt.query([])?;
+    // The manifest says how many rows to expect.
+    let threads = if manifest.len() >= PARALLEL_UNSEAL_ROWS {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(MAX_UNSEAL_THREADS)
+    } else {
+        1
+    };
+    let mut batches = if threads > 1 {
+        read_and_unseal(&mut rows, threads, cipher, manifest, &map)?
+    } else {
+        let mut all = SealedRows::default();
+        while let Some(row) = rows.next()? {
+            all.push(row)?;
+        }
+        vec![all.unseal(0, cipher, manifest, &map)]
+    };
+    batches.sort_unstable_by_key(|b| b.n);
+    // List order: by position, then id; a row whose position is unreadable goes last. Rows
+    // usually come from SQLite in that order already, which the sort notices in one pass.
+    let mut order: Vec<(bool, Option<i64>, i64, u32, u32)> = batches
+        .iter()
+        .enumerate()
+        .flat_map(|(b, batch)| {
+            batch
+                .rows
+                .iter()
+                .enumerate()
+                .map(move |(i, r)| (r.position.is_none(), r.position, r.id, b as u32, i as u32))
+        })
+        .collect();
+    order.sort_unstable();
+    for &(_, _, id, b, i) in &order {
+        if let Some(result) = batches[b as usize].results[i as usize].take() {
+            f(id, result);
+        }
+    }
+    // Ids seen, sorted and walked beside the manifest's (sorted) ids: cheaper per row than
+    // hashing each id into a set.
+    let mut seen: Vec<i64> = order.iter().map(|&(_, _, id, _, _)| id).collect();
+    seen.sort_unstable();
+    let mut seen = seen.into_iter().peekable();
+    for id in manifest.ids() {
+        while seen.next_if(|&s| s < id).is_some() {}
+        if seen.next_if_eq(&id).is_none() {
+            f(id, Err(VaultError::TamperedRecord { id }));
+        }
+    }
+    Ok(())
+}
 
 /// Unseals one row (decrypting into `buf`, reused across a list).
 fn unseal_row(
@@ -229,98 +388,16 @@ fn load(
         Some(row) => {
             let mut one = SealedRows::default();
             one.push(row)?;
-            one.unseal(0..1, cipher, manifest, &|m, r| (m, r))
+            one.unseal(0, cipher, manifest, &|m, r| (m, r))
+                .results
                 .pop()
+                .flatten()
                 .unwrap_or(Err(VaultError::NotFound { id }))
         }
         // Listed but gone: removed outside Kunci.
         None if manifest.counter(id).is_some() => Err(VaultError::TamperedRecord { id }),
         None => Err(VaultError::NotFound { id }),
     }
-}
-
-/// Every row in order, then (as failures) every row the manifest lists that is missing.
-///
-/// The rows are read first and unsealed afterwards; a long list is cut into one contiguous run
-/// per thread (up to [`MAX_UNSEAL_THREADS`]), `map` runs on the thread that unsealed the row,
-/// and the results are handed to `f` in order again.
-fn for_each_row<T: Send>(
-    conn: &Connection,
-    cipher: &RecordCipher,
-    manifest: &Manifest,
-    map: impl Fn(RowMeta, AccountRecord) -> T + Sync,
-    mut f: impl FnMut(i64, Result<T>),
-) -> Result<()> {
-    let mut stmt = conn.prepare_cached(SELECT_ALL)?;
-    let mut rows = stmt.query([])?;
-    let mut sealed = SealedRows {
-        rows: Vec::with_capacity(manifest.len()),
-        blobs: Vec::new(),
-    };
-    while let Some(row) = rows.next()? {
-        sealed.push(row)?;
-    }
-    // List order: by position, then id; a row whose position is unreadable goes last.
-    sealed
-        .rows
-        .sort_unstable_by_key(|r| (r.position.is_none(), r.position, r.id));
-    let n = sealed.rows.len();
-    let threads = if n >= PARALLEL_UNSEAL_ROWS {
-        std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(MAX_UNSEAL_THREADS)
-    } else {
-        1
-    };
-    let chunk = n.div_ceil(threads.max(1)).max(1);
-    let runs: Vec<std::ops::Range<usize>> = (0..n)
-        .step_by(chunk)
-        .map(|at| at..(at + chunk).min(n))
-        .collect();
-    let unsealed: Vec<Vec<Result<T>>> = if runs.len() > 1 {
-        let (sealed, map) = (&sealed, &map);
-        std::thread::scope(|scope| {
-            // A thread the system refuses to start leaves its run to this thread.
-            let spawned: Vec<_> = runs[1..]
-                .iter()
-                .map(|r| {
-                    let run = r.clone();
-                    let handle = std::thread::Builder::new()
-                        .spawn_scoped(scope, move || sealed.unseal(run, cipher, manifest, map));
-                    (r.clone(), handle)
-                })
-                .collect();
-            // This thread takes the first run instead of waiting idle.
-            let mut out = vec![sealed.unseal(runs[0].clone(), cipher, manifest, map)];
-            out.extend(spawned.into_iter().map(|(run, handle)| match handle {
-                // Unsealing does not panic on any bytes (they give errors); a panic in `map`
-                // goes on in the caller, as it would have without threads.
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                Err(_) => sealed.unseal(run, cipher, manifest, map),
-            }));
-            out
-        })
-    } else {
-        runs.iter()
-            .map(|r| sealed.unseal(r.clone(), cipher, manifest, &map))
-            .collect()
-    };
-    // One result per row, runs in order: the list order again.
-    for (row, result) in sealed.rows.iter().zip(unsealed.into_iter().flatten()) {
-        f(row.id, result);
-    }
-    // Ids seen, sorted and walked beside the manifest's (sorted) ids: cheaper per row than
-    // hashing each id into a set.
-    let mut seen: Vec<i64> = sealed.rows.iter().map(|r| r.id).collect();
-    seen.sort_unstable();
-    let mut seen = seen.into_iter().peekable();
-    for id in manifest.ids() {
-        while seen.next_if(|&s| s < id).is_some() {}
-        if seen.next_if_eq(&id).is_none() {
-            f(id, Err(VaultError::TamperedRecord { id }));
-        }
-    }
-    Ok(())
 }
 
 /// Reseals a row with its next write counter (the manifest is saved by the caller).

@@ -169,11 +169,10 @@ pub(crate) fn decode_v2(bytes: &[u8]) -> Option<(i64, i64, AccountRecord)> {
     let created_at = i64::from_be_bytes(r.array()?);
     let updated_at = i64::from_be_bytes(r.array()?);
     let record = AccountRecord::decode(r.bytes()?)?;
-    // Padding is zeros; anything else was not written by us.
-    r.rest
-        .iter()
-        .all(|&b| b == 0)
-        .then_some((created_at, updated_at, record))
+    // Padding is zeros; anything else was not written by us. OR-ing every byte (instead of
+    // stopping at the first non-zero one) lets the compiler check 32 bytes at a time: a list
+    // checks about 200 bytes of padding per account.
+    (r.rest.iter().fold(0u8, |any, &b| any | b) == 0).then_some((created_at, updated_at, record))
 }
 
 pub(crate) struct Reader<'a> {
