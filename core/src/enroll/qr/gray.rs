@@ -157,36 +157,55 @@ impl Gray {
         sat
     }
 
-    /// Mean over the square window of radius `r` around every pixel (clipped at the borders).
-    fn local_mean(&self, r: usize) -> Vec<u8> {
-        let sat = self.integral();
-        let iw = self.w + 1;
-        let mut out = Vec::with_capacity(self.px.len());
-        for y in 0..self.h {
-            let y0 = y.saturating_sub(r);
-            let y1 = (y + r + 1).min(self.h);
-            for x in 0..self.w {
-                let x0 = x.saturating_sub(r);
-                let x1 = (x + r + 1).min(self.w);
-                let sum =
-                    sat[y1 * iw + x1] + sat[y0 * iw + x0] - sat[y0 * iw + x1] - sat[y1 * iw + x0];
-                let n = ((y1 - y0) * (x1 - x0)) as u64;
-                out.push((sum / n.max(1)) as u8);
-            }
-        }
-        out
-    }
-
-    /// Local-mean threshold: a pixel darker than the mean of its window by more than `bias`
-    /// becomes black (0), everything else white (255).
+    /// Local-mean threshold: a pixel darker than the mean of the square window of radius `r`
+    /// around it (clipped at the borders; the mean floored) by more than `bias` becomes black
+    /// (0), everything else white (255).
     pub fn threshold_local(&self, r: usize, bias: u8) -> Gray {
-        let mean = self.local_mean(r.max(1));
-        let px = self
-            .px
-            .iter()
-            .zip(&mean)
-            .map(|(&v, &m)| if v.saturating_add(bias) < m { 0 } else { 255 })
-            .collect();
+        let (w, r) = (self.w, r.max(1));
+        let sat = self.integral();
+        let iw = w + 1;
+        // v + bias < floor(sum / n)  <=>  (v + bias + 1) * n <= sum: no division per pixel.
+        let pixel = |v: u8, sum: u64, n: u64| {
+            if (u64::from(v.saturating_add(bias)) + 1) * n <= sum {
+                0
+            } else {
+                255
+            }
+        };
+        let mut px = Vec::with_capacity(self.px.len());
+        // Column sums over this row's window of rows: band[x] - band[x0] is a window's sum.
+        let mut band = vec![0u64; iw];
+        for y in 0..self.h {
+            let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(self.h));
+            let ny = (y1 - y0) as u64;
+            for ((b, &above), &below) in band
+                .iter_mut()
+                .zip(&sat[y0 * iw..][..iw])
+                .zip(&sat[y1 * iw..][..iw])
+            {
+                *b = below - above;
+            }
+            let row = &self.px[y * w..][..w];
+            let clipped = |x: usize| {
+                let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+                pixel(row[x], band[x1] - band[x0], ny * (x1 - x0) as u64)
+            };
+            if w <= 2 * r {
+                px.extend((0..w).map(clipped));
+                continue;
+            }
+            // Columns r..w-r see the whole window: one loop without clipping or bounds checks.
+            let n = ny * (2 * r + 1) as u64;
+            px.extend((0..r).map(clipped));
+            px.extend(
+                row[r..w - r]
+                    .iter()
+                    .zip(&band[2 * r + 1..])
+                    .zip(&band[..w - 2 * r])
+                    .map(|((&v, &right), &left)| pixel(v, right - left, n)),
+            );
+            px.extend((w - r..w).map(clipped));
+        }
         Gray {
             w: self.w,
             h: self.h,

@@ -75,3 +75,53 @@ fn scale_and_threshold_keep_invariants() {
     assert_eq!(g.invert().px[0], 255);
     assert_eq!(g.stretch().px.len(), 15);
 }
+
+/// The local threshold compares without dividing; it must give exactly what the floored mean of
+/// the clipped window gives, at the borders too, for noise and for flat or smooth images where
+/// pixels sit right at the mean.
+#[test]
+fn local_threshold_matches_the_naive_window_mean() {
+    let mut v = 11u32;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                v = v.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (v >> 16) as u8
+            })
+            .collect()
+    };
+    let cases: Vec<(usize, usize, Vec<u8>)> = vec![
+        (37, 23, noise(37 * 23)),
+        (64, 9, noise(64 * 9)),
+        (3, 50, noise(150)),
+        (40, 30, (0..1200).map(|i| (i % 40 * 6) as u8).collect()),
+        (20, 20, vec![128; 400]),
+        (20, 20, vec![255; 400]),
+    ];
+    for (w, h, px) in cases {
+        let g = Gray::new(w, h, px).unwrap();
+        for (r, bias) in [(1, 0), (2, 3), (4, 4), (7, 0), (30, 255)] {
+            let t = g.threshold_local(r, bias);
+            for y in 0..h {
+                for x in 0..w {
+                    let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+                    let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+                    let mut sum = 0u64;
+                    for yy in y0..y1 {
+                        for xx in x0..x1 {
+                            sum += u64::from(g.px[yy * w + xx]);
+                        }
+                    }
+                    let mean = sum / ((y1 - y0) * (x1 - x0)) as u64;
+                    let black = u64::from(g.px[y * w + x].saturating_add(bias)) < mean;
+                    let want = if black { 0 } else { 255 };
+                    assert_eq!(
+                        t.px[y * w + x],
+                        want,
+                        "{w}x{h} r {r} bias {bias} at {x},{y}"
+                    );
+                }
+            }
+        }
+    }
+}
