@@ -321,7 +321,7 @@ def main(out):
               + ", ".join(f"{l['section']} {l['loadavg']}" for l in loads) + "\n")
     md.append(f"Inputs: {n} corpus images from {env.get('corpus')} (decoded to luma once, the same raw planes for every engine); "
               f"camera frames 1280×720 and 1920×1080 (4 without a code, 8 with a corpus photo pasted, per size); "
-              f"a 4000×3000 colour JPEG. Repetitions: {env.get('qr_reps')} per corpus image, {env.get('frame_reps')} per frame, "
+              f"a 4000×3000 colour JPEG. Repetitions: {env.get('qr_reps')} per corpus image (in alternating rounds, each side first in every other one), {env.get('frame_reps')} per frame, "
               f"{env.get('codes_runs')} codes runs, {env.get('sync_runs')} sync runs, {env.get('whole_runs')} whole-process runs; "
               f"medians throughout. Run took {env.get('elapsed_s')} s.\n")
     md.append("| measure | Kunci | peer | Kunci / peer | target | |")

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Merges alternating QR corpus rounds into one result per side.
+
+scripts/bench runs Kunci's QR pass and the peers' in alternating rounds of one repetition each,
+so that both sides see the same stretches of machine time (on a shared VM the speed drifts from
+minute to minute, and a ratio of two numbers measured minutes apart drifts with it). This takes
+the median over the rounds for every per-picture time and recomputes each engine's summary from
+those medians, as `bench_suite qr` and `bench-peers.py qr` do with repetitions in one process.
+
+    bench-rounds.py kunci ROUND.json... > qr_kunci.json
+    bench-rounds.py peers ROUND.json... > qr_peers.json
+
+Read flags come from the first round (as with in-process repetitions, where the first one is
+judged); a wrong payload in any round counts.
+"""
+import json
+import sys
+
+
+def quantile(values, q):
+    """Nearest rank, as bench_suite's quantile() and bench-peers.py's."""
+    s = sorted(values)
+    return s[int((len(s) - 1) * q + 0.5)] if s else float("nan")
+
+
+def summary(engine, ms, read, wrong):
+    read_ms = [t for t, r in zip(ms, read) if r]
+    return {
+        "engine": engine,
+        "images": len(ms),
+        "read": sum(1 for r in read if r),
+        "wrong": wrong,
+        "median_ms": quantile(ms, 0.5),
+        "p90_ms": quantile(ms, 0.9),
+        "mean_ms": sum(ms) / max(len(ms), 1),
+        "median_ms_read": quantile(read_ms, 0.5),
+    }
+
+
+def merged_entries(lists):
+    """Per-picture entries of several rounds: `*_ms` fields become their median."""
+    out = []
+    for i, first in enumerate(lists[0]):
+        if any(l[i]["name"] != first["name"] for l in lists):
+            sys.exit("bench-rounds: the rounds list different pictures")
+        entry = dict(first)
+        for key in first:
+            if key.endswith("_ms") or key == "ms":
+                entry[key] = quantile([l[i][key] for l in lists], 0.5)
+        out.append(entry)
+    return out
+
+
+def most_wrong(rounds, engine):
+    return max(e["wrong"] for r in rounds for e in r["engines"] if e["engine"] == engine)
+
+
+def kunci(rounds):
+    base = rounds[0]
+    per_image = merged_entries([r["per_image"] for r in rounds])
+    engines = []
+    for e in base["engines"]:
+        name = e["engine"]
+        ms = [p[f"{name}_ms"] for p in per_image]
+        read = [p[f"{name}_read"] for p in per_image]
+        engines.append(summary(name, ms, read, most_wrong(rounds, name)))
+    # The what-if keeps only summaries: their times are the median over the rounds.
+    what_if = []
+    for i, first in enumerate(base.get("what_if", [])):
+        entry = dict(first)
+        for key in first:
+            if key.endswith("_ms"):
+                entry[key] = quantile([r["what_if"][i][key] for r in rounds], 0.5)
+        entry["wrong"] = max(r["what_if"][i]["wrong"] for r in rounds)
+        what_if.append(entry)
+    return dict(base, reps=len(rounds), per_image=per_image, engines=engines, what_if=what_if)
+
+
+def peers(rounds):
+    base = rounds[0]
+    per_image = {
+        name: merged_entries([r["per_image"][name] for r in rounds]) for name in base["per_image"]
+    }
+    engines = []
+    for e in base["engines"]:
+        name = e["engine"]
+        entries = per_image[name]
+        engines.append(
+            summary(
+                name,
+                [p["ms"] for p in entries],
+                [p["read"] for p in entries],
+                most_wrong(rounds, name),
+            )
+        )
+    return dict(base, reps=len(rounds), per_image=per_image, engines=engines)
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[1] not in ("kunci", "peers"):
+        sys.exit("usage: bench-rounds.py kunci|peers ROUND.json...")
+    rounds = [json.load(open(p)) for p in sys.argv[2:]]
+    merge = kunci if sys.argv[1] == "kunci" else peers
+    json.dump(merge(rounds), sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
