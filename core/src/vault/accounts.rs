@@ -130,16 +130,15 @@ struct SealedRows {
     blobs: Vec<u8>,
 }
 
-/// A batch of rows after unsealing: `n` is its place in read order, `results[i]` is `rows[i]`'s
-/// (taken out as the list is handed back in order).
+/// A batch of rows after unsealing: `results[i]` is `rows[i]`'s (taken out as the list is
+/// handed back in order).
 struct UnsealedRows<T> {
-    n: usize,
     rows: Vec<SealedRow>,
     results: Vec<Option<Result<T>>>,
 }
 
 impl SealedRows {
-    fn push(&mut self, row: &Row<'_>) -> Result<i64> {
+    fn push(&mut self, row: &Row<'_>) -> Result<()> {
         let id: i64 = row.get(0)?;
         let position = row.get::<_, i64>(1).ok();
         let sealed = row.get_ref(2).ok().and_then(|v| v.as_blob().ok()).map(|b| {
@@ -152,14 +151,13 @@ impl SealedRows {
             position,
             sealed,
         });
-        Ok(id)
+        Ok(())
     }
 
     /// Unseals every row in order and applies `map` to each readable one; a row that does not
     /// open is that row's error.
     fn unseal<T>(
         self,
-        n: usize,
         cipher: &RecordCipher,
         manifest: &Manifest,
         map: &impl Fn(RowMeta, AccountRecord) -> T,
@@ -176,7 +174,6 @@ impl SealedRows {
             })
             .collect();
         UnsealedRows {
-            n,
             rows: self.rows,
             results,
         }
@@ -192,7 +189,7 @@ const MAX_UNSEAL_THREADS: usize = 4;
 /// and one hand-over (a channel send) costs nothing next to unsealing 128 rows.
 const UNSEAL_BATCH_ROWS: usize = 128;
 
-type Batches = std::sync::mpsc::Receiver<(usize, SealedRows)>;
+type Batches = std::sync::mpsc::Receiver<SealedRows>;
 
 /// Unseals the batches `queue` hands out until it is empty and closed.
 fn unseal_batches<T>(
@@ -208,10 +205,10 @@ fn unseal_batches<T>(
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .recv();
-        let Ok((n, batch)) = next else {
+        let Ok(batch) = next else {
             return out;
         };
-        out.push(batch.unseal(n, cipher, manifest, map));
+        out.push(batch.unseal(cipher, manifest, map));
     }
 }
 
@@ -225,7 +222,7 @@ fn read_and_unseal<T: Send>(
     manifest: &Manifest,
     map: &(impl Fn(RowMeta, AccountRecord) -> T + Sync),
 ) -> Result<Vec<UnsealedRows<T>>> {
-    let (hand_over, queue) = std::sync::mpsc::channel::<(usize, SealedRows)>();
+    let (hand_over, queue) = std::sync::mpsc::channel::<SealedRows>();
     let queue = std::sync::Mutex::new(queue);
     let queue = &queue;
     std::thread::scope(|scope| {
@@ -239,18 +236,16 @@ fn read_and_unseal<T: Send>(
             })
             .collect();
         let mut batch = SealedRows::default();
-        let mut n = 0;
         // An error here returns with `hand_over` dropped: the helpers finish what they were
         // handed and stop, and the scope waits for them.
         while let Some(row) = rows.next()? {
             batch.push(row)?;
             if batch.rows.len() == UNSEAL_BATCH_ROWS {
                 // The queue outlives this scope, so a send cannot fail.
-                let _ = hand_over.send((n, std::mem::take(&mut batch)));
-                n += 1;
+                let _ = hand_over.send(std::mem::take(&mut batch));
             }
         }
-        let _ = hand_over.send((n, batch));
+        let _ = hand_over.send(batch);
         drop(hand_over);
         let mut out = unseal_batches(queue, cipher, manifest, map);
         for helper in helpers {
@@ -295,11 +290,11 @@ fn for_each_row<T: Send>(
         while let Some(row) = rows.next()? {
             all.push(row)?;
         }
-        vec![all.unseal(0, cipher, manifest, &map)]
+        vec![all.unseal(cipher, manifest, &map)]
     };
-    batches.sort_unstable_by_key(|b| b.n);
-    // List order: by position, then id; a row whose position is unreadable goes last. Rows
-    // usually come from SQLite in that order already, which the sort notices in one pass.
+    // List order: by position, then id (unique, so the order the batches came back in does not
+    // matter); a row whose position is unreadable goes last. Rows usually come from SQLite in
+    // that order already, which the sort notices in one pass.
     let mut order: Vec<(bool, Option<i64>, i64, u32, u32)> = batches
         .iter()
         .enumerate()
@@ -388,7 +383,7 @@ fn load(
         Some(row) => {
             let mut one = SealedRows::default();
             one.push(row)?;
-            one.unseal(0, cipher, manifest, &|m, r| (m, r))
+            one.unseal(cipher, manifest, &|m, r| (m, r))
                 .results
                 .pop()
                 .flatten()
