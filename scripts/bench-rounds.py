@@ -13,28 +13,17 @@ those medians, as `bench_suite qr` and `bench-peers.py qr` do with repetitions i
 Read flags come from the first round (as with in-process repetitions, where the first one is
 judged); a wrong payload in any round counts.
 """
+import importlib.util
 import json
 import sys
+from pathlib import Path
 
-
-def quantile(values, q):
-    """Nearest rank, as bench_suite's quantile() and bench-peers.py's."""
-    s = sorted(values)
-    return s[int((len(s) - 1) * q + 0.5)] if s else float("nan")
-
-
-def summary(engine, ms, read, wrong):
-    read_ms = [t for t, r in zip(ms, read) if r]
-    return {
-        "engine": engine,
-        "images": len(ms),
-        "read": sum(1 for r in read if r),
-        "wrong": wrong,
-        "median_ms": quantile(ms, 0.5),
-        "p90_ms": quantile(ms, 0.9),
-        "mean_ms": sum(ms) / max(len(ms), 1),
-        "median_ms_read": quantile(read_ms, 0.5),
-    }
+# The same nearest-rank quantile and engine summary as the peers' side (bench-peers.py imports
+# nothing heavy at the top, so loading it here needs no venv).
+_spec = importlib.util.spec_from_file_location("bench_peers", Path(__file__).with_name("bench-peers.py"))
+_peers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_peers)
+quantile, summary = _peers.quantile, _peers.summary
 
 
 def merged_entries(lists):
