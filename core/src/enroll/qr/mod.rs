@@ -318,21 +318,28 @@ const FRAME_NORMAL: usize = 1;
 const FRAME_INVERTED: usize = 2;
 /// The pre-scan stops counting finder-like hits here.
 const FRAME_SCAN_ENOUGH: usize = 24;
-/// Pictures: every pass, cheapest first. rxing's first pass reads 181 of the 201 corpus photos
+/// Pictures: the passes cheapest first. rxing's first pass reads 181 of the 201 corpus photos
 /// at about a twentieth of rqrr's cost (0.3 ms against 6 ms median, scripts/bench), and it
 /// returns every code it sees in one pass. The twenty it misses are the slowest tenth, so the
 /// retries run in the order of what they cost on them: the rxing passes on an image of the
 /// same size or smaller (0.1-0.8 ms each), then rxing on the x2 image (about 2 ms: four times
 /// the pixels; of the corpus it reads nothing the cheaper passes miss, but it is what reads
-/// codes with 1-px modules), then rqrr (5-15 ms a pass). Same 191 pictures read, 0 wrong;
-/// before this order the x2 pass came fourth and cost 2-3 ms on each picture that the x1/2 or
-/// local-threshold pass reads (see the what-if in scripts/bench).
-/// (rqrr on an x2 image was measured and dropped: it reads nothing that rxing misses and takes
-/// over a second on a noisy 720p frame.)
-const THOROUGH_STEPS: [usize; 12] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 8, 9, 0];
-/// The order before the current one (x2 fourth), for the benchmark's what-if.
+/// codes with 1-px modules), then rqrr (5-15 ms a pass): after our local threshold, which reads
+/// the one photo no rxing pass reads, and on the picture as it is (rqrr's own threshold, a
+/// second opinion on borderline photos). Same 191 pictures read, 0 wrong.
+///
+/// rqrr on the inverted and the x1/2 image (steps 8 and 9) are not run: of the 2 and 55 photos
+/// they read, every one is read by an earlier pass (rxing inverted reads all that rqrr inverted
+/// does), while on a picture with no readable code they cost up to 8 ms (rqrr fits its
+/// perspective grid to every candidate): a sixth of the time the ten unreadable photos took.
+/// rqrr on the picture as it is stays: 16 photos read by it are not read by rqrr after our
+/// threshold. The what-if in scripts/bench still measures the longer cascade. (rqrr on an x2 image was measured and dropped
+/// earlier: it reads nothing that rxing misses and takes over a second on a noisy 720p frame.)
+const THOROUGH_STEPS: [usize; 10] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 0];
+/// The order before the current one (rqrr's inverted and x1/2 passes too), for the
+/// benchmark's what-if.
 #[cfg(feature = "testkit")]
-const THOROUGH_STEPS_BEFORE: [usize; 12] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0];
+const THOROUGH_STEPS_BEFORE: [usize; 12] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 8, 9, 0];
 
 /// The preprocessed image and the factor that maps its coordinates back to the base image;
 /// `None` for the base image itself, `Some(None)` when the pass does not apply to this size.
