@@ -45,6 +45,51 @@ fn create_then_reopen_with_passphrase() {
 }
 
 #[test]
+fn new_vaults_use_large_pages_and_older_small_page_files_still_work() {
+    let page_size = |p: &std::path::Path| -> u32 {
+        raw(p)
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let dir = TempDir::new("pages");
+    let v = new_vault(&dir);
+    let a = v
+        .add(draft("GitHub", "alice"), OnConflict::Reject, NOW)
+        .unwrap();
+    drop(v);
+    assert_eq!(page_size(&dir.vault()), 32 * 1024);
+
+    // A vault made before the change has SQLite's default 4 KiB pages: rewrite this one so.
+    let conn = raw(&dir.vault());
+    conn.execute_batch(
+        "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM; PRAGMA journal_mode = WAL;",
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(page_size(&dir.vault()), 4096);
+    let v = Vault::open_with_passphrase(dir.vault(), &pass()).unwrap();
+    assert_eq!(v.get(a.id).unwrap(), a);
+    let b = v
+        .add(draft("GitLab", "bob"), OnConflict::Reject, NOW)
+        .unwrap();
+    let names: Vec<String> = v
+        .list()
+        .unwrap()
+        .accounts
+        .iter()
+        .map(|x| x.name.clone())
+        .collect();
+    assert_eq!(names, ["alice", "bob"]);
+    drop(v);
+    assert_eq!(
+        page_size(&dir.vault()),
+        4096,
+        "an existing file keeps its pages"
+    );
+    assert!(b.id > a.id);
+}
+
+#[test]
 fn create_refuses_an_existing_file() {
     let dir = TempDir::new("exists");
     drop(new_vault(&dir));

@@ -49,6 +49,12 @@ use crate::secret::Secret;
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// Page size of a new vault file (SQLite's default is 4 KiB). Every list and every open (its
+/// integrity check) reads the whole file, and writes are a few rows at a time: larger pages
+/// mean fewer page reads and checks. Open + list + codes of 10,000 accounts, median of 8
+/// interleaved runs: 2.15 µs per account at 4 KiB, 1.96 at 32 KiB, 1.94 at 64 KiB. An empty
+/// vault is 10 pages: 320 KiB at this size (40 KiB at 4 KiB). Existing files keep their size.
+const PAGE_SIZE: u32 = 32 * 1024;
 const META_TABLE: &str = "vault_meta";
 const SETTINGS_TABLE: &str = "settings";
 /// Sealed with the vault key into `vault_meta.key_check`; opening it proves the key is right.
@@ -138,6 +144,8 @@ impl Vault {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure_connection(&conn)?;
+        // Only takes effect on an empty file, before the first table.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let objects: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if objects != 0 || schema::user_version(&tx)? != 0 {
