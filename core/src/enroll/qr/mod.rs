@@ -333,8 +333,9 @@ const FRAME_SCAN_ENOUGH: usize = 24;
 /// does), while on a picture with no readable code they cost up to 8 ms (rqrr fits its
 /// perspective grid to every candidate): a sixth of the time the ten unreadable photos took.
 /// rqrr on the picture as it is stays: 16 photos read by it are not read by rqrr after our
-/// threshold. The what-if in scripts/bench still measures the longer cascade. (rqrr on an x2 image was measured and dropped
-/// earlier: it reads nothing that rxing misses and takes over a second on a noisy 720p frame.)
+/// threshold. The what-if in scripts/bench still measures the longer cascade. (rqrr on an x2
+/// image was measured and dropped earlier: it reads nothing that rxing misses and takes over a
+/// second on a noisy 720p frame.)
 const THOROUGH_STEPS: [usize; 10] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 0];
 /// The order before the current one (rqrr's inverted and x1/2 passes too), for the
 /// benchmark's what-if.
