@@ -53,15 +53,14 @@ def kunci(rounds):
         ms = [p[f"{name}_ms"] for p in per_image]
         read = [p[f"{name}_read"] for p in per_image]
         engines.append(summary(name, ms, read, most_wrong(rounds, name)))
-    # The what-if keeps only summaries: their times are the median over the rounds.
+    # Each what-if is summarised like the shipped cascade: from per-picture medians over the
+    # rounds (a median of per-round p90s would be another statistic, not comparable with it).
     what_if = []
     for i, first in enumerate(base.get("what_if", [])):
-        entry = dict(first)
-        for key in first:
-            if key.endswith("_ms"):
-                entry[key] = quantile([r["what_if"][i][key] for r in rounds], 0.5)
-        entry["wrong"] = max(r["what_if"][i]["wrong"] for r in rounds)
-        what_if.append(entry)
+        times = [r["what_if"][i]["per_image_ms"] for r in rounds]
+        ms = [quantile([t[k] for t in times], 0.5) for k in range(len(times[0]))]
+        wrong = max(r["what_if"][i]["wrong"] for r in rounds)
+        what_if.append(summary(first["engine"], ms, first["per_image_read"], wrong))
     return dict(base, reps=len(rounds), per_image=per_image, engines=engines, what_if=what_if)
 
 

@@ -351,6 +351,15 @@ fn engine_summary(name: &str, per: &[f64], read: &[bool], wrong: usize) -> Value
     })
 }
 
+/// A what-if's summary with its per-picture times, so that `bench-rounds.py` can take the
+/// per-picture median over rounds and summarise it the way it does the shipped cascade.
+fn what_if(name: &str, per: &[f64], read: &[bool], wrong: usize) -> Value {
+    let mut v = engine_summary(name, per, read, wrong);
+    v["per_image_ms"] = json!(per);
+    v["per_image_read"] = json!(read);
+    v
+}
+
 fn qr_corpus(out: &Path, reps: usize) -> Value {
     let planes = load_planes(&out.join("luma"), "images");
     eprintln!("kunci decode_luma(Thorough) on {} planes", planes.len());
@@ -396,8 +405,8 @@ fn qr_corpus(out: &Path, reps: usize) -> Value {
         "nested": {"pictures": nested.len(), "kunci_both": both},
         "engines": [engine_summary("kunci", &kt, &kr, kw), engine_summary("rqrr", &rt, &rr, rw)],
         "what_if": [
-            engine_summary("kunci cascade with rqrr's inverted and x1/2 passes (the order before this one)", &xt, &xr, xw),
-            engine_summary(&format!("{} alone", names[1]), &ht, &hr, hw),
+            what_if("kunci cascade with rqrr's inverted and x1/2 passes (the order before this one)", &xt, &xr, xw),
+            what_if(&format!("{} alone", names[1]), &ht, &hr, hw),
         ],
         "per_image": per_image,
     })
