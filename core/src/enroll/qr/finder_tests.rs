@@ -1,6 +1,6 @@
 use super::*;
 
-fn finder(dark: u8, light: u8, m: usize, pad: usize) -> Gray {
+fn finder(dark: u8, light: u8, m: usize, pad: usize) -> Gray<'static> {
     let side = 7 * m + 2 * pad;
     let mut px = vec![light; side * side];
     for y in 0..side {

@@ -1,14 +1,18 @@
-//! An owned 8-bit grey image and the cheap preprocessing steps of the cascade.
+//! An 8-bit grey image and the cheap preprocessing steps of the cascade.
 //!
 //! Every constructor here takes sizes that were validated by the caller; the helpers never index
 //! outside `px` because `px.len() == w * h` is an invariant of [`Gray`].
 
-/// A contiguous 8-bit luma image, `px.len() == w * h`, `w >= 1`, `h >= 1`.
+use std::borrow::Cow;
+
+/// A contiguous 8-bit luma image, `px.len() == w * h`, `w >= 1`, `h >= 1`. The pixels are
+/// borrowed when the caller's plane already is the working image (no copy of a whole photo),
+/// owned when they were scaled or preprocessed.
 #[derive(Clone, Debug)]
-pub(crate) struct Gray {
+pub(crate) struct Gray<'a> {
     pub w: usize,
     pub h: usize,
-    pub px: Vec<u8>,
+    pub px: Cow<'a, [u8]>,
 }
 
 /// One output row of F x F block means from `acc`, the column sums of F source rows. With F a
@@ -30,14 +34,18 @@ fn block_means_any(acc: &[u16], f: usize, out: &mut [u8]) {
     }
 }
 
-impl Gray {
+impl Gray<'_> {
     /// Wraps pixels whose length the caller has checked (the measurement hooks build frames).
     #[cfg(any(test, feature = "testkit"))]
-    pub fn new(w: usize, h: usize, px: Vec<u8>) -> Option<Gray> {
+    pub fn new(w: usize, h: usize, px: Vec<u8>) -> Option<Gray<'static>> {
         if w == 0 || h == 0 || w.checked_mul(h)? != px.len() {
             return None;
         }
-        Some(Gray { w, h, px })
+        Some(Gray {
+            w,
+            h,
+            px: px.into(),
+        })
     }
 
     /// Copies a strided plane, box-averaging by the integer `factor` (1 = plain copy).
@@ -48,7 +56,13 @@ impl Gray {
     /// output pixel and divides by a multiply-shift reciprocal: a camera frame is read once.
     // ok: the only callers are working_image (which checks the bound with checked arithmetic)
     // and shrink (a Gray, whose px.len() == w * h); the fuzz target qr_luma drives both.
-    pub fn from_strided(bytes: &[u8], w: usize, h: usize, stride: usize, factor: usize) -> Gray {
+    pub fn from_strided(
+        bytes: &[u8],
+        w: usize,
+        h: usize,
+        stride: usize,
+        factor: usize,
+    ) -> Gray<'static> {
         let f = factor.max(1);
         if f == 1 {
             let mut px = Vec::with_capacity(w * h);
@@ -56,7 +70,11 @@ impl Gray {
                 let start = y * stride;
                 px.extend_from_slice(&bytes[start..start + w]);
             }
-            return Gray { w, h, px };
+            return Gray {
+                w,
+                h,
+                px: px.into(),
+            };
         }
         let dw = (w / f).max(1);
         let dh = (h / f).max(1);
@@ -84,7 +102,11 @@ impl Gray {
                     _ => block_means_any(&acc, f, out),
                 }
             }
-            return Gray { w: dw, h: dh, px };
+            return Gray {
+                w: dw,
+                h: dh,
+                px: px.into(),
+            };
         }
         let mut px = Vec::with_capacity(dw * dh);
         let mut acc = vec![0u32; cols_used];
@@ -102,16 +124,20 @@ impl Gray {
                 (s / (c.len() * rows).max(1) as u64) as u8
             }));
         }
-        Gray { w: dw, h: dh, px }
+        Gray {
+            w: dw,
+            h: dh,
+            px: px.into(),
+        }
     }
 
     /// Box-downscale by an integer factor.
-    pub fn shrink(&self, factor: usize) -> Gray {
+    pub fn shrink(&self, factor: usize) -> Gray<'static> {
         Gray::from_strided(&self.px, self.w, self.h, self.w, factor)
     }
 
     /// Bilinear resize by a rational factor `num / den` (used for x2 and x1.5 upscales).
-    pub fn scale(&self, num: usize, den: usize) -> Gray {
+    pub fn scale(&self, num: usize, den: usize) -> Gray<'static> {
         let dw = (self.w * num / den).max(1);
         let dh = (self.h * num / den).max(1);
         let mut px = Vec::with_capacity(dw * dh);
@@ -132,14 +158,18 @@ impl Gray {
                 px.push(((top * (256 - fy) + bot * fy) >> 16) as u8);
             }
         }
-        Gray { w: dw, h: dh, px }
+        Gray {
+            w: dw,
+            h: dh,
+            px: px.into(),
+        }
     }
 
-    pub fn invert(&self) -> Gray {
+    pub fn invert(&self) -> Gray<'static> {
         Gray {
             w: self.w,
             h: self.h,
-            px: self.px.iter().map(|&v| 255 - v).collect(),
+            px: self.px.iter().map(|&v| 255 - v).collect::<Vec<u8>>().into(),
         }
     }
 
@@ -160,7 +190,7 @@ impl Gray {
     /// Local-mean threshold: a pixel darker than the mean of the square window of radius `r`
     /// around it (clipped at the borders; the mean floored) by more than `bias` becomes black
     /// (0), everything else white (255).
-    pub fn threshold_local(&self, r: usize, bias: u8) -> Gray {
+    pub fn threshold_local(&self, r: usize, bias: u8) -> Gray<'static> {
         let (w, r) = (self.w, r.max(1));
         let sat = self.integral();
         let iw = w + 1;
@@ -209,14 +239,14 @@ impl Gray {
         Gray {
             w: self.w,
             h: self.h,
-            px,
+            px: px.into(),
         }
     }
 
     /// Stretch the histogram so that the 1st and 99th percentiles map to 0 and 255.
-    pub fn stretch(&self) -> Gray {
+    pub fn stretch(&self) -> Gray<'static> {
         let mut hist = [0usize; 256];
-        for &v in &self.px {
+        for &v in self.px.iter() {
             hist[usize::from(v)] += 1;
         }
         let n = self.px.len();
@@ -237,10 +267,14 @@ impl Gray {
             }
         }
         if hi <= lo + 1 {
-            return self.clone();
+            return Gray {
+                w: self.w,
+                h: self.h,
+                px: self.px.to_vec().into(),
+            };
         }
         let span = (hi - lo) as u32;
-        let px = self
+        let px: Vec<u8> = self
             .px
             .iter()
             .map(|&v| {
@@ -251,7 +285,7 @@ impl Gray {
         Gray {
             w: self.w,
             h: self.h,
-            px,
+            px: px.into(),
         }
     }
 }

@@ -15,6 +15,7 @@ mod picture;
 #[cfg(any(test, feature = "testkit"))]
 pub mod raw_png;
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use engine::Found;
@@ -210,7 +211,7 @@ pub fn render_account_png(
 
 /// Validates the frame with checked arithmetic and copies it (downscaled if large) into a
 /// contiguous working image.
-fn working_image(frame: &LumaFrame, max_side: usize) -> Result<Gray, QrError> {
+fn working_image<'a>(frame: &LumaFrame<'a>, max_side: usize) -> Result<Gray<'a>, QrError> {
     let (w, h, stride) = (
         frame.width as usize,
         frame.height as usize,
@@ -259,6 +260,14 @@ fn working_image(frame: &LumaFrame, max_side: usize) -> Result<Gray, QrError> {
         });
     }
     let factor = w.max(h).div_ceil(max_side.max(1)).max(1);
+    if factor == 1 && stride == w {
+        // Already the working image: read the caller's pixels in place (`needed` is w * h).
+        return Ok(Gray {
+            w,
+            h,
+            px: Cow::Borrowed(&frame.bytes[..needed]),
+        });
+    }
     Ok(Gray::from_strided(frame.bytes, w, h, stride, factor))
 }
 
@@ -344,7 +353,7 @@ const THOROUGH_STEPS_BEFORE: [usize; 12] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 8, 9, 0
 
 /// The preprocessed image and the factor that maps its coordinates back to the base image;
 /// `None` for the base image itself, `Some(None)` when the pass does not apply to this size.
-fn prepare(base: &Gray, prep: Prep) -> Option<Option<(Gray, f32)>> {
+fn prepare(base: &Gray<'_>, prep: Prep) -> Option<Option<(Gray<'static>, f32)>> {
     Some(Some(match prep {
         Prep::Base => return None,
         Prep::Invert => (base.invert(), 1.0),

@@ -93,7 +93,7 @@ fn downscaled(px: Vec<u8>, w: u32, h: u32) -> Luma {
     Luma {
         w: u32::try_from(g.w).unwrap_or(u32::MAX),
         h: u32::try_from(g.h).unwrap_or(u32::MAX),
-        px: g.px,
+        px: g.px.into_owned(),
     }
 }
 
