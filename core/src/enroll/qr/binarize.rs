@@ -6,6 +6,9 @@
 //! on the photo corpus (`perf`, 2026-11-30). Here each pixel row is compared with a row of
 //! thresholds, the comparisons packed into the matrix a word at a time. rxing's first pass over
 //! the corpus took 46 % less time with it (20 rounds of 201 pictures, the same 181 read).
+//! The block statistics are then taken block by block (eight bytes of each of its rows) and the
+//! 5 × 5 window means separably; that halved this file's time on the 774 × 1037 photo 6/15
+//! (about 0.5 to 0.25 ms), which was a third of its decoding.
 //!
 //! The algorithm: the picture is cut into 8 × 8 blocks (the last row and column of blocks are
 //! shifted back to end at the edge, so they overlap their neighbours). Each block's black point
@@ -150,40 +153,37 @@ pub(crate) fn binarize(px: &[u8], w: usize, h: usize) -> RxResult<BitMatrix> {
 #[inline]
 fn pack_word(ones: &[u8]) -> usize {
     let mut word = 0usize;
-    for (k, eight) in ones.chunks_exact(8).enumerate() {
-        let eight: [u8; 8] = eight.try_into().unwrap_or_default();
+    for (k, e) in ones.chunks_exact(8).enumerate() {
+        let eight = u64::from_le_bytes([e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]]);
         // One multiplication gathers eight 0/1 bytes into the top byte: byte j lands on bit
         // 56 + j, and no two partial products meet, so nothing carries.
-        let bits = u64::from_le_bytes(eight).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        let bits = eight.wrapping_mul(0x0102_0408_1020_4080) >> 56;
         word |= (bits as usize) << (8 * k);
     }
     word
 }
 
-/// The black point of every 8 × 8 block, a block row at a time: first down the 8 rows for
-/// every column (sum, darkest, lightest), then across each block's 8 columns.
+/// The black point of every 8 × 8 block: its sum, darkest and lightest pixel straight from its
+/// 8 rows (eight bytes a row, which the compiler keeps in vector registers), then the rule above.
 fn black_points(px: &[u8], w: usize, h: usize, bw: usize, bh: usize) -> Vec<u8> {
     let mut points = vec![0u8; bw * bh];
-    let (mut sum, mut lo, mut hi) = (vec![0u16; w], vec![0u8; w], vec![0u8; w]);
     for by in 0..bh {
         let y0 = (by * BLOCK).min(h - BLOCK);
-        let first = &px[y0 * w..(y0 + 1) * w];
-        for (((s, l), u), &p) in sum.iter_mut().zip(&mut lo).zip(&mut hi).zip(first) {
-            (*s, *l, *u) = (u16::from(p), p, p);
-        }
-        for row in px[(y0 + 1) * w..].chunks_exact(w).take(BLOCK - 1) {
-            for (((s, l), u), &p) in sum.iter_mut().zip(&mut lo).zip(&mut hi).zip(row) {
-                *s += u16::from(p);
-                *l = (*l).min(p);
-                *u = (*u).max(p);
-            }
-        }
+        let band = &px[y0 * w..(y0 + BLOCK) * w];
         for bx in 0..bw {
             let x0 = (bx * BLOCK).min(w - BLOCK);
-            let cols = x0..x0 + BLOCK;
-            let total: u32 = sum[cols.clone()].iter().map(|&s| u32::from(s)).sum();
-            let darkest = lo[cols.clone()].iter().copied().min().unwrap_or(0);
-            let lightest = hi[cols].iter().copied().max().unwrap_or(0);
+            let (mut sum, mut lo, mut hi) = ([0u16; BLOCK], [255u8; BLOCK], [0u8; BLOCK]);
+            for r in 0..BLOCK {
+                let row = &band[r * w + x0..][..BLOCK];
+                for i in 0..BLOCK {
+                    sum[i] += u16::from(row[i]);
+                    lo[i] = lo[i].min(row[i]);
+                    hi[i] = hi[i].max(row[i]);
+                }
+            }
+            let total: u32 = sum.iter().map(|&s| u32::from(s)).sum();
+            let darkest = lo.iter().copied().min().unwrap_or(0);
+            let lightest = hi.iter().copied().max().unwrap_or(0);
             let point = if lightest - darkest > FLAT_RANGE {
                 total / (BLOCK * BLOCK) as u32
             } else {
@@ -208,23 +208,32 @@ fn black_points(px: &[u8], w: usize, h: usize, bw: usize, bh: usize) -> Vec<u8> 
 }
 
 /// Each block's threshold: the mean black point of the 5 × 5 blocks around it, the window
-/// moved inside the picture at the edges.
+/// moved inside the picture at the edges. Separable: per block row, the window's five rows are
+/// summed column by column, then five of those column sums per block.
 fn thresholds(points: &[u8], bw: usize, bh: usize) -> Vec<u8> {
+    const SPAN: usize = 2 * REACH + 1;
     let mut out = vec![0u8; bw * bh];
-    for by in 0..bh {
+    // ok: five u8 values per column sum, 25 per window: both fit u16
+    let mut cols = vec![0u16; bw];
+    for (by, out_row) in out.chunks_exact_mut(bw).enumerate() {
         let top = by.clamp(REACH, bh - 1 - REACH) - REACH;
-        for bx in 0..bw {
-            let left = bx.clamp(REACH, bw - 1 - REACH) - REACH;
-            let mut sum = 0u32;
-            for row in points[top * bw..].chunks(bw).take(2 * REACH + 1) {
-                sum += row[left..left + 2 * REACH + 1]
-                    .iter()
-                    .map(|&p| u32::from(p))
-                    .sum::<u32>();
+        cols.fill(0);
+        for row in points[top * bw..].chunks_exact(bw).take(SPAN) {
+            for (c, &p) in cols.iter_mut().zip(row) {
+                *c += u16::from(p);
             }
-            // ok: the mean of 25 u8 values
-            out[by * bw + bx] = (sum / 25) as u8;
         }
+        // Blocks REACH..bw-REACH see a whole window; the first and last REACH share the one
+        // moved inside the picture.
+        let whole = &mut out_row[REACH..bw - REACH];
+        for (i, o) in whole.iter_mut().enumerate() {
+            let sum = cols[i] + cols[i + 1] + cols[i + 2] + cols[i + 3] + cols[i + 4];
+            // ok: the mean of 25 u8 values
+            *o = (sum / 25) as u8;
+        }
+        let (first, last) = (out_row[REACH], out_row[bw - 1 - REACH]);
+        out_row[..REACH].fill(first);
+        out_row[bw - REACH..].fill(last);
     }
     out
 }
