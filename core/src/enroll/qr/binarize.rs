@@ -213,7 +213,7 @@ fn black_points(px: &[u8], w: usize, h: usize, bw: usize, bh: usize) -> Vec<u8> 
 fn thresholds(points: &[u8], bw: usize, bh: usize) -> Vec<u8> {
     const SPAN: usize = 2 * REACH + 1;
     let mut out = vec![0u8; bw * bh];
-    // ok: five u8 values per column sum, 25 per window: both fit u16
+    // ok: SPAN u8 values per column sum, SPAN * SPAN (25) per window: both fit u16
     let mut cols = vec![0u16; bw];
     for (by, out_row) in out.chunks_exact_mut(bw).enumerate() {
         let top = by.clamp(REACH, bh - 1 - REACH) - REACH;
@@ -226,10 +226,10 @@ fn thresholds(points: &[u8], bw: usize, bh: usize) -> Vec<u8> {
         // Blocks REACH..bw-REACH see a whole window; the first and last REACH share the one
         // moved inside the picture.
         let whole = &mut out_row[REACH..bw - REACH];
-        for (i, o) in whole.iter_mut().enumerate() {
-            let sum = cols[i] + cols[i + 1] + cols[i + 2] + cols[i + 3] + cols[i + 4];
-            // ok: the mean of 25 u8 values
-            *o = (sum / 25) as u8;
+        for (o, window) in whole.iter_mut().zip(cols.windows(SPAN)) {
+            let sum: u16 = window.iter().sum();
+            // ok: the mean of SPAN * SPAN u8 values
+            *o = (sum / (SPAN * SPAN) as u16) as u8;
         }
         let (first, last) = (out_row[REACH], out_row[bw - 1 - REACH]);
         out_row[..REACH].fill(first);

@@ -209,8 +209,8 @@ pub fn render_account_png(
 // ---------------------------------------------------------------------------------------------
 // Input validation and decoding of pictures.
 
-/// Validates the frame with checked arithmetic and copies it (downscaled if large) into a
-/// contiguous working image.
+/// Validates the frame with checked arithmetic and makes it a contiguous working image: the
+/// caller's pixels themselves when they already are one, else a copy (downscaled if large).
 fn working_image<'a>(frame: &LumaFrame<'a>, max_side: usize) -> Result<Gray<'a>, QrError> {
     let (w, h, stride) = (
         frame.width as usize,
