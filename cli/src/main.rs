@@ -4,9 +4,14 @@
 //! depend on them. Exit 0: done; 1: nothing found / not verified; 2: bad input, with exactly one
 //! `error: ...` line on stderr.
 
+// GNU/Linux: the process starts at `entry::main`, without the standard runtime's set-up.
+#![cfg_attr(all(not(test), target_os = "linux", target_env = "gnu"), no_main)]
+
 mod clock;
 mod demo;
 mod doctor_cmd;
+#[cfg(all(not(test), target_os = "linux", target_env = "gnu"))]
+mod entry;
 mod files;
 mod https;
 mod output;
@@ -17,7 +22,6 @@ mod vault_cmd;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
@@ -323,7 +327,15 @@ impl CliError {
     }
 }
 
-fn main() -> ExitCode {
+/// Elsewhere (macOS, Windows, musl) the standard runtime starts the program; on GNU/Linux the
+/// process starts in `entry`, without it. (A test build keeps this one; the harness replaces it.)
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run())
+}
+
+/// Runs the command line and gives the exit status (see the crate's doc).
+fn run() -> u8 {
     // A QR decoder that panics on an odd photo is caught inside the core; keep it off stderr.
     kunci::install_quiet_panic_hook();
     if let Some(uri) = plain_code_call() {
@@ -335,12 +347,12 @@ fn main() -> ExitCode {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 let _ = e.print();
-                return ExitCode::SUCCESS;
+                return 0;
             }
             if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                 // Bare `kunci` (or `kunci time`): the contract's one error line, not a help page.
                 eprintln!("error: a command is needed (see kunci --help)");
-                return ExitCode::from(2);
+                return 2;
             }
             // clap explains at length; the contract is one line.
             let rendered = e.render().to_string();
@@ -350,7 +362,7 @@ fn main() -> ExitCode {
                 .map(str::trim)
                 .collect();
             eprintln!("{} (see kunci --help)", first.join(" "));
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let out = output::Output::new(cli.json);
@@ -430,14 +442,14 @@ fn code_cmd(
 }
 
 /// The exit status for how the command ended, with the one `error:` line when it failed.
-fn finish(result: Result<Outcome, CliError>) -> ExitCode {
+fn finish(result: Result<Outcome, CliError>) -> u8 {
     match result {
-        Ok(Outcome::Done) => ExitCode::SUCCESS,
-        Ok(Outcome::NothingFound) => ExitCode::from(1),
+        Ok(Outcome::Done) => 0,
+        Ok(Outcome::NothingFound) => 1,
         Err(e) => {
             let msg = e.message.replace('\n', " ");
             eprintln!("error: {}", output::printable(&msg));
-            ExitCode::from(e.status)
+            e.status
         }
     }
 }
