@@ -40,9 +40,12 @@ fn a_reader_that_goes_away_ends_kunci_quietly() {
     );
 }
 
-/// Started with stdin, stdout and stderr closed (`<&- >&- 2>&-`), kunci still does its job:
-/// each closed descriptor is taken by /dev/null before anything else is opened, so the PNG it
-/// writes is the same file it writes with a terminal attached, and the code call succeeds.
+/// Started with stdin, stdout and stderr closed (`<&- >&- 2>&-`), kunci still does its job: the
+/// PNG it writes is the same file it writes with a terminal attached, and the code call
+/// succeeds. (The entry point gives each closed descriptor to /dev/null so that no file kunci
+/// opens takes its number; these two commands print only after closing their files, so they
+/// would pass without that too. What this guards is that the entry copes with closed
+/// descriptors at all.)
 #[cfg(unix)]
 #[test]
 fn closed_standard_descriptors_do_not_stop_kunci() {
