@@ -13,7 +13,8 @@
 //! - a panic that escapes is exit status 101, as under the runtime;
 //! - standard output is flushed before the process ends.
 //!
-//! What changes: a stack overflow ends in a plain SIGSEGV without the runtime's message; SIGPIPE
+//! What changes: a stack overflow ends in a plain SIGSEGV without the runtime's message; a panic
+//! message names the thread `<unnamed>` instead of `main` (the runtime named it); SIGPIPE
 //! keeps the disposition the parent gave, so by default a reader that goes away (`kunci codes |
 //! head -1`) ends `kunci` quietly, as it ends `cat` (the runtime ignored SIGPIPE, and the failed
 //! write then panicked). Sockets are not concerned: the standard library sends with
