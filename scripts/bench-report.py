@@ -183,6 +183,7 @@ def main(out):
     so_bytes = so.stat().st_size if so.exists() else None
     ffi_fns = int((raw / "ffi_functions.txt").read_text().strip() or 0) if (raw / "ffi_functions.txt").exists() else None
     cli_bytes = int((raw / "cli_bytes.txt").read_text().strip()) if (raw / "cli_bytes.txt").exists() else None
+    cli_full_bytes = int((raw / "cli_full_bytes.txt").read_text().strip()) if (raw / "cli_full_bytes.txt").exists() else None
     core_bytes = int((raw / "core_proxy_bytes.txt").read_text().strip()) if (raw / "core_proxy_bytes.txt").exists() else None
     try:
         sqlite_syms = frozenset((raw / "sqlite_symbols.txt").read_text().split())
@@ -218,7 +219,7 @@ def main(out):
         "memory": {"in_process": rss, "suite_maxrss_kib": rss_suite, "cli_scan_maxrss_kib": rss_cli,
                    "cli_baseline_maxrss_kib": rss_cli_base, "luma_mb": luma_mb},
         "size": {"stripped_cdylib_bytes": so_bytes, "ffi_exported_functions": ffi_fns,
-                 "stripped_cli_bytes": cli_bytes, "stripped_whole_core_proxy_bytes": core_bytes, "unstripped": str(bloat_so) if bloat_so.exists() else None,
+                 "stripped_cli_bytes": cli_bytes, "stripped_cli_full_bytes": cli_full_bytes, "stripped_whole_core_proxy_bytes": core_bytes, "unstripped": str(bloat_so) if bloat_so.exists() else None,
                  "breakdown": breakdown},
         "elapsed_s": env.get("elapsed_s"),
     }
@@ -286,6 +287,11 @@ def main(out):
         row(f"Start-up: `kunci code URI`, whole process, ms per call (median of {sk['runs']}; 200 calls: {fmt(sk['median_ms'] * 200, 0)} vs {fmt(so_['median_ms'] * 200, 0)} ms)",
             fmt(sk["median_ms"]), fmt(so_["median_ms"]), "oathtool --totp",
             fmt(ratio(sk["median_ms"], so_["median_ms"])) + "×", "≤ oathtool", sk["median_ms"] <= so_["median_ms"])
+    hand, whole = startup.get("kunci inspect"), startup.get("kunci-full inspect")
+    if hand and whole:
+        row(f"Hand-over: `kunci inspect URI` (kunci runs kunci-full) against `kunci-full inspect URI` called directly, ms per call (median of {hand['runs']})",
+            fmt(hand["median_ms"]), fmt(whole["median_ms"]), "kunci-full",
+            f"+{fmt(hand['median_ms'] - whole['median_ms'])} ms", "", None)
     worst = [m for m in memory_worst if "peak_rss_kib" in m]
     if worst:
         top = max(worst, key=lambda m: m["peak_rss_kib"])
@@ -302,7 +308,9 @@ def main(out):
         row("Size: whole core reachable (stripped `bench_size` example: QR, vault, backups, time), MiB", fmt(core_bytes / MIB), "", "",
             fmt(core_bytes / (3 * MIB)) + "× of target", "≤ 3 MiB", core_bytes <= 3 * MIB)
     if cli_bytes:
-        row("Size: stripped release `kunci` CLI (QR, URIs, codes; clap), MiB", fmt(cli_bytes / MIB), "", "", "", "", None)
+        row("Size: stripped release `kunci` (the plain code call, and the hand-over), MiB", fmt(cli_bytes / MIB, 2), "", "", "", "", None)
+    if cli_full_bytes:
+        row("Size: stripped release `kunci-full` (the whole CLI: QR, vault, time, importers; clap), MiB", fmt(cli_full_bytes / MIB), "", "", "", "", None)
     if rss:
         above = rss.get("above_baseline_kib", 0) / 1024
         row(f"Memory: peak RSS above baseline decoding a 12 MP JPEG, MiB (baseline {fmt(rss.get('baseline_rss_kib', 0) / 1024, 1)} MiB)",

@@ -6,13 +6,13 @@
 //! `--json`, each step is one JSON line (`step`, `title`, `data`) and the last line says it is
 //! done.
 
-use crate::output::Output;
-use crate::{CliError, Outcome};
 use kunci::testkit::{FakeNtpServer, Misbehaviour};
 use kunci::{
     encode_migration, ExportFormat, KdfParams, Kunci, OnConflict, OtpParams, Secret, SyncSources,
     SystemBootClock, SystemWallClock, TimeSetup, Vault, WallClock,
 };
+use kunci_cli::output::Output;
+use kunci_cli::{CliError, Outcome};
 use serde_json::{json, Value};
 use std::sync::Arc;
 

@@ -1,9 +1,9 @@
 //! `kunci doctor [ID]`: the doctor for "Invalid Authenticator Code" (findings in order, each
 //! with its stable code; `--json` gives the facts too).
 
-use crate::output::Output;
-use crate::{CliError, Outcome};
 use kunci::Kunci;
+use kunci_cli::output::Output;
+use kunci_cli::{CliError, Outcome};
 
 pub fn run(out: &Output, app: &Kunci, id: Option<i64>) -> Result<Outcome, CliError> {
     let findings = app.doctor(id)?;

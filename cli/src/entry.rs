@@ -1,11 +1,11 @@
-//! Where the `kunci` process starts.
+//! Where a `kunci` process starts (both executables, through `entry_point!`).
 //!
-//! On GNU/Linux the executable has no Rust `main`: `#![no_main]` (main.rs) leaves the C entry
-//! point to this module, and the standard runtime's set-up does not run. `kunci code URI` is
-//! called in loops by scripts, and its whole time is start-up (issue 16: no slower than Debian's
-//! oathtool). Most of that set-up serves the stack-overflow message: glibc finds the main
-//! thread's stack by reading and parsing `/proc/self/maps`, then comes a signal stack and two
-//! handlers (docs/benchmarks.md, "Start-up", measures it).
+//! On GNU/Linux the executables have no Rust `main`: `#![no_main]` leaves the C entry point to
+//! [`start`], and the standard runtime's set-up does not run. `kunci code URI` is called in loops
+//! by scripts, and its whole time is start-up (issue 16: no slower than Debian's oathtool). Most
+//! of that set-up serves the stack-overflow message: glibc finds the main thread's stack by
+//! reading and parsing `/proc/self/maps`, then comes a signal stack and two handlers
+//! (docs/benchmarks.md, "Start-up", measures it).
 //!
 //! What the runtime did that matters here is done below:
 //! - a closed standard descriptor (0, 1 or 2) is taken by `/dev/null`, so that no file opened
@@ -20,19 +20,14 @@
 //! write then panicked). Sockets are not concerned: the standard library sends with
 //! `MSG_NOSIGNAL`. `std::env::args` still works: glibc hands argv to the standard library's own
 //! ELF initializer.
-//!
-//! Elsewhere (macOS, Windows, musl) the standard runtime starts the program, at `main` in main.rs.
 
-use std::ffi::{c_char, c_int};
+use std::ffi::c_int;
 use std::io::Write;
 
-/// The C entry point, called by glibc's start code.
-// SAFETY: with `#![no_main]` nothing else in the program defines `main`, and the signature is
-// C's `int main(int, char **)`.
-#[unsafe(no_mangle)]
-extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+/// What the C `main` of `entry_point!` does: `run`, and the exit status for glibc's start code.
+pub fn start(run: fn() -> u8) -> c_int {
     take_closed_standard_descriptors();
-    let status = std::panic::catch_unwind(crate::run).unwrap_or(101);
+    let status = std::panic::catch_unwind(run).unwrap_or(101);
     let _ = std::io::stdout().flush();
     c_int::from(status)
 }

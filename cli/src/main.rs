@@ -1,31 +1,31 @@
-//! `kunci`: the desktop and QA command line over the Kunci core.
+//! `kunci-full`: the whole desktop and QA command line over the Kunci core. Users call `kunci`,
+//! which answers `kunci code URI` itself and hands every other call here (lib.rs says why).
 //!
 //! The command names, flags, JSON fields and exit statuses are a contract (docs/cli.md): QA scripts
 //! depend on them. Exit 0: done; 1: nothing found / not verified; 2: bad input, with exactly one
 //! `error: ...` line on stderr.
 
-// GNU/Linux: the process starts at `entry::main`, without the standard runtime's set-up.
+// GNU/Linux: the process starts at `kunci_cli::entry`, without the standard runtime's set-up.
 #![cfg_attr(all(not(test), target_os = "linux", target_env = "gnu"), no_main)]
 
-mod clock;
 mod demo;
 mod doctor_cmd;
-#[cfg(all(not(test), target_os = "linux", target_env = "gnu"))]
-mod entry;
 mod files;
 mod https;
-mod output;
 mod session;
 mod stateless;
 mod time_cmd;
 mod vault_cmd;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use kunci_cli::{code, finish, output, CliError, Outcome};
 use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(
     name = "kunci",
+    // Usage and errors say `kunci` when called as kunci-full too.
+    bin_name = "kunci",
     version,
     about = "Offline-first authenticator: codes, QR enrollment, trusted time"
 )]
@@ -297,50 +297,12 @@ impl Command {
     }
 }
 
-/// How a command ended when it did not fail.
-pub enum Outcome {
-    Done,
-    NothingFound,
-}
-
-/// A failure with the exit status it maps to; the message is one line for the user.
-#[derive(Debug)]
-pub struct CliError {
-    pub status: u8,
-    pub message: String,
-}
-
-/// The one conversion from the core's error: its sentence, exit status 2 (the user must fix
-/// something). Commands use `?` on core calls; none maps errors by hand.
-impl From<kunci::KunciError> for CliError {
-    fn from(e: kunci::KunciError) -> Self {
-        CliError::bad_input(e.detail())
-    }
-}
-
-impl CliError {
-    pub fn bad_input(message: impl std::fmt::Display) -> Self {
-        CliError {
-            status: 2,
-            message: message.to_string(),
-        }
-    }
-}
-
-/// Elsewhere (macOS, Windows, musl) the standard runtime starts the program; on GNU/Linux the
-/// process starts in `entry`, without it. (A test build keeps this one; the harness replaces it.)
-#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
-fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(run())
-}
+kunci_cli::entry_point!(run);
 
 /// Runs the command line and gives the exit status (see the crate's doc).
 fn run() -> u8 {
     // A QR decoder that panics on an odd photo is caught inside the core; keep it off stderr.
     kunci::install_quiet_panic_hook();
-    if let Some(uri) = plain_code_call() {
-        return finish(code_cmd(&output::Output::new(false), None, uri, None));
-    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -407,24 +369,6 @@ fn run() -> u8 {
     finish(result)
 }
 
-/// `kunci code URI` and nothing else: the call scripts make in a loop, answered without building
-/// clap's command tree. That tree (every command's arguments and help) is most of what the
-/// process touches on this path: clap's deepest builder frame alone spans a dozen stack pages,
-/// and start-up here is page faults (docs/benchmarks.md). Any other shape of call, a flag, `-`
-/// for standard input, or `$KUNCI_VAULT` (which gives the code trusted time) goes to clap; what
-/// this path prints is the same (cli/tests/cli.rs compares the two).
-fn plain_code_call() -> Option<String> {
-    if std::env::var_os("KUNCI_VAULT").is_some() {
-        return None;
-    }
-    let mut args = std::env::args_os().skip(1);
-    let (command, uri) = (args.next()?, args.next()?);
-    if args.next().is_some() || command != "code" {
-        return None;
-    }
-    uri.into_string().ok().filter(|u| !u.starts_with('-'))
-}
-
 /// `kunci code`: the code for one URI, on the vault's trusted time when there is a vault.
 fn code_cmd(
     out: &output::Output,
@@ -433,24 +377,10 @@ fn code_cmd(
     at: Option<i64>,
 ) -> Result<Outcome, CliError> {
     let uri = read_arg(uri);
-    let (t, warning) = time_cmd::code_time(vault, unix_at(at)?, &uri)?;
-    let shown = stateless::code(out, &uri, Some(t))?;
-    if let Some(w) = warning {
-        eprintln!("{w}");
-    }
-    Ok(shown)
-}
-
-/// The exit status for how the command ended, with the one `error:` line when it failed.
-fn finish(result: Result<Outcome, CliError>) -> u8 {
-    match result {
-        Ok(Outcome::Done) => 0,
-        Ok(Outcome::NothingFound) => 1,
-        Err(e) => {
-            let msg = e.message.replace('\n', " ");
-            eprintln!("error: {}", output::printable(&msg));
-            e.status
-        }
+    let at = unix_at(at)?;
+    match vault.filter(|p| p.exists()) {
+        Some(path) if at.is_none() => time_cmd::code_on_trusted_time(out, path, &uri),
+        _ => code::at_or_now(out, &uri, at),
     }
 }
 

@@ -1,10 +1,10 @@
 //! Opening the vault for a command: path, passphrase, clocks.
 
-use crate::CliError;
 use kunci::{
     KdfParams, Kunci, KunciError, Secret, SyncConfig, SystemBootClock, SystemWallClock, TimeSetup,
     Vault,
 };
+use kunci_cli::CliError;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

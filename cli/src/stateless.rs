@@ -1,42 +1,10 @@
-//! Commands that need no vault: code, inspect, scan, qr.
+//! Commands that need no vault: inspect, scan, qr (and `code`, in code.rs).
 
-use crate::output::{hex, Output};
-use crate::{clock, CliError, Outcome};
-use kunci::{parse_payload, parse_uri, Enrollment, OtpKind, OtpParams, Payload, QrError};
+use kunci::{parse_payload, Enrollment, OtpKind, OtpParams, Payload, QrError};
+use kunci_cli::output::{hex, Output};
+use kunci_cli::{CliError, Outcome};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-#[derive(Serialize)]
-struct CodeJson {
-    code: String,
-    /// Unix seconds; null for HOTP, whose code is valid until used.
-    valid_from: Option<u64>,
-    valid_until: Option<u64>,
-    next: String,
-}
-
-pub fn code(out: &Output, uri: &str, at: Option<u64>) -> Result<Outcome, CliError> {
-    if let Ok(Payload::Migration(m)) = parse_payload(uri) {
-        // A Google export holds several accounts, so it has no single code.
-        return Err(CliError::bad_input(format!(
-            "this is a Google Authenticator export holding {} account(s), not a single code; \
-             see them with `kunci inspect` or enroll them with `kunci add`",
-            m.accounts.len() + m.refused.len()
-        )));
-    }
-    let e = parse_uri(uri).map_err(CliError::bad_input)?;
-    let unix = at.unwrap_or_else(clock::unix_now);
-    let view = e.params.view_at(unix).map_err(CliError::bad_input)?;
-    let timed = e.params.kind.is_time_based();
-    let json = CodeJson {
-        code: view.code.clone(),
-        valid_from: timed.then_some(view.valid_from),
-        valid_until: timed.then_some(view.valid_until),
-        next: view.next.clone(),
-    };
-    out.emit(&json, || view.code.clone());
-    Ok(Outcome::Done)
-}
 
 /// The public description of an account: everything but the secret.
 #[derive(Serialize)]

@@ -1,12 +1,12 @@
 //! `kunci time sync | status | check | serve`.
 
-use crate::output::Output;
-use crate::{clock, CliError, Outcome};
 use kunci::testkit::{serve, Misbehaviour, ServeOptions, ServerKeys};
 use kunci::{
     Kunci, KunciError, PortalVerdict, RoughtimeServer, SyncConfig, SyncSources, SyncStatus,
     SystemWallClock, TimeDiagnostics,
 };
+use kunci_cli::output::Output;
+use kunci_cli::{clock, code, CliError, Outcome};
 use serde::Serialize;
 use std::net::UdpSocket;
 use std::time::Duration;
@@ -245,39 +245,23 @@ fn base64_key(key: &[u8; 32]) -> String {
     kunci::public_key_base64(key)
 }
 
-/// The time `kunci code` computes at, and the warning to print once the code is shown. `--at`
-/// is exact (QA). With a vault (`--vault` or `KUNCI_VAULT`) it is the vault's trusted time;
-/// without one, the stateless path stays fast (no key derivation) and uses this computer's
-/// clock. Either way a time that is not verified gets one warning line on stderr saying how to
-/// fix it, so a wrong code is never silent.
-pub fn code_time(
-    vault: Option<&std::path::Path>,
-    at: Option<u64>,
+/// `kunci code` with a vault (`--vault` or `KUNCI_VAULT`): the code on the vault's trusted time,
+/// with one warning line on stderr when that time is not verified, saying how to fix it, so a
+/// wrong code is never silent. (`--at` and the no-vault case are in code.rs.)
+pub fn code_on_trusted_time(
+    out: &Output,
+    vault: &std::path::Path,
     uri: &str,
-) -> Result<(u64, Option<String>), CliError> {
-    if let Some(t) = at {
-        return Ok((t, None));
-    }
-    let time_based = !uri
-        .trim()
-        .to_ascii_lowercase()
-        .starts_with("otpauth://hotp");
-    let Some(path) = vault.filter(|p| p.exists()) else {
-        let warning = time_based.then(|| {
-            "warning: this code uses this computer's clock, which Kunci has not verified; for \
-             codes on trusted time use `kunci time sync` and `kunci codes` (or --vault)"
-                .to_string()
-        });
-        return Ok((clock::unix_now(), warning));
-    };
-    let app = crate::session::open(path, SyncConfig::default())?;
+) -> Result<Outcome, CliError> {
+    let app = crate::session::open(vault, SyncConfig::default())?;
     let now = app.now();
-    let warning = (time_based && kunci::needs_warning(&now)).then(|| {
-        format!(
+    let shown = code::show(out, uri, u64::try_from(now.unix_seconds()).unwrap_or(0))?;
+    if code::is_time_based(uri) && kunci::needs_warning(&now) {
+        eprintln!(
             "warning: the trusted time is {} ({}); the code may be wrong — run `kunci time sync`",
             now.status.as_str(),
             kunci::plus_minus(now.uncertainty_ms)
-        )
-    });
-    Ok((u64::try_from(now.unix_seconds()).unwrap_or(0), warning))
+        );
+    }
+    Ok(shown)
 }

@@ -1,13 +1,13 @@
 //! Commands over the vault: init, add, list, codes, next, remove, rename, import, export.
 
-use crate::output::Output;
-use crate::session;
 use crate::stateless::AccountJson;
-use crate::{clock, files, CliError, Outcome};
+use crate::{files, session};
 use kunci::{
     fixed_time, Account, ExportFormat, Format, Kunci, KunciError, OnConflict, ReportLine,
     ReportStatus, TimeStatus, Vault, EXPORT_WARNING, MAX_FILE_BYTES,
 };
+use kunci_cli::output::Output;
+use kunci_cli::{clock, CliError, Outcome};
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};

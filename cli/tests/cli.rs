@@ -168,8 +168,9 @@ fn malformed_uris_exit_2_with_one_clear_line() {
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
 }
 
-/// `kunci code URI` alone skips clap (start-up, docs/benchmarks.md); `kunci code -- URI` is the
-/// same call through clap. Both must print and exit alike, for good and bad URIs.
+/// `kunci code URI` alone is answered by `kunci` itself, without clap (start-up,
+/// docs/benchmarks.md); `kunci code -- URI` is the same call handed to `kunci-full` and its clap
+/// parser. Both must print and exit alike, for good and bad URIs.
 #[test]
 fn the_plain_code_call_answers_as_the_parsed_one() {
     for uri in [

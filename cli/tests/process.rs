@@ -1,6 +1,7 @@
-//! How a `kunci` process starts and ends when its standard streams are unusual: a reader that
-//! goes away, descriptors that were closed. On GNU/Linux `kunci` starts without the standard
-//! runtime's set-up (cli/src/entry.rs), which did some of this before.
+//! How a `kunci` process starts and ends: `kunci` handing calls to `kunci-full`, and standard
+//! streams that are unusual (a reader that goes away, descriptors that were closed). On GNU/Linux
+//! both executables start without the standard runtime's set-up (cli/src/entry.rs), which did
+//! some of this before.
 
 use std::process::{Command, Stdio};
 
@@ -8,6 +9,80 @@ mod common;
 use common::{stderr, Scratch, URI};
 
 const KUNCI: &str = env!("CARGO_BIN_EXE_kunci");
+const FULL: &str = env!("CARGO_BIN_EXE_kunci-full");
+/// An HOTP account: its code does not depend on the time, so two runs agree byte for byte.
+const HOTP: &str = "otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=7";
+
+fn run(exe: &str, args: &[&str]) -> std::process::Output {
+    Command::new(exe)
+        .args(args)
+        .env_remove("KUNCI_VAULT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Every call gets the same answer from `kunci` as from `kunci-full`: the plain code call that
+/// `kunci` answers itself, and the calls it hands over (help, a bad command, a failure with its
+/// exit status, JSON, a code with a flag, standard input).
+#[test]
+fn kunci_answers_as_kunci_full() {
+    let calls: &[&[&str]] = &[
+        &["code", HOTP],
+        &["code", "otpauth://totp/x?secret=1"],
+        &["--version"],
+        &["--help"],
+        &["inspect", URI],
+        &["--json", "code", "--at", "59", URI],
+        &["nonsense"],
+        &["scan", "/nonexistent/kunci-process-test.png"],
+    ];
+    for args in calls {
+        let (front, full) = (run(KUNCI, args), run(FULL, args));
+        assert_eq!(front.status.code(), full.status.code(), "{args:?}");
+        assert_eq!(front.stdout, full.stdout, "{args:?}");
+        assert_eq!(stderr(&front), stderr(&full), "{args:?}");
+    }
+    let piped = |exe: &str| {
+        let mut child = Command::new(exe)
+            .args(["code", "-"])
+            .env_remove("KUNCI_VAULT")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{HOTP}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let (front, full) = (piped(KUNCI), piped(FULL));
+    assert!(front.status.success(), "{}", stderr(&front));
+    assert_eq!(front.stdout, full.stdout);
+    assert_eq!(front.stdout, run(FULL, &["code", HOTP]).stdout);
+}
+
+/// `kunci` copied somewhere without `kunci-full`: the plain code call still works, and any other
+/// call ends with the one error line of the contract, naming what is missing and how to install it.
+#[test]
+fn kunci_without_kunci_full_says_what_is_missing() {
+    let s = Scratch::new("front-alone");
+    let alone = s.path("kunci");
+    std::fs::copy(KUNCI, &alone).unwrap();
+    let alone = alone.to_str().unwrap();
+
+    let o = run(alone, &["code", "--at", "59", URI]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: cannot start "), "{err}");
+    assert!(err.contains("kunci-full"), "{err}");
+    assert!(err.contains("cargo install --path cli"), "{err}");
+
+    let o = run(alone, &["code", HOTP]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout, run(FULL, &["code", HOTP]).stdout);
+}
 
 /// `kunci ... | head -1`: once the reader is gone, kunci ends quietly, as `cat` does (killed by
 /// SIGPIPE), instead of printing "panicked ... failed printing to stdout: Broken pipe" and
