@@ -1,8 +1,8 @@
 //! `kunci code`: the code for one URI.
 //!
-//! `kunci` answers the plain call ([`plain_call`]) with [`at_or_now`] by itself; `kunci-full`
-//! answers every other form (`--at`, `--json`, `-` for standard input, a vault's trusted time)
-//! with the same functions, so both print the same (cli/tests/cli.rs compares them).
+//! `kunci` answers the plain calls ([`plain_call`]) with [`at_or_now`] by itself; `kunci-full`
+//! answers every other form (`-` for standard input, a vault's trusted time) with the same
+//! functions, so both print the same (cli/tests/process.rs compares them).
 
 use crate::output::Output;
 use crate::{clock, CliError, Outcome};
@@ -24,19 +24,68 @@ const UNVERIFIED_CLOCK: &str = "warning: this code uses this computer's clock, w
                                 not verified; for codes on trusted time use `kunci time sync` \
                                 and `kunci codes` (or --vault)";
 
-/// `kunci code URI` and nothing else: the call scripts make in a loop. Any other shape of call,
-/// a flag, `-` for standard input, or `$KUNCI_VAULT` (which gives the code trusted time) is for
-/// `kunci-full`, whose clap parser knows every form.
-pub fn plain_call() -> Option<String> {
+/// A `kunci code` call that needs no vault, as `kunci` answers it by itself.
+#[derive(Debug, PartialEq)]
+pub struct PlainCall {
+    pub uri: String,
+    /// `--at`: Unix seconds.
+    pub at: Option<u64>,
+    /// `--json`, before or after `code`.
+    pub json: bool,
+}
+
+/// This process's call, when it is a plain one (see [`parse_plain`]) and `$KUNCI_VAULT` is unset
+/// (a vault gives the code trusted time).
+pub fn plain_call() -> Option<PlainCall> {
     if std::env::var_os("KUNCI_VAULT").is_some() {
         return None;
     }
-    let mut args = std::env::args_os().skip(1);
-    let (command, uri) = (args.next()?, args.next()?);
-    if args.next().is_some() || command != "code" {
-        return None;
+    parse_plain(std::env::args_os().skip(1))
+}
+
+/// `code URI`, with `--json` (before or after `code`), `--at UNIX` or `--at=UNIX`, and `--`
+/// before the URI: the calls scripts and QA make in loops. Anything else gives `None` and goes
+/// to `kunci-full`, whose clap parser knows every form and every error message: another option
+/// (`--vault`, `--help`), a flag given twice, an `--at` that is not a Unix time of 1970 or later,
+/// `-` for standard input, no URI or two, an argument that is not UTF-8. What `kunci` accepts here
+/// clap reads the same way (cli/tests/process.rs compares the two on each form).
+pub fn parse_plain(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<PlainCall> {
+    let mut args = args.into_iter().map(|a| a.into_string().ok());
+    let (mut command, mut uri, mut at, mut json, mut positional_only) =
+        (false, None, None, false, false);
+    while let Some(arg) = args.next() {
+        let arg = arg?;
+        if !positional_only && arg.starts_with('-') {
+            match arg.as_str() {
+                "--json" if !json => json = true,
+                "--" if command => positional_only = true,
+                "--at" if command && at.is_none() => at = Some(unix_seconds(&args.next()??)?),
+                _ => match arg.strip_prefix("--at=") {
+                    Some(value) if command && at.is_none() => at = Some(unix_seconds(value)?),
+                    _ => return None,
+                },
+            }
+        } else if !command {
+            (arg == "code").then_some(())?;
+            command = true;
+        } else if uri.is_none() && arg != "-" {
+            uri = Some(arg);
+        } else {
+            return None;
+        }
     }
-    uri.into_string().ok().filter(|u| !u.starts_with('-'))
+    Some(PlainCall {
+        uri: uri?,
+        at,
+        json,
+    })
+}
+
+/// An `--at` value `kunci` takes as it is: digits of a time from 1970 on (clap parses the same
+/// text as an i64; a negative one is refused by kunci-full with its own sentence).
+fn unix_seconds(value: &str) -> Option<u64> {
+    let t: i64 = value.parse().ok()?;
+    u64::try_from(t).ok()
 }
 
 /// The code at `at` (Unix seconds, `--at`: exact, for QA), else on this computer's clock, with
@@ -78,4 +127,53 @@ pub fn is_time_based(uri: &str) -> bool {
     !uri.trim()
         .to_ascii_lowercase()
         .starts_with("otpauth://hotp")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_plain, PlainCall};
+
+    fn parse(args: &[&str]) -> Option<PlainCall> {
+        parse_plain(args.iter().map(std::ffi::OsString::from))
+    }
+
+    fn call(uri: &str, at: Option<u64>, json: bool) -> Option<PlainCall> {
+        let uri = uri.to_string();
+        Some(PlainCall { uri, at, json })
+    }
+
+    #[test]
+    fn the_forms_scripts_use_are_plain() {
+        assert_eq!(parse(&["code", "u"]), call("u", None, false));
+        assert_eq!(parse(&["--json", "code", "u"]), call("u", None, true));
+        assert_eq!(parse(&["code", "u", "--json"]), call("u", None, true));
+        assert_eq!(
+            parse(&["code", "--at", "59", "u"]),
+            call("u", Some(59), false)
+        );
+        assert_eq!(parse(&["code", "u", "--at=0"]), call("u", Some(0), false));
+        assert_eq!(parse(&["code", "--", "-u"]), call("-u", None, false));
+    }
+
+    #[test]
+    fn every_other_form_goes_to_kunci_full() {
+        for args in [
+            &["code"][..],
+            &["code", "-"],
+            &["code", "u", "v"],
+            &["code", "--vault", "v", "u"],
+            &["--vault", "v", "code", "u"],
+            &["code", "-h"],
+            &["code", "--at", "-1", "u"],
+            &["code", "--at", "x", "u"],
+            &["code", "--at"],
+            &["code", "--at", "1", "--at", "2", "u"],
+            &["--json", "--json", "code", "u"],
+            &["--at", "1", "code", "u"],
+            &["inspect", "u"],
+            &["-", "u"],
+        ] {
+            assert_eq!(parse(args), None, "{args:?}");
+        }
+    }
 }

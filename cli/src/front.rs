@@ -1,5 +1,6 @@
-//! `kunci`: what users and scripts call. It answers `kunci code URI` by itself and hands every
-//! other call, unchanged, to `kunci-full` in the same folder (lib.rs and docs/cli.md say why).
+//! `kunci`: what users and scripts call. It answers `kunci code URI` without a vault by itself
+//! (with `--at` and `--json` too) and hands every other call, unchanged, to `kunci-full` in the
+//! same folder (lib.rs and docs/cli.md say why).
 
 // GNU/Linux: the process starts at `kunci_cli::entry`, without the standard runtime's set-up.
 #![cfg_attr(all(not(test), target_os = "linux", target_env = "gnu"), no_main)]
@@ -15,7 +16,7 @@ kunci_cli::entry_point!(run);
 
 fn run() -> u8 {
     match code::plain_call() {
-        Some(uri) => finish(code::at_or_now(&Output::new(false), &uri, None)),
+        Some(call) => finish(code::at_or_now(&Output::new(call.json), &call.uri, call.at)),
         None => hand_over(),
     }
 }

@@ -11,6 +11,15 @@ fn kunci(args: &[&str]) -> Output {
         .expect("run kunci")
 }
 
+/// The whole command line, called directly (what `kunci` hands every call but `code` to).
+fn kunci_full(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kunci-full"))
+        .args(args)
+        .env_remove("KUNCI_VAULT")
+        .output()
+        .expect("run kunci-full")
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
@@ -168,9 +177,9 @@ fn malformed_uris_exit_2_with_one_clear_line() {
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
 }
 
-/// `kunci code URI` alone is answered by `kunci` itself, without clap (start-up,
-/// docs/benchmarks.md); `kunci code -- URI` is the same call handed to `kunci-full` and its clap
-/// parser. Both must print and exit alike, for good and bad URIs.
+/// `kunci code URI` is answered by `kunci` itself, without clap (start-up, docs/benchmarks.md);
+/// `kunci-full code URI` is the same call through clap. Both must print and exit alike, for good
+/// and bad URIs.
 #[test]
 fn the_plain_code_call_answers_as_the_parsed_one() {
     for uri in [
@@ -182,7 +191,7 @@ fn the_plain_code_call_answers_as_the_parsed_one() {
         "otpauth-migration://offline?data=garbage".to_string(),
     ] {
         let plain = kunci(&["code", &uri]);
-        let parsed = kunci(&["code", "--", &uri]);
+        let parsed = kunci_full(&["code", &uri]);
         assert_eq!(plain.status.code(), parsed.status.code(), "{uri}");
         assert_eq!(plain.stdout, parsed.stdout, "{uri}");
         assert_eq!(stderr(&plain), stderr(&parsed), "{uri}");
@@ -196,7 +205,7 @@ fn the_plain_code_call_answers_as_the_parsed_one() {
     // TOTP: the same warning about the unverified clock, and a code of the same shape (the two
     // runs may straddle a 30-second step, so the digits themselves are not compared).
     let uri = format!("otpauth://totp/x?secret={RFC_SHA1}");
-    let (plain, parsed) = (kunci(&["code", &uri]), kunci(&["code", "--", &uri]));
+    let (plain, parsed) = (kunci(&["code", &uri]), kunci_full(&["code", &uri]));
     assert_eq!(plain.status.code(), Some(0));
     assert_eq!(parsed.status.code(), Some(0));
     assert_eq!(stderr(&plain), stderr(&parsed));

@@ -22,18 +22,40 @@ fn run(exe: &str, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// Every call gets the same answer from `kunci` as from `kunci-full`: the plain code call that
-/// `kunci` answers itself, and the calls it hands over (help, a bad command, a failure with its
-/// exit status, JSON, a code with a flag, standard input).
+/// Every call gets the same answer from `kunci` as from `kunci-full`: the code calls that
+/// `kunci` answers itself (each form it accepts, and the near misses it must hand over), and the
+/// other calls (help, a bad command, a failure with its exit status, standard input).
 #[test]
 fn kunci_answers_as_kunci_full() {
     let calls: &[&[&str]] = &[
         &["code", HOTP],
         &["code", "otpauth://totp/x?secret=1"],
+        &["code", "https://example.org/"],
+        &["code", "otpauth-migration://offline?data=garbage"],
+        &["code", ""],
+        &["code", "help"],
+        &["--json", "code", HOTP],
+        &["code", HOTP, "--json"],
+        &["code", "--json", "--at", "59", URI],
+        &["code", "--at=59", URI],
+        &["code", URI, "--at", "1111111109"],
+        &["code", "--at", "007", URI],
+        &["code", "--at", "+59", URI],
+        &["code", "--", HOTP],
+        &["code", "--", "-x"],
+        &["code", "--at", "-1", URI],
+        &["code", "--at", "1e3", URI],
+        &["code", "--at"],
+        &["code", "--at", "1", "--at", "2", URI],
+        &["--json", "--json", "code", HOTP],
+        &["--at", "1", "code", URI],
+        &["code", HOTP, HOTP],
+        &["code", "--json=true", HOTP],
+        &["code", "-h"],
+        &["code"],
         &["--version"],
         &["--help"],
         &["inspect", URI],
-        &["--json", "code", "--at", "59", URI],
         &["nonsense"],
         &["scan", "/nonexistent/kunci-process-test.png"],
     ];
@@ -71,7 +93,7 @@ fn kunci_without_kunci_full_says_what_is_missing() {
     std::fs::copy(KUNCI, &alone).unwrap();
     let alone = alone.to_str().unwrap();
 
-    let o = run(alone, &["code", "--at", "59", URI]);
+    let o = run(alone, &["inspect", URI]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
