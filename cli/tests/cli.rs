@@ -1,23 +1,17 @@
 //! The `kunci` command line as scripts use it: real processes, exit statuses, stdout and stderr.
 
 use hmac::{Mac, SimpleHmac};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
 
 fn kunci(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kunci"))
-        .args(args)
-        .env_remove("KUNCI_VAULT")
-        .output()
-        .expect("run kunci")
+    common::run(env!("CARGO_BIN_EXE_kunci"), args)
 }
 
 /// The whole command line, called directly (what `kunci` hands every call but `code` to).
 fn kunci_full(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kunci-full"))
-        .args(args)
-        .env_remove("KUNCI_VAULT")
-        .output()
-        .expect("run kunci-full")
+    common::run(env!("CARGO_BIN_EXE_kunci-full"), args)
 }
 
 fn stdout(o: &Output) -> String {

@@ -6,21 +6,12 @@
 use std::process::{Command, Stdio};
 
 mod common;
-use common::{stderr, Scratch, URI};
+use common::{run, stderr, Scratch, URI};
 
 const KUNCI: &str = env!("CARGO_BIN_EXE_kunci");
 const FULL: &str = env!("CARGO_BIN_EXE_kunci-full");
 /// An HOTP account: its code does not depend on the time, so two runs agree byte for byte.
 const HOTP: &str = "otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=7";
-
-fn run(exe: &str, args: &[&str]) -> std::process::Output {
-    Command::new(exe)
-        .args(args)
-        .env_remove("KUNCI_VAULT")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 /// Every call gets the same answer from `kunci` as from `kunci-full`: the code calls that
 /// `kunci` answers itself (each form it accepts, and the near misses it must hand over), and the

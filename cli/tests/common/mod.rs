@@ -40,6 +40,17 @@ impl Drop for Scratch {
     }
 }
 
+/// Runs `exe` (`kunci` or `kunci-full`) with `args`, no vault in the environment and nothing on
+/// standard input.
+pub fn run(exe: &str, args: &[&str]) -> Output {
+    std::process::Command::new(exe)
+        .args(args)
+        .env_remove("KUNCI_VAULT")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {exe}: {e}"))
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
