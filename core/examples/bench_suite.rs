@@ -368,8 +368,9 @@ fn qr_corpus(out: &Path, reps: usize) -> Value {
     });
     eprintln!("rqrr alone");
     let (rt, rr, rw) = time_planes(&planes, reps, bench::rqrr_alone);
-    // What-if, beside the shipped order: the order before (with rqrr's inverted and x1/2
-    // passes), and rxing's hybrid pass alone, the floor of any cascade that starts with it.
+    // What-if, beside the shipped order: the order before (rxing's global binarizer before our
+    // local threshold), and rxing's hybrid pass alone, the floor of any cascade that starts
+    // with it.
     let names = bench::step_names();
     let before = bench::thorough_steps_before();
     eprintln!("what-if: the cascade in its previous order");
@@ -405,7 +406,7 @@ fn qr_corpus(out: &Path, reps: usize) -> Value {
         "nested": {"pictures": nested.len(), "kunci_both": both},
         "engines": [engine_summary("kunci", &kt, &kr, kw), engine_summary("rqrr", &rt, &rr, rw)],
         "what_if": [
-            what_if("kunci cascade with rqrr's inverted and x1/2 passes (the order before this one)", &xt, &xr, xw),
+            what_if("kunci cascade with rxing's global pass before the local threshold (the order before this one)", &xt, &xr, xw),
             what_if(&format!("{} alone", names[1]), &ht, &hr, hw),
         ],
         "per_image": per_image,

@@ -331,7 +331,10 @@ const FRAME_SCAN_ENOUGH: usize = 24;
 /// at about a twentieth of rqrr's cost (0.3 ms against 6 ms median, scripts/bench), and it
 /// returns every code it sees in one pass. The twenty it misses are the slowest tenth, so the
 /// retries run in the order of what they cost on them: the rxing passes on an image of the
-/// same size or smaller (0.1-0.8 ms each), then rxing on the x2 image (about 2 ms: four times
+/// same size or smaller (0.1-0.8 ms each; among those of about the same cost, the one that
+/// reads more first: after the inverted and x1/2 passes, our local threshold reads 2 more
+/// photos and rxing's global binarizer 1, so the threshold comes first and the photos it reads
+/// skip a pass; p90 0.82 -> 0.66 ms in `qr_steps`, 2026-12-01), then rxing on the x2 image (about 2 ms: four times
 /// the pixels; of the corpus it reads nothing the cheaper passes miss, but it is what reads
 /// codes with 1-px modules), then rqrr (5-15 ms a pass): after our local threshold, which reads
 /// the one photo no rxing pass reads, and on the picture as it is (rqrr's own threshold, a
@@ -345,11 +348,11 @@ const FRAME_SCAN_ENOUGH: usize = 24;
 /// threshold. The what-if in scripts/bench still measures the longer cascade. (rqrr on an x2
 /// image was measured and dropped earlier: it reads nothing that rxing misses and takes over a
 /// second on a noisy 720p frame.)
-const THOROUGH_STEPS: [usize; 10] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 0];
-/// The order before the current one (rqrr's inverted and x1/2 passes too), for the
-/// benchmark's what-if.
+const THOROUGH_STEPS: [usize; 10] = [1, 2, 5, 6, 3, 10, 11, 4, 7, 0];
+/// The order before the current one (rxing's global binarizer before our local threshold), for
+/// the benchmark's what-if.
 #[cfg(feature = "testkit")]
-const THOROUGH_STEPS_BEFORE: [usize; 12] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 8, 9, 0];
+const THOROUGH_STEPS_BEFORE: [usize; 10] = [1, 2, 5, 3, 6, 10, 11, 4, 7, 0];
 
 /// The preprocessed image and the factor that maps its coordinates back to the base image;
 /// `None` for the base image itself, `Some(None)` when the pass does not apply to this size.
