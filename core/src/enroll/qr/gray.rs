@@ -173,27 +173,11 @@ impl Gray<'_> {
         }
     }
 
-    /// Summed-area table with one extra row and column of zeros.
-    fn integral(&self) -> Vec<u64> {
-        let iw = self.w + 1;
-        let mut sat = vec![0u64; iw * (self.h + 1)];
-        for y in 0..self.h {
-            let mut row = 0u64;
-            for x in 0..self.w {
-                row += u64::from(self.px[y * self.w + x]);
-                sat[(y + 1) * iw + x + 1] = sat[y * iw + x + 1] + row;
-            }
-        }
-        sat
-    }
-
     /// Local-mean threshold: a pixel darker than the mean of the square window of radius `r`
     /// around it (clipped at the borders; the mean floored) by more than `bias` becomes black
     /// (0), everything else white (255).
     pub fn threshold_local(&self, r: usize, bias: u8) -> Gray<'static> {
-        let (w, r) = (self.w, r.max(1));
-        let sat = self.integral();
-        let iw = w + 1;
+        let (w, h, r) = (self.w, self.h, r.max(1));
         // v + bias < floor(sum / n)  <=>  (v + bias + 1) * n <= sum: no division per pixel.
         let pixel = |v: u8, sum: u64, n: u64| {
             if (u64::from(v.saturating_add(bias)) + 1) * n <= sum {
@@ -203,19 +187,35 @@ impl Gray<'_> {
             }
         };
         let mut px = Vec::with_capacity(self.px.len());
-        // Column sums over this row's window of rows: band[x] - band[x0] is a window's sum.
-        let mut band = vec![0u64; iw];
-        for y in 0..self.h {
-            let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(self.h));
-            let ny = (y1 - y0) as u64;
-            for ((b, &above), &below) in band
-                .iter_mut()
-                .zip(&sat[y0 * iw..][..iw])
-                .zip(&sat[y1 * iw..][..iw])
-            {
-                *b = below - above;
+        // Each column's sum over the window's rows, slid down one row at a time (a row enters,
+        // one leaves), then summed along the row: band[x] - band[x0] is a window's sum.
+        let mut columns = vec![0u64; w];
+        let mut band = vec![0u64; w + 1];
+        let row_at = |y: usize| &self.px[y * w..][..w];
+        let add = |columns: &mut [u64], row: &[u8]| {
+            for (c, &v) in columns.iter_mut().zip(row) {
+                *c += u64::from(v);
             }
-            let row = &self.px[y * w..][..w];
+        };
+        for y in 0..r.min(h) {
+            add(&mut columns, row_at(y));
+        }
+        for y in 0..h {
+            if y + r < h {
+                add(&mut columns, row_at(y + r));
+            }
+            if y > r {
+                for (c, &v) in columns.iter_mut().zip(row_at(y - r - 1)) {
+                    *c -= u64::from(v);
+                }
+            }
+            let mut running = 0;
+            for (b, &c) in band[1..].iter_mut().zip(&columns) {
+                running += c;
+                *b = running;
+            }
+            let ny = ((y + r + 1).min(h) - y.saturating_sub(r)) as u64;
+            let row = row_at(y);
             let clipped = |x: usize| {
                 let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
                 pixel(row[x], band[x1] - band[x0], ny * (x1 - x0) as u64)
