@@ -18,13 +18,15 @@
 //! around its block, the 5 × 5 window moved inside the picture at the edges. Where the last
 //! block overlaps its neighbour, the two share one window and so one threshold: every pixel has
 //! exactly one threshold, that of the block `(x / 8, y / 8)`.
+//!
+//! The global threshold of rxing's `GlobalHistogramBinarizer` (the cascade's "rxing global"
+//! passes, and pictures too small for blocks) is computed here the same way: one black point
+//! from a histogram of four rows, then every row compared with it a word at a time.
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
-use rxing::common::{
-    BitArray, BitMatrix, GlobalHistogramBinarizer, LineOrientation, Result as RxResult,
-};
+use rxing::common::{BitArray, BitMatrix, LineOrientation, Result as RxResult};
 use rxing::{Binarizer, LuminanceSource};
 
 const BLOCK: usize = 8;
@@ -37,17 +39,28 @@ const FLAT_RANGE: u8 = 24;
 /// Bits per word of rxing's bit matrix (`usize`).
 const WORD: usize = usize::BITS as usize;
 
-/// rxing's `Binarizer`: the block algorithm, or for pictures under [`MIN_SIDE`] pixels on a side
-/// rxing's global-histogram one (the same choice rxing's `HybridBinarizer` makes).
-pub(crate) struct BlockBinarizer<LS: LuminanceSource + Clone> {
+/// Which of rxing's binarizers a [`FastBinarizer`] computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// rxing's `HybridBinarizer`: the block algorithm, or for pictures under [`MIN_SIDE`] pixels
+    /// on a side the global threshold (the choice rxing's makes).
+    Blocks,
+    /// rxing's `GlobalHistogramBinarizer`: one threshold for the whole picture.
+    Global,
+}
+
+/// rxing's `Binarizer`, with the black-and-white image of one of rxing's own binarizers.
+pub(crate) struct FastBinarizer<LS: LuminanceSource> {
     source: LS,
+    method: Method,
     matrix: OnceCell<BitMatrix>,
 }
 
-impl<LS: LuminanceSource + Clone> BlockBinarizer<LS> {
-    pub(crate) fn new(source: LS) -> Self {
-        BlockBinarizer {
+impl<LS: LuminanceSource> FastBinarizer<LS> {
+    pub(crate) fn new(source: LS, method: Method) -> Self {
+        FastBinarizer {
             source,
+            method,
             matrix: OnceCell::new(),
         }
     }
@@ -57,19 +70,17 @@ impl<LS: LuminanceSource + Clone> BlockBinarizer<LS> {
             return Ok(m);
         }
         let (w, h) = (self.source.get_width(), self.source.get_height());
-        let m = if w < MIN_SIDE || h < MIN_SIDE {
-            // Too small for 5 × 5 blocks: one global threshold, as rxing's binarizer does.
-            GlobalHistogramBinarizer::new(self.source.clone())
-                .get_black_matrix()?
-                .clone()
+        let px = self.source.get_matrix();
+        let m = if self.method == Method::Global || w < MIN_SIDE || h < MIN_SIDE {
+            global(&px, w, h)?
         } else {
-            binarize(&self.source.get_matrix(), w, h)?
+            binarize(&px, w, h)?
         };
         Ok(self.matrix.get_or_init(|| m))
     }
 }
 
-impl<LS: LuminanceSource + Clone> Binarizer for BlockBinarizer<LS> {
+impl<LS: LuminanceSource> Binarizer for FastBinarizer<LS> {
     type Source = LS;
 
     fn get_luminance_source(&self) -> &LS {
@@ -97,7 +108,7 @@ impl<LS: LuminanceSource + Clone> Binarizer for BlockBinarizer<LS> {
     }
 
     fn create_binarizer(&self, source: LS) -> Self {
-        BlockBinarizer::new(source)
+        FastBinarizer::new(source, self.method)
     }
 
     fn get_width(&self) -> usize {
@@ -123,20 +134,99 @@ pub(crate) fn binarize(px: &[u8], w: usize, h: usize) -> RxResult<BitMatrix> {
     };
     let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
     let levels = thresholds(&black_points(px, w, h, bw, bh), bw, bh);
-
-    let mut matrix = BitMatrix::new(w32, h32)?;
-    let mut row_bits = BitArray::with_size(w);
-    // The threshold of every pixel of the current block row, and one 0/1 byte per pixel of the
-    // current row (1: black), padded with zeros to whole words.
-    let mut limit = vec![0u8; w];
-    let mut black = vec![0u8; w.div_ceil(WORD) * WORD];
-    for (y, row) in px.chunks_exact(w).take(h).enumerate() {
+    pack(px, w32, h32, |y, limit| {
         if y % BLOCK == 0 {
             let by = y / BLOCK;
             for (span, &level) in limit.chunks_mut(BLOCK).zip(&levels[by * bw..]) {
                 span.fill(level);
             }
         }
+    })
+}
+
+/// rxing's `GlobalHistogramBinarizer` matrix of `px` (`w` × `h`, rows packed): a pixel is black
+/// when it is darker than one black point, found between the two peaks of a 32-bucket histogram
+/// of four rows (at 1/5 to 4/5 of the height, their middle three fifths). Too little contrast
+/// there is rxing's "not found", as in rxing.
+pub(crate) fn global(px: &[u8], w: usize, h: usize) -> RxResult<BitMatrix> {
+    let (Ok(w32), Ok(h32)) = (u32::try_from(w), u32::try_from(h)) else {
+        return Err(rxing::Exceptions::ILLEGAL_ARGUMENT);
+    };
+    if w == 0 || h == 0 || px.len() < w * h {
+        return Err(rxing::Exceptions::ILLEGAL_ARGUMENT);
+    }
+    let mut buckets = [0u32; 32];
+    for y in 1..5 {
+        let row = &px[(h * y / 5) * w..][..w];
+        for &p in &row[w / 5..w * 4 / 5] {
+            buckets[usize::from(p >> 3)] += 1;
+        }
+    }
+    // Black: below the black point, a multiple of 8 above the darkest bucket, so at least 8.
+    let below = black_point(&buckets)?.saturating_sub(1);
+    pack(px, w32, h32, |y, limit| {
+        if y == 0 {
+            limit.fill(below);
+        }
+    })
+}
+
+/// ZXing's choice of a black point from a luminance histogram (rxing's `estimateBlackPoint`).
+fn black_point(buckets: &[u32; 32]) -> RxResult<u8> {
+    let (mut first, mut first_size, mut most) = (0usize, 0u32, 0u32);
+    for (x, &b) in buckets.iter().enumerate() {
+        if b > first_size {
+            (first, first_size) = (x, b);
+        }
+        most = most.max(b);
+    }
+    // The second peak: far from the first counts, with the square of the distance.
+    let (mut second, mut second_score) = (0usize, 0u64);
+    for (x, &b) in buckets.iter().enumerate() {
+        let d = x.abs_diff(first) as u64;
+        let score = u64::from(b) * d * d;
+        if score > second_score {
+            (second, second_score) = (x, score);
+        }
+    }
+    if first > second {
+        std::mem::swap(&mut first, &mut second);
+    }
+    if second - first <= buckets.len() / 16 {
+        return Err(rxing::Exceptions::NOT_FOUND);
+    }
+    // The valley between them that is low and closer to the white peak; the first best wins,
+    // from the white side. (rxing keeps this score in an i32, which would wrap only for rows
+    // over 30,000 pixels wide; the cascade's pictures have at most 1600.)
+    let (mut valley, mut valley_score) = (second - 1, -1i64);
+    for x in (first + 1..=second).rev() {
+        let from_first = (x - first) as i64;
+        let score = from_first * from_first * (second - x) as i64 * i64::from(most - buckets[x]);
+        if score > valley_score {
+            (valley, valley_score) = (x, score);
+        }
+    }
+    // ok: valley < 32, so valley * 8 < 256
+    Ok((valley << 3) as u8)
+}
+
+/// The matrix of `px` with a pixel black when it is at most its limit: `limits(y, row)` updates
+/// the row of limits before row `y` is compared (it starts zeroed).
+fn pack(
+    px: &[u8],
+    w32: u32,
+    h32: u32,
+    mut limits: impl FnMut(usize, &mut [u8]),
+) -> RxResult<BitMatrix> {
+    let (w, h) = (w32 as usize, h32 as usize);
+    let mut matrix = BitMatrix::new(w32, h32)?;
+    let mut row_bits = BitArray::with_size(w);
+    // The limit of every pixel of the row, and one 0/1 byte per pixel of the row (1: black),
+    // padded with zeros to whole words.
+    let mut limit = vec![0u8; w];
+    let mut black = vec![0u8; w.div_ceil(WORD) * WORD];
+    for (y, row) in px.chunks_exact(w).take(h).enumerate() {
+        limits(y, &mut limit);
         // Apart so that the compiler can compare many pixels per instruction.
         for ((b, p), t) in black.iter_mut().zip(row).zip(&limit) {
             *b = u8::from(p <= t);

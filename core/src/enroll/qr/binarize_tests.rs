@@ -1,6 +1,6 @@
 use super::*;
 use proptest::prelude::*;
-use rxing::common::HybridBinarizer;
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::Luma8Source;
 
 /// rxing's own binarizer on the same pixels: the reference this one must equal.
@@ -102,7 +102,10 @@ fn pictures_too_small_or_short_are_refused_not_read_past() {
 fn small_pictures_get_rxings_global_threshold_like_its_hybrid_binarizer() {
     for &(w, h) in &[(21, 21), (39, 120), (120, 39)] {
         let px = picture(w, h, 3);
-        let b = BlockBinarizer::new(Luma8Source::new_with_slice(&px, w as u32, h as u32).unwrap());
+        let b = FastBinarizer::new(
+            Luma8Source::new_with_slice(&px, w as u32, h as u32).unwrap(),
+            Method::Blocks,
+        );
         assert_eq!(
             *b.get_black_matrix().unwrap(),
             reference(&px, w, h),
@@ -115,7 +118,10 @@ fn small_pictures_get_rxings_global_threshold_like_its_hybrid_binarizer() {
 fn the_binarizer_serves_rows_and_columns_from_its_matrix() {
     let (w, h) = (72, 48);
     let px = picture(w, h, 5);
-    let b = BlockBinarizer::new(Luma8Source::new_with_slice(&px, w as u32, h as u32).unwrap());
+    let b = FastBinarizer::new(
+        Luma8Source::new_with_slice(&px, w as u32, h as u32).unwrap(),
+        Method::Blocks,
+    );
     let m = b.get_black_matrix().unwrap().clone();
     assert_eq!(*b.get_black_row(7).unwrap(), m.getRow(7));
     assert_eq!(
@@ -123,4 +129,51 @@ fn the_binarizer_serves_rows_and_columns_from_its_matrix() {
         m.getCol(9)
     );
     assert_eq!((b.get_width(), b.get_height()), (w, h));
+}
+
+/// rxing's global-histogram binarizer on the same pixels, or its refusal (too little contrast).
+fn global_reference(px: &[u8], w: usize, h: usize) -> Option<BitMatrix> {
+    let source = Luma8Source::new_with_slice(px, w as u32, h as u32).unwrap();
+    GlobalHistogramBinarizer::new(source)
+        .get_black_matrix()
+        .ok()
+        .cloned()
+}
+
+#[test]
+fn the_global_threshold_equals_rxings_bit_for_bit() {
+    for seed in 0..40 {
+        let (w, h) = (20 + seed as usize * 13 % 300, 9 + seed as usize * 7 % 200);
+        let px = picture(w, h, seed);
+        assert_eq!(
+            global(&px, w, h).ok(),
+            global_reference(&px, w, h),
+            "{w} x {h}"
+        );
+    }
+    // Flat and two-level pictures: no contrast (refused by both), and a clear black point.
+    for (w, h, px) in [
+        (50, 40, vec![128u8; 2000]),
+        (
+            50,
+            40,
+            (0..2000)
+                .map(|i| if i % 7 < 3 { 20 } else { 230 })
+                .collect(),
+        ),
+        (5, 5, vec![0u8; 25]),
+    ] {
+        assert_eq!(
+            global(&px, w, h).ok(),
+            global_reference(&px, w, h),
+            "{w} x {h}"
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_global_threshold_equals_rxings_on_any_picture((w, h, px) in any_picture()) {
+        prop_assert_eq!(global(&px, w, h).ok(), global_reference(&px, w, h));
+    }
 }

@@ -4,7 +4,7 @@
 use crate::fence::fenced;
 use std::collections::HashSet;
 
-use rxing::common::{CharacterSet, GlobalHistogramBinarizer};
+use rxing::common::CharacterSet;
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::{
@@ -12,7 +12,7 @@ use rxing::{
     RXingResultMetadataValue,
 };
 
-use super::binarize::BlockBinarizer;
+use super::binarize::{FastBinarizer, Method};
 use super::gray::Gray;
 use super::QrPayload;
 
@@ -112,13 +112,14 @@ pub(crate) fn rxing(img: &Gray, binarizer: Binarizer) -> Vec<Found> {
         };
         let mut reader = QrReader;
         let results = match binarizer {
-            // The same image as rxing's HybridBinarizer, computed faster (binarize.rs).
+            // The same images as rxing's HybridBinarizer and GlobalHistogramBinarizer, computed
+            // faster (binarize.rs).
             Binarizer::Hybrid => reader.decode_multiple_with_hints(
-                &mut BinaryBitmap::new(BlockBinarizer::new(source)),
+                &mut BinaryBitmap::new(FastBinarizer::new(source, Method::Blocks)),
                 &hints,
             ),
             Binarizer::Global => reader.decode_multiple_with_hints(
-                &mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+                &mut BinaryBitmap::new(FastBinarizer::new(source, Method::Global)),
                 &hints,
             ),
         };
