@@ -1,7 +1,8 @@
-//! The local-threshold binarizer rxing's QR reader runs on, computed a row at a time.
+//! The binarizers rxing's QR reader runs on, computed a row at a time (the block one, and the
+//! global one at the end).
 //!
-//! It gives the same black-and-white image as rxing's `HybridBinarizer` (ZXing's block
-//! algorithm, below), bit for bit (`binarize_tests.rs` compares them), in a fraction of the
+//! The block one gives the same black-and-white image as rxing's `HybridBinarizer` (ZXing's
+//! block algorithm, below), bit for bit (`binarize_tests.rs` compares them), in a fraction of the
 //! time: rxing sets the matrix one pixel at a time, and that was half of the first decoder pass
 //! on the photo corpus (`perf`, 2026-11-30). Here each pixel row is compared with a row of
 //! thresholds, the comparisons packed into the matrix a word at a time. rxing's first pass over
