@@ -50,7 +50,9 @@ pub(crate) enum Method {
     Global,
 }
 
-/// rxing's `Binarizer`, with the black-and-white image of one of rxing's own binarizers.
+/// rxing's `Binarizer`, with the black-and-white image of one of rxing's own binarizers. Rows
+/// and columns are served from that image: rxing's QR reader reads only the matrix (rxing's
+/// global binarizer would compute its rows apart, for the 1-D barcode readers).
 pub(crate) struct FastBinarizer<LS: LuminanceSource> {
     source: LS,
     method: Method,
