@@ -165,7 +165,8 @@ pub(crate) fn global(px: &[u8], w: usize, h: usize) -> RxResult<BitMatrix> {
             buckets[usize::from(p >> 3)] += 1;
         }
     }
-    // Black: below the black point, a multiple of 8 above the darkest bucket, so at least 8.
+    // Black: below the black point (a multiple of 8, at least 8: the valley lies above the
+    // first peak).
     let below = black_point(&buckets)?.saturating_sub(1);
     pack(px, w32, h32, |y, limit| {
         if y == 0 {
@@ -201,8 +202,8 @@ fn black_point(buckets: &[u32; 32]) -> RxResult<u8> {
     // The valley between them that is low and closer to the white peak; the first best wins,
     // from the white side. (rxing keeps this score in an i32, which would wrap only for rows
     // over 30,000 pixels wide; the cascade's pictures have at most 1600.)
-    let (mut valley, mut valley_score) = (second - 1, -1i64);
-    for x in (first + 1..=second).rev() {
+    let (mut valley, mut valley_score) = (second, 0i64);
+    for x in (first + 1..second).rev() {
         let from_first = (x - first) as i64;
         let score = from_first * from_first * (second - x) as i64 * i64::from(most - buckets[x]);
         if score > valley_score {
