@@ -32,9 +32,7 @@ impl Importer for Reader {
 
 /// PNG, JPEG or WebP by their magic bytes.
 pub(crate) fn is_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"\x89PNG\r\n\x1a\n")
-        || bytes.starts_with(&[0xff, 0xd8, 0xff])
-        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+    crate::enroll::qr::is_picture(bytes)
 }
 
 /// The text of every QR code in the picture, one per line.

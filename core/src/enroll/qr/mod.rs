@@ -16,7 +16,6 @@ mod picture;
 pub mod raw_png;
 
 use std::borrow::Cow;
-use std::io::Cursor;
 
 use engine::Found;
 use gray::Gray;
@@ -134,6 +133,11 @@ fn decode_frame(frame: &LumaFrame) -> Result<Vec<QrPayload>, QrError> {
     run_cascade(&finer, &[steps[0].1], 1)
 }
 
+/// Whether the bytes start like a PNG, JPEG or WebP picture (what [`decode_image`] reads).
+pub(crate) fn is_picture(bytes: &[u8]) -> bool {
+    picture::Kind::of(bytes).is_some()
+}
+
 /// Decodes every QR code in a PNG, JPEG or WebP picture (thorough scan).
 pub fn decode_image(encoded: &[u8]) -> Result<Vec<QrPayload>, QrError> {
     let luma = picture::decode(encoded)?;
@@ -176,15 +180,16 @@ pub fn render_png(text: &str, module_px: u32) -> Result<Vec<u8>, QrError> {
             }
         }
     }
-    let img = image::GrayImage::from_raw(side_u32, side_u32, px).ok_or_else(|| {
-        QrError::RenderFailed {
-            reason: "pixel buffer size".into(),
-        }
-    })?;
     let mut out = Vec::new();
-    let written = img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png);
+    let mut encoder = png::Encoder::new(&mut out, side_u32, side_u32);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let written = encoder.write_header().and_then(|mut w| {
+        w.write_image_data(&px)?;
+        w.finish()
+    });
     // The modules and pixels spell out the text (usually a secret): wipe them, not just free.
-    zeroize::Zeroize::zeroize(&mut img.into_raw());
+    zeroize::Zeroize::zeroize(&mut px);
     let mut colors = colors;
     colors.fill(qrcode::Color::Light);
     written.map_err(|e| QrError::RenderFailed {

@@ -3,10 +3,14 @@
 //! runs under an allocation limit and inside `catch_unwind`, and large pictures come out already
 //! box-downscaled to the working size.
 //!
+//! Each format goes to its decoder directly (png, zune-jpeg, image-webp: the ones the `image`
+//! crate itself uses), without `image`'s generic layer, which cost the phones' library about
+//! 0.1 MiB and decoded nothing these do not (docs/benchmarks.md, "Size").
+//!
 //! PNG is decoded row by row straight to luma (8-bit, alpha composited on white), each band of
 //! rows box-averaged as it arrives, so a large PNG never exists in memory at full size nor in
-//! colour. JPEG is decoded to its Y plane only (zune-jpeg), then downscaled. WebP goes through
-//! `image` (its decoder writes whole RGB(A) frames), capped by the same limits.
+//! colour. JPEG is decoded to its Y plane only (zune-jpeg), then downscaled. WebP is decoded as
+//! one whole RGB(A) frame (image-webp has no row callback), capped by the same limits.
 
 use std::io::Cursor;
 
@@ -25,6 +29,28 @@ pub(crate) struct Luma {
     pub h: u32,
 }
 
+/// The picture formats Kunci reads, told apart by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Png,
+    Jpeg,
+    WebP,
+}
+
+impl Kind {
+    pub(crate) fn of(bytes: &[u8]) -> Option<Kind> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Kind::Png)
+        } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+            Some(Kind::Jpeg)
+        } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+            Some(Kind::WebP)
+        } else {
+            None
+        }
+    }
+}
+
 fn unreadable(e: &dyn std::fmt::Display) -> QrError {
     QrError::UnreadableImage {
         reason: e.to_string(),
@@ -39,22 +65,9 @@ fn too_large(w: u32, h: u32) -> QrError {
     }
 }
 
-/// The integer box factor that brings the long side down to the working size.
-pub(crate) fn box_factor(w: usize, h: usize, max_side: usize) -> usize {
-    w.max(h).div_ceil(max_side.max(1)).max(1)
-}
-
-/// Decodes a PNG / JPEG / WebP into 8-bit luma (transparent pixels composited on white),
-/// box-downscaled to at most the working size.
-pub(crate) fn decode(encoded: &[u8]) -> Result<Luma, QrError> {
-    let reader = image::ImageReader::new(Cursor::new(encoded))
-        .with_guessed_format()
-        .map_err(|e| unreadable(&e))?;
-    let format = reader.format().ok_or_else(|| QrError::UnreadableImage {
-        reason: "unknown file format".into(),
-    })?;
-    // The header alone gives the size: refuse too large a picture before decoding a pixel.
-    let (w, h) = reader.into_dimensions().map_err(|e| unreadable(&e))?;
+/// The size read from a picture's header, before any pixel is decoded: an empty picture is
+/// unreadable and one over [`MAX_PIXELS`] too large.
+fn check_size(w: u32, h: u32) -> Result<(), QrError> {
     if w == 0 || h == 0 {
         return Err(QrError::UnreadableImage {
             reason: format!("the picture is empty ({w} x {h} pixels)"),
@@ -63,14 +76,25 @@ pub(crate) fn decode(encoded: &[u8]) -> Result<Luma, QrError> {
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
         return Err(too_large(w, h));
     }
-    match format {
-        image::ImageFormat::Png => fenced_decoder(|| png_to_luma(encoded, w, h)),
-        image::ImageFormat::Jpeg => match jpeg_to_luma(encoded, w, h) {
-            Some(px) => Ok(downscaled(px, w, h)),
-            None => generic_to_luma(encoded, w, h),
-        },
-        _ => generic_to_luma(encoded, w, h),
-    }
+    Ok(())
+}
+
+/// The integer box factor that brings the long side down to the working size.
+pub(crate) fn box_factor(w: usize, h: usize, max_side: usize) -> usize {
+    w.max(h).div_ceil(max_side.max(1)).max(1)
+}
+
+/// Decodes a PNG / JPEG / WebP into 8-bit luma (transparent pixels composited on white),
+/// box-downscaled to at most the working size.
+pub(crate) fn decode(encoded: &[u8]) -> Result<Luma, QrError> {
+    let kind = Kind::of(encoded).ok_or_else(|| QrError::UnreadableImage {
+        reason: "it is not a PNG, JPEG or WebP file".into(),
+    })?;
+    fenced_decoder(|| match kind {
+        Kind::Png => png_to_luma(encoded),
+        Kind::Jpeg => jpeg_to_luma(encoded),
+        Kind::WebP => webp_to_luma(encoded),
+    })
 }
 
 /// Runs a third-party decoder on untrusted bytes: a panic inside is an unreadable picture.
@@ -186,7 +210,7 @@ impl BandShrinker {
 
 /// A PNG decoded row by row to 8-bit luma and box-downscaled band by band. Interlaced PNGs are
 /// assembled at full size in luma (one byte per pixel) first: their passes arrive out of order.
-fn png_to_luma(encoded: &[u8], w: u32, h: u32) -> Result<Luma, QrError> {
+fn png_to_luma(encoded: &[u8]) -> Result<Luma, QrError> {
     let limits = png::Limits {
         bytes: usize::try_from(MAX_DECODER_ALLOC).unwrap_or(usize::MAX),
     };
@@ -196,12 +220,8 @@ fn png_to_luma(encoded: &[u8], w: u32, h: u32) -> Result<Luma, QrError> {
     decoder.set_ignore_iccp_chunk(true);
     let mut reader = decoder.read_info().map_err(|e| unreadable(&e))?;
     let info = reader.info();
-    if (info.width, info.height) != (w, h) {
-        return Err(QrError::UnreadableImage {
-            reason: "the picture's size is inconsistent".into(),
-        });
-    }
-    let interlaced = info.interlaced;
+    let (w, h, interlaced) = (info.width, info.height, info.interlaced);
+    check_size(w, h)?;
     let channels = match reader.output_color_type() {
         (png::ColorType::Grayscale, png::BitDepth::Eight) => 1,
         (png::ColorType::GrayscaleAlpha, png::BitDepth::Eight) => 2,
@@ -246,52 +266,72 @@ fn png_to_luma(encoded: &[u8], w: u32, h: u32) -> Result<Luma, QrError> {
 }
 
 /// A JPEG decoded straight to its luma plane: no RGB copy (a 12 MP photo needs 12 MB, not 48).
-/// `None` (fall back to the general decoder) if the decoder refuses or disagrees on the size.
-fn jpeg_to_luma(encoded: &[u8], w: u32, h: u32) -> Option<Vec<u8>> {
+/// A JPEG whose colours zune-jpeg cannot turn into luma directly (CMYK, YCCK) is decoded to RGB
+/// and converted, as `image` would have.
+fn jpeg_to_luma(encoded: &[u8]) -> Result<Luma, QrError> {
     use zune_core::bytestream::ZCursor;
     use zune_core::colorspace::ColorSpace;
     use zune_core::options::DecoderOptions;
-    let (uw, uh) = (usize::try_from(w).ok()?, usize::try_from(h).ok()?);
+    // JPEG sizes are 16-bit; zune-jpeg's own default cap (16,384) would refuse a long panorama
+    // that MAX_PIXELS allows.
     let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::Luma)
-        .set_max_width(uw)
-        .set_max_height(uh);
-    // A third-party decoder on untrusted bytes: fenced like the QR engines.
-    crate::fence::fenced(|| {
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX));
+    let decoded = |out: ColorSpace| -> Result<(Vec<u8>, u32, u32), QrError> {
+        let options = options.jpeg_set_out_colorspace(out);
         let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(encoded), options);
-        decoder.decode_headers().ok()?;
-        if decoder.dimensions()? != (uw, uh) || decoder.output_colorspace()? != ColorSpace::Luma {
-            return None;
+        decoder.decode_headers().map_err(|e| unreadable(&e))?;
+        let (uw, uh) = decoder
+            .dimensions()
+            .ok_or_else(|| QrError::UnreadableImage {
+                reason: "the picture has no size".into(),
+            })?;
+        let (w, h) = (
+            u32::try_from(uw).unwrap_or(u32::MAX),
+            u32::try_from(uh).unwrap_or(u32::MAX),
+        );
+        check_size(w, h)?;
+        let space = decoder.output_colorspace().unwrap_or(ColorSpace::Unknown);
+        if space != out {
+            return Err(QrError::UnreadableImage {
+                reason: format!("colours {space:?} cannot be decoded as {out:?}"),
+            });
         }
-        let mut out = vec![0u8; uw.checked_mul(uh)?];
-        decoder.decode_into(&mut out).ok()?;
-        Some(out)
-    })
-    .flatten()
+        let size = decoder
+            .output_buffer_size()
+            .ok_or_else(|| too_large(w, h))?;
+        let mut px = vec![0u8; size];
+        decoder.decode_into(&mut px).map_err(|e| unreadable(&e))?;
+        Ok((px, w, h))
+    };
+    let (px, w, h) = match decoded(ColorSpace::Luma) {
+        Ok(luma) => luma,
+        Err(QrError::UnreadableImage { .. }) => {
+            let (rgb, w, h) = decoded(ColorSpace::RGB)?;
+            (bytes_to_luma(&rgb, 3, rgb.len() / 3), w, h)
+        }
+        Err(other) => return Err(other),
+    };
+    Ok(downscaled(px, w, h))
 }
 
-/// Any other picture (WebP, or a JPEG zune-jpeg refused) through `image`, under its limits.
-/// The decoder writes whole 8-bit frames; they become luma without another colour copy.
-fn generic_to_luma(encoded: &[u8], w: u32, h: u32) -> Result<Luma, QrError> {
-    let mut reader = image::ImageReader::new(Cursor::new(encoded))
-        .with_guessed_format()
-        .map_err(|e| unreadable(&e))?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(w);
-    limits.max_image_height = Some(h);
-    limits.max_alloc = Some(MAX_DECODER_ALLOC);
-    reader.limits(limits);
-    let img = fenced_decoder_image(move || reader.decode())?;
-    let (w, h) = (img.width(), img.height());
-    let n = (w as usize).saturating_mul(h as usize);
-    let luma = match img {
-        image::DynamicImage::ImageLuma8(b) => b.into_raw(),
-        image::DynamicImage::ImageLumaA8(b) => bytes_to_luma(b.as_raw(), 2, n),
-        image::DynamicImage::ImageRgb8(b) => bytes_to_luma(b.as_raw(), 3, n),
-        image::DynamicImage::ImageRgba8(b) => bytes_to_luma(b.as_raw(), 4, n),
-        other if other.color().has_alpha() => bytes_to_luma(other.to_luma_alpha8().as_raw(), 2, n),
-        other => other.to_luma8().into_raw(),
-    };
+/// A WebP decoded as one whole frame (the first, if animated), under the decoders' allocation
+/// limit; the RGB(A) frame becomes luma without another colour copy.
+fn webp_to_luma(encoded: &[u8]) -> Result<Luma, QrError> {
+    let mut decoder =
+        image_webp::WebPDecoder::new(Cursor::new(encoded)).map_err(|e| unreadable(&e))?;
+    let (w, h) = decoder.dimensions();
+    check_size(w, h)?;
+    let limit = usize::try_from(MAX_DECODER_ALLOC).unwrap_or(usize::MAX);
+    decoder.set_memory_limit(limit);
+    let size = decoder
+        .output_buffer_size()
+        .filter(|&n| n <= limit)
+        .ok_or_else(|| too_large(w, h))?;
+    let mut frame = vec![0u8; size];
+    decoder.read_image(&mut frame).map_err(|e| unreadable(&e))?;
+    let channels = if decoder.has_alpha() { 4 } else { 3 };
+    let luma = bytes_to_luma(&frame, channels, size / channels);
     Ok(downscaled(luma, w, h))
 }
 
@@ -299,19 +339,6 @@ fn bytes_to_luma(px: &[u8], channels: usize, n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n);
     row_to_luma(px, channels, &mut out);
     out
-}
-
-/// `image`'s decoders, fenced: a panic is a damaged picture.
-fn fenced_decoder_image(
-    f: impl FnOnce() -> image::ImageResult<image::DynamicImage>,
-) -> Result<image::DynamicImage, QrError> {
-    match crate::fence::fenced(f) {
-        Some(Ok(img)) => Ok(img),
-        Some(Err(e)) => Err(unreadable(&e)),
-        None => Err(QrError::UnreadableImage {
-            reason: "the picture data is damaged".into(),
-        }),
-    }
 }
 
 #[cfg(test)]

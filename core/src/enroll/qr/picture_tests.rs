@@ -179,3 +179,130 @@ fn truncated_and_inconsistent_pngs_are_unreadable() {
         .unwrap_or_default();
     assert!(e.contains("could not be opened"), "{e}");
 }
+
+fn encode_as(img: &image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), format).unwrap();
+    out
+}
+
+/// A smooth colour picture.
+fn gradient(w: u32, h: u32) -> image::DynamicImage {
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) / 8 % 256) as u8])
+    }))
+}
+
+#[test]
+fn webp_decodes_to_the_pixels_image_gives() {
+    // Lossless, so the reference (image's whole-frame decode) sees the same RGB(A) frame.
+    for img in [
+        gradient(97, 61),
+        gradient(2100, 40),
+        image::DynamicImage::ImageRgba8(
+            image::RgbaImage::from_raw(33, 17, noise(4 * 33 * 17, 9)).unwrap(),
+        ),
+    ] {
+        let webp = encode_as(&img, image::ImageFormat::WebP);
+        assert_same(&decode(&webp).unwrap(), &reference(&webp));
+    }
+}
+
+/// A smooth gray picture stored as colour (R = G = B), so the JPEG's Y plane and any luma of
+/// its RGB agree up to compression.
+fn gray_gradient(w: u32, h: u32) -> image::DynamicImage {
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
+        let v = ((x + 2 * y) / 3 % 256) as u8;
+        image::Rgb([v, v, v])
+    }))
+}
+
+#[test]
+fn jpeg_gives_its_luma_plane() {
+    // zune-jpeg's Y plane against image's RGB decode turned to luma: close (JPEG rounds its
+    // colour conversion), and downscaled alike past the working size.
+    for img in [gray_gradient(120, 90), gray_gradient(3300, 20)] {
+        let jpeg = encode_as(&img, image::ImageFormat::Jpeg);
+        let (got, want) = (decode(&jpeg).unwrap(), reference(&jpeg));
+        assert_eq!((got.w, got.h), (want.w, want.h));
+        let diff: u64 = got
+            .px
+            .iter()
+            .zip(&want.px)
+            .map(|(a, b)| u64::from(a.abs_diff(*b)))
+            .sum();
+        let mean = diff as f64 / got.px.len() as f64;
+        assert!(mean < 1.0, "mean difference {mean}");
+    }
+}
+
+/// The offset just past a JPEG marker's length field (`ff c0` is the baseline frame header).
+fn after_marker(jpeg: &[u8], marker: u8) -> usize {
+    jpeg.windows(2).position(|m| m == [0xff, marker]).unwrap() + 4
+}
+
+#[test]
+fn jpeg_and_webp_sizes_are_refused_from_the_header() {
+    // A JPEG whose frame header says 60,000 x 60,000: refused before any pixel is decoded.
+    let mut jpeg = encode_as(&gradient(16, 16), image::ImageFormat::Jpeg);
+    let sof = after_marker(&jpeg, 0xc0);
+    jpeg[sof + 1..sof + 5].copy_from_slice(&[0xea, 0x60, 0xea, 0x60]);
+    assert!(
+        matches!(
+            decode(&jpeg),
+            Err(QrError::ImageTooLarge {
+                width: 60_000,
+                height: 60_000,
+                ..
+            })
+        ),
+        "{:?}",
+        decode(&jpeg).map(|l| (l.w, l.h))
+    );
+    // A lossless WebP whose header says 16,383 x 16,383: 14-bit sizes minus one, after the
+    // 0x2f signature, alpha and version bits above them.
+    let mut webp = encode_as(&gradient(4, 4), image::ImageFormat::WebP);
+    assert_eq!((&webp[12..16], webp[20]), (&b"VP8L"[..], 0x2f));
+    let bits = u32::from_le_bytes(webp[21..25].try_into().unwrap());
+    let bits = (bits & 0xf000_0000) | 16_382 | (16_382 << 14);
+    webp[21..25].copy_from_slice(&bits.to_le_bytes());
+    assert!(
+        matches!(
+            decode(&webp),
+            Err(QrError::ImageTooLarge {
+                width: 16_383,
+                height: 16_383,
+                ..
+            })
+        ),
+        "{:?}",
+        decode(&webp).map(|l| (l.w, l.h))
+    );
+}
+
+#[test]
+fn other_files_are_not_pictures() {
+    for bytes in [
+        &b"GIF89a\x01\x00\x01\x00"[..],
+        b"",
+        b"\x89PN",
+        b"RIFF\0\0\0\0WAVE",
+    ] {
+        let e = decode(bytes)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("not a PNG, JPEG or WebP"), "{bytes:?}: {e}");
+    }
+    // Damaged JPEG and WebP data is unreadable, never a panic.
+    let jpeg = encode_as(&gradient(64, 64), image::ImageFormat::Jpeg);
+    let webp = encode_as(&gradient(64, 64), image::ImageFormat::WebP);
+    for bad in [
+        &jpeg[..jpeg.len() / 3],
+        &webp[..webp.len() / 2],
+        &webp[..30],
+    ] {
+        let e = decode(bad).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("could not be opened"), "{e}");
+    }
+}
