@@ -4,8 +4,8 @@
 //! box-downscaled to the working size.
 //!
 //! Each format goes to its decoder directly (png, zune-jpeg, image-webp: the ones the `image`
-//! crate itself uses), without `image`'s generic layer, which cost the phones' library about
-//! 0.1 MiB and decoded nothing these do not (docs/benchmarks.md, "Size").
+//! crate itself uses), without `image`'s generic layer, which cost the phones' library 194 KiB
+//! and decoded nothing these do not (docs/benchmarks.md, "Size experiments").
 //!
 //! PNG is decoded row by row straight to luma (8-bit, alpha composited on white), each band of
 //! rows box-averaged as it arrives, so a large PNG never exists in memory at full size nor in
