@@ -103,6 +103,25 @@ func localizer(_ language: String = "en") throws -> Localizer {
     try Localizer.load(language: language, directory: stringsDirectory())
 }
 
+/// The platform's picture decoder, faked: the pictures it "opens" are given, every call is kept.
+final class FakePictureConverter: PictureConverter, @unchecked Sendable {
+    private let lock = NSLock()
+    private let opens: [Data: Data]
+    private var seen: [(picture: Data, maxSide: Int)] = []
+
+    init(_ opens: [Data: Data]) { self.opens = opens }
+
+    func convert(_ picture: Data, maxSide: Int) -> Data? {
+        lock.lock()
+        defer { lock.unlock() }
+        seen.append((picture, maxSide))
+        return opens[picture]
+    }
+
+    var calls: [Data] { lock.lock(); defer { lock.unlock() }; return seen.map(\.picture) }
+    var sides: [Int] { lock.lock(); defer { lock.unlock() }; return seen.map(\.maxSide) }
+}
+
 /// Everything an AppModel test touches.
 @MainActor
 final class Rig {
@@ -119,7 +138,8 @@ final class Rig {
     /// settings and state store, and nothing else of the old one.
     init(dir: URL, language: String = "en", keyWrapper: KeyWrapper = TestKeyWrapper(), clock: SteppedBootClock = SteppedBootClock(),
          syncServers: [String]? = nil, settings: MemorySettings = MemorySettings(), stateStore: AppStateStore? = nil,
-         launchArguments: [String: String] = [:], qrSource: (@Sendable (Core) -> AccountQrSource)? = nil) throws {
+         launchArguments: [String: String] = [:], qrSource: (@Sendable (Core) -> AccountQrSource)? = nil,
+         pictures: PictureConverter? = nil) throws {
         self.clock = clock
         self.keyWrapper = keyWrapper
         self.settings = settings
@@ -128,13 +148,14 @@ final class Rig {
         app = AppModel(.init(storage: storage, platform: platform, deviceAuth: auth, clock: clock, wall: wall,
                              pasteboard: pasteboard, settings: settings, localizer: try localizer(language),
                              syncServers: syncServers, launchArguments: launchArguments, stateStore: stateStore,
-                             qrSource: qrSource))
+                             qrSource: qrSource, pictures: pictures))
     }
 
     /// A started app with a fresh vault (recovery passphrase "correct horse battery").
     static func ready(_ test: XCTestCase, language: String = "en", syncServers: [String]? = nil,
-                      stateStore: AppStateStore? = nil) async throws -> Rig {
-        let rig = try Rig(dir: try temporaryDirectory(test), language: language, syncServers: syncServers, stateStore: stateStore)
+                      stateStore: AppStateStore? = nil, pictures: PictureConverter? = nil) async throws -> Rig {
+        let rig = try Rig(dir: try temporaryDirectory(test), language: language, syncServers: syncServers, stateStore: stateStore,
+                          pictures: pictures)
         await rig.app.start()
         XCTAssertEqual(rig.app.screen, .firstRun)
         await rig.app.create(passphrase: passphrase, confirm: passphrase)

@@ -13,6 +13,7 @@ final class EnrollScreenTests: XCTestCase {
         ("testDuplicateFromPictureReplacesWithTheNewSecret", asyncTest(testDuplicateFromPictureReplacesWithTheNewSecret)),
         ("testEnrollFromPicture", asyncTest(testEnrollFromPicture)),
         ("testPicturesThatAreNotCodesAreExplained", asyncTest(testPicturesThatAreNotCodesAreExplained)),
+        ("testPicturesTheCoreCannotOpenGoThroughThePlatform", asyncTest(testPicturesTheCoreCannotOpenGoThroughThePlatform)),
         ("testManualEntryFieldErrors", asyncTest(testManualEntryFieldErrors)),
         ("testManualEntrySavesWhatWasTyped", asyncTest(testManualEntrySavesWhatWasTyped)),
         ("testDuplicateReplaceKeepBothOrCancel", asyncTest(testDuplicateReplaceKeepBothOrCancel)),
@@ -77,6 +78,40 @@ final class EnrollScreenTests: XCTestCase {
         XCTAssertEqual(rig.enroll.report?.added, ["ASN Digital (198001012006041001)"])
         XCTAssertEqual(rig.codes.rows.map(\.title), ["ASN Digital"])
         XCTAssertFalse(rig.enroll.busy)
+    }
+
+    /// A HEIC photo from the camera, or one over the core's pixel cap: the core refuses it, the
+    /// platform opens it (downscaled) and the account is enrolled from that. What the platform
+    /// cannot open either keeps the core's explanation, nothing is tried twice, and a picture
+    /// the core reads never goes to the platform.
+    @MainActor
+    func testPicturesTheCoreCannotOpenGoThroughThePlatform() async throws {
+        let heic = Data("....ftypheic: a photo only the platform decodes".utf8)
+        let unknown = Data("a file nobody can open".utf8)
+        let stillNot = Data("a platform that answers with something else".utf8)
+        let converter = FakePictureConverter([
+            heic: try renderQrPng(text: asnUri, modulePx: 6),
+            stillNot: Data("not a picture either".utf8),
+        ])
+        let rig = try await Rig.ready(self, pictures: converter)
+        await rig.enroll.enroll(image: heic)
+        XCTAssertNil(rig.enroll.problem)
+        XCTAssertEqual(rig.enroll.report?.added, ["ASN Digital (198001012006041001)"])
+        XCTAssertEqual(converter.calls, [heic])
+        XCTAssertEqual(converter.sides, [3200])
+        XCTAssertFalse(rig.enroll.busy)
+
+        await rig.enroll.enroll(image: unknown)
+        XCTAssertEqual(rig.enroll.problem?.key, "error.unreadableImage")
+        XCTAssertEqual(rig.enroll.problem?.message, "This picture cannot be read. Try a screenshot (PNG or JPEG).")
+        await rig.enroll.enroll(image: stillNot)
+        XCTAssertEqual(rig.enroll.problem?.key, "error.unreadableImage")
+        XCTAssertEqual(converter.calls, [heic, unknown, stillNot], "each picture once, the converted one not again")
+
+        await rig.enroll.enroll(image: try renderQrPng(text: githubUri, modulePx: 6))
+        XCTAssertNil(rig.enroll.problem)
+        XCTAssertEqual(converter.calls.count, 3, "a PNG the core reads is not handed over")
+        do { let n = try await accountCount(rig); XCTAssertEqual(n, 2) }
     }
 
     @MainActor

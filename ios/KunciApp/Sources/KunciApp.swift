@@ -24,7 +24,8 @@ struct KunciApp: App {
                                     options: AuthenticatorOptions(httpsUrls: ["https://www.apple.com/", "https://www.google.com/"])),
             deviceAuth: LocalAuthenticator(deviceKey: key), clock: MachUptimeClock(), wall: SystemWallClock(),
             pasteboard: SystemPasteboard(), settings: DefaultsSettings(), localizer: .bundled(),
-            scheduler: RefreshScheduler(), launchArguments: arguments, stateStore: DefaultsStateStore())
+            scheduler: RefreshScheduler(), launchArguments: arguments, stateStore: DefaultsStateStore(),
+            pictures: ImageIOPictureConverter())
         _model = StateObject(wrappedValue: AppModel(deps))
     }
 

@@ -42,13 +42,15 @@ public final class AppModel: ViewModel {
         public var stateStore: AppStateStore?
         /// Makes the transfer screen's QR pictures (default: the core's).
         public var qrSource: (@Sendable (Core) -> AccountQrSource)?
+        /// Opens the pictures the core cannot (HEIC, very large photos); nil: none.
+        public var pictures: PictureConverter?
 
         /// `syncServers`: the `-KunciNtpServer` launch argument as a list (tests).
         public init(storage: VaultStorage, platform: Core.Platform, deviceAuth: DeviceAuthenticator, clock: MonotonicClock,
                     wall: WallClock, pasteboard: Pasteboard, settings: SettingsStore, localizer: Localizer,
                     syncServers: [String]? = nil, scheduler: BackgroundScheduler? = nil,
                     launchArguments: [String: String] = [:], stateStore: AppStateStore? = nil,
-                    qrSource: (@Sendable (Core) -> AccountQrSource)? = nil) {
+                    qrSource: (@Sendable (Core) -> AccountQrSource)? = nil, pictures: PictureConverter? = nil) {
             self.storage = storage
             self.platform = platform
             self.deviceAuth = deviceAuth
@@ -63,6 +65,7 @@ public final class AppModel: ViewModel {
             self.scheduler = scheduler
             self.stateStore = stateStore
             self.qrSource = qrSource
+            self.pictures = pictures
         }
     }
 
@@ -202,6 +205,7 @@ public final class AppModel: ViewModel {
         let codes = CodesViewModel(core: core, localizer: l, clock: deps.clock, wall: deps.wall, pasteboard: deps.pasteboard,
                                    timeSources: { [weak self] in self?.timeSources ?? TimeSources() })
         let enroll = EnrollViewModel(core: core, localizer: l)
+        enroll.pictures = deps.pictures
         enroll.onEnrolled = { [weak codes] in await codes?.refresh() }
         codes.problem = launchRefusal
         self.codes = codes

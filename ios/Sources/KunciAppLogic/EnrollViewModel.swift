@@ -78,6 +78,11 @@ public final class EnrollViewModel: ViewModel {
     private var source: FrameSource?
     /// Called after every change to the vault (the code list refreshes).
     public var onEnrolled: (() async -> Void)?
+    /// The platform's decoder for pictures the core cannot open (nil: none).
+    public var pictures: PictureConverter?
+    /// The long side a converted picture gets: twice what the core scans at, so small codes in a
+    /// large photo keep their modules.
+    static let convertedSide = 3200
 
     public init(core: Core, localizer: Localizer) {
         self.core = core
@@ -133,9 +138,11 @@ public final class EnrollViewModel: ViewModel {
 
     // MARK: Pictures and text
 
-    /// A screenshot or photo (PhotosPicker, Files, paste). Decoded off the main actor.
+    /// A screenshot or photo (PhotosPicker, Files, paste). Decoded off the main actor. A picture
+    /// the core cannot open (a HEIC photo from the camera, a GIF, a photo over its pixel cap) is
+    /// opened once by the platform, downscaled, and enrolled from that.
     public func enroll(image: Data) async {
-        await perform(.image(image), fromPicture: true)
+        await perform(.image(image), fromPicture: true, converter: pictures)
     }
 
     /// Pasted text or an opened otpauth:// / otpauth-migration:// link.
@@ -213,12 +220,23 @@ public final class EnrollViewModel: ViewModel {
     /// `fromPicture`: a QR code was read but the core refused its text, i.e. the code is not an
     /// authenticator code (a portal's login QR, a web link): say that, not "check what you typed".
     /// `onConflict`: .reject first; the user's decision on a duplicate enrolls the same source again.
-    private func perform(_ source: Source, fromPicture: Bool = false, onConflict: OnConflict = .reject) async {
+    /// `converter`: a picture the core calls unreadable goes through it once and is tried again.
+    private func perform(_ source: Source, fromPicture: Bool = false, converter: PictureConverter? = nil,
+                         onConflict: OnConflict = .reject) async {
         busy = true
         defer { busy = false }
         problem = nil
         do {
             await show(try await core.run { try source.enroll($0, onConflict) })
+        } catch KunciError.UnreadableImage(let detail) where converter != nil {
+            guard case let .image(data) = source, let converter,
+                  let converted = try? await Core.background(.global(qos: .userInitiated), {
+                      converter.convert(data, maxSide: Self.convertedSide)
+                  }) else {
+                problem = Problem(KunciError.UnreadableImage(message: detail), l)
+                return
+            }
+            await perform(.image(converted), fromPicture: fromPicture, onConflict: onConflict)
         } catch KunciError.DuplicateAccount where onConflict == .reject {
             let auth = core.authenticator
             let existing = (try? await Core.background(.global(qos: .userInitiated)) { source.existingId(auth) }) ?? 0

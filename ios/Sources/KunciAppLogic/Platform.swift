@@ -87,3 +87,11 @@ public protocol FrameSource: AnyObject {
     func start(_ handler: @escaping (LumaFrame) -> Bool)
     func stop()
 }
+
+/// The platform's own picture decoder, for a picture the core cannot open: a HEIC photo from
+/// the camera, a GIF, a photo over the core's pixel cap (a 24 MP photo from a recent iPhone).
+/// Returns the picture as a PNG or JPEG of at most `maxSide` pixels a side, or nil when the
+/// platform cannot read it either. Called off the main actor.
+public protocol PictureConverter: Sendable {
+    func convert(_ picture: Data, maxSide: Int) -> Data?
+}

@@ -1,10 +1,11 @@
 // Apple-only adapters for KunciAppLogic's protocols, each a few lines: Face ID / passcode
 // (LocalAuthentication), the pasteboard with expiry, the vault directory excluded from backups,
 // UserDefaults (settings, and the saved screen state, which holds no secret), the monotonic clock,
-// and BGAppRefreshTask scheduling.
+// BGAppRefreshTask scheduling, and ImageIO for pictures the core cannot open.
 import BackgroundTasks
 import Darwin
 import Foundation
+import ImageIO
 import KunciAppLogic
 import LocalAuthentication
 import UIKit
@@ -54,6 +55,29 @@ struct AppleVaultStorage: VaultStorage {
         var values = URLResourceValues()
         values.isExcludedFromBackup = true
         try dir.setResourceValues(values)
+    }
+}
+
+/// Pictures the core cannot open (HEIC and HEIF photos from the camera, AVIF, GIF, TIFF, photos
+/// over its pixel cap) through ImageIO: decoded straight to at most `maxSide` pixels a side
+/// (the thumbnail path never holds the full-size picture), turned upright, re-encoded as a JPEG
+/// in memory. Nothing is written to disk: the picture holds a secret.
+struct ImageIOPictureConverter: PictureConverter {
+    func convert(_ picture: Data, maxSide: Int) -> Data? {
+        guard let source = CGImageSourceCreateWithData(picture as CFData, nil) else { return nil }
+        let options: [CFString: Any] = [
+            kCGImageSourceCreateThumbnailFromImageAlways: true,
+            kCGImageSourceCreateThumbnailWithTransform: true,
+            kCGImageSourceThumbnailMaxPixelSize: maxSide,
+            kCGImageSourceShouldCacheImmediately: true,
+        ]
+        guard let image = CGImageSourceCreateThumbnailAtIndex(source, 0, options as CFDictionary) else { return nil }
+        let out = NSMutableData()
+        guard let destination = CGImageDestinationCreateWithData(out, UTType.jpeg.identifier as CFString, 1, nil) else {
+            return nil
+        }
+        CGImageDestinationAddImage(destination, image, [kCGImageDestinationLossyCompressionQuality: 0.95] as CFDictionary)
+        return CGImageDestinationFinalize(destination) ? out as Data : nil
     }
 }
 

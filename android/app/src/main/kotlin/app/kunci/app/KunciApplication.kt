@@ -51,6 +51,7 @@ class KunciApplication : Application() {
         documents = { activity -> (activity as MainActivity).documents },
         userAuthenticator = { activity -> BiometricAuthenticator(activity as MainActivity) },
         frameSource = { context -> Camera2FrameSource(context) },
+        pictures = BitmapPictureConverter,
     )
 
     val prefs: SharedPreferences get() = getSharedPreferences("kunci", Context.MODE_PRIVATE)

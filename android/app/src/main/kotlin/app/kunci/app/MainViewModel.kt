@@ -221,8 +221,20 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         enrollImageBytes(bytes, OnConflict.REJECT)
     }
 
-    private suspend fun enrollImageBytes(bytes: ByteArray, onConflict: OnConflict) =
-        enroll(PendingEnroll.Image(bytes)) { vault().enrollImage(bytes, onConflict) }
+    /**
+     * A picture the core calls unreadable (a HEIF photo from the camera, a GIF, a photo over its
+     * pixel cap) is opened once by the platform, downscaled, and enrolled from that; if the
+     * platform cannot open it either, the core's explanation stands.
+     */
+    private suspend fun enrollImageBytes(bytes: ByteArray, onConflict: OnConflict) {
+        try {
+            enroll(PendingEnroll.Image(bytes)) { vault().enrollImage(bytes, onConflict) }
+        } catch (e: KunciException.UnreadableImage) {
+            val converter = services.pictures ?: throw e
+            val converted = withContext(services.dispatcher) { converter.convert(bytes, CONVERTED_SIDE) } ?: throw e
+            enroll(PendingEnroll.Image(converted)) { vault().enrollImage(converted, onConflict) }
+        }
+    }
 
     /** Runs an enrollment; a duplicate asks the user, a report is shown, a first account is guided. */
     private suspend fun enroll(pending: PendingEnroll, call: suspend () -> EnrollReport) {
@@ -574,6 +586,8 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         const val LOOKAHEAD_MS = 5_000L
         const val MIN_PASSPHRASE = 8
         const val BACKUP_REMINDER_AFTER = 1
+        /** A converted picture's long side: twice what the core scans at, so small codes keep their modules. */
+        const val CONVERTED_SIDE = 3200
         const val KEY_SCREEN = "screen"
         const val KEY_QUERY = "query"
         const val KEY_PASTED = "pasted"

@@ -1,11 +1,14 @@
 //! The real platform pieces behind the seams of Services.kt: the biometric / device-credential
 //! prompt (androidx.biometric) and the camera as Camera2 + ImageReader delivering the Y plane of
-//! YUV_420_888 frames without copying (CameraX is not available to this build). Compiled here
-//! against android-all; they need a device to run, so the UI tests use fakes for them.
+//! YUV_420_888 frames without copying (CameraX is not available to this build), and Android's
+//! own decoders for pictures the core cannot open. Compiled here against android-all; they need
+//! a device to run, so the UI tests use fakes for them.
 package app.kunci.app
 
 import android.annotation.SuppressLint
 import android.content.Context
+import android.graphics.Bitmap
+import android.graphics.BitmapFactory
 import android.graphics.ImageFormat
 import android.hardware.camera2.CameraCaptureSession
 import android.hardware.camera2.CameraCharacteristics
@@ -20,6 +23,7 @@ import androidx.biometric.BiometricManager
 import androidx.biometric.BiometricPrompt
 import androidx.core.content.ContextCompat
 import app.kunci.LumaFrame
+import java.io.ByteArrayOutputStream
 
 class BiometricAuthenticator(private val activity: MainActivity) : UserAuthenticator {
     override fun authenticate(onResult: (Boolean) -> Unit) {
@@ -131,5 +135,30 @@ class Camera2FrameSource(private val context: Context) : FrameSource {
     private companion object {
         const val WIDTH = 1280
         const val HEIGHT = 720
+    }
+}
+
+/**
+ * Pictures the core cannot open, through Android's own decoders (HEIF photos on Android 9+, GIF,
+ * BMP, photos over the core's pixel cap): decoded at the power-of-two sample size that brings the
+ * long side to at most `maxSide` (never the full-size bitmap), re-encoded as a JPEG in memory.
+ * Nothing is written to disk: the picture holds a secret.
+ */
+object BitmapPictureConverter : PictureConverter {
+    override fun convert(picture: ByteArray, maxSide: Int): ByteArray? {
+        val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
+        BitmapFactory.decodeByteArray(picture, 0, picture.size, bounds)
+        if (bounds.outWidth <= 0 || bounds.outHeight <= 0) return null
+        var sample = 1
+        while (maxOf(bounds.outWidth, bounds.outHeight) / sample > maxSide) sample *= 2
+        val options = BitmapFactory.Options().apply { inSampleSize = sample }
+        val bitmap = BitmapFactory.decodeByteArray(picture, 0, picture.size, options) ?: return null
+        return try {
+            ByteArrayOutputStream().use { out ->
+                if (bitmap.compress(Bitmap.CompressFormat.JPEG, 95, out)) out.toByteArray() else null
+            }
+        } finally {
+            bitmap.recycle()
+        }
     }
 }

@@ -34,6 +34,16 @@ interface FrameSource {
     fun stop()
 }
 
+/**
+ * The platform's own picture decoder, for a picture the core cannot open: a HEIF photo from the
+ * camera, a GIF, a photo over the core's pixel cap. Returns the picture as a PNG or JPEG of at
+ * most `maxSide` pixels a side, or null when the platform cannot read it either. Called on the
+ * services' dispatcher.
+ */
+fun interface PictureConverter {
+    fun convert(picture: ByteArray, maxSide: Int): ByteArray?
+}
+
 /** Everything the app needs from the platform; [KunciApplication.services] holds one. */
 class Services(
     val dispatcher: CoroutineDispatcher,
@@ -53,4 +63,6 @@ class Services(
     ),
     /** The background time before the app locks itself again. */
     val lockAfterMs: Long = 60_000,
+    /** Opens the pictures the core cannot (HEIF, very large photos); null: none. */
+    val pictures: PictureConverter? = null,
 )

@@ -168,6 +168,7 @@ class EnrollTest : KunciTestBase() {
         waitForTag("guided-code")
         assertEquals(listOf("image/*"), documents.openedTypes.single())
         assertEquals("Mail", accounts().single().issuer)
+        assertTrue("a screenshot the core reads never goes to the platform", pictures.calls.isEmpty())
     }
 
     @Test
@@ -176,10 +177,38 @@ class EnrollTest : KunciTestBase() {
         openAdd()
         compose.onNodeWithTag("pick-image").performClick()
         waitFor("an error sentence") { count(string(R.string.error_unreadable_image)) + count(string(R.string.error_not_a_qr)) > 0 }
+        assertEquals("the platform was asked once, and could not open it either", 1, pictures.calls.size)
         // A file that vanished (IOException from the provider): also a sentence.
         documents.nextOpen = File(dir, "gone.png")
         compose.onNodeWithTag("pick-image").performClick()
         waitForText(string(R.string.error_io))
+        assertTrue(accounts().isEmpty())
+        assertEquals(1, pictures.calls.size)
+    }
+
+    /** A HEIF photo from the camera (or one over the core's pixel cap): opened by the platform, downscaled. */
+    @Test
+    fun aPictureTheCoreCannotOpenGoesThroughThePlatform() {
+        val heif = "....ftypheic: a photo only the platform decodes".toByteArray()
+        pictures.opens[heif.toList()] = qrPng(uri("Mail", "ani"))
+        documents.nextOpen = File(dir, "photo.heic").apply { writeBytes(heif) }
+        openAdd()
+        compose.onNodeWithTag("pick-image").performClick()
+        waitForTag("guided-code")
+        assertEquals("Mail", accounts().single().issuer)
+        assertEquals(listOf(heif.toList() to 3200), pictures.calls.toList())
+    }
+
+    /** What the platform makes of a picture is not handed back to it when the core refuses that too. */
+    @Test
+    fun aConvertedPictureIsTriedOnce() {
+        val odd = "a platform that answers with something else".toByteArray()
+        pictures.opens[odd.toList()] = "not a picture either".toByteArray()
+        documents.nextOpen = File(dir, "odd.gif").apply { writeBytes(odd) }
+        openAdd()
+        compose.onNodeWithTag("pick-image").performClick()
+        waitForText(string(R.string.error_unreadable_image))
+        assertEquals(listOf(odd.toList() to 3200), pictures.calls.toList())
         assertTrue(accounts().isEmpty())
     }
 

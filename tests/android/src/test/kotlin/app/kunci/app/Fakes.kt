@@ -144,6 +144,18 @@ class FakeDocuments : Documents {
     override fun create(name: String, onResult: (Uri?) -> Unit) = onResult(nextCreate?.let(Uri::fromFile))
 }
 
+/** The platform's picture decoder: the pictures it "opens" are given; every call is kept. */
+class FakePictureConverter : PictureConverter {
+    /** Picture bytes (as a list, for equality) to what the platform makes of them. */
+    val opens = java.util.concurrent.ConcurrentHashMap<List<Byte>, ByteArray>()
+    val calls = java.util.concurrent.CopyOnWriteArrayList<Pair<List<Byte>, Int>>()
+
+    override fun convert(picture: ByteArray, maxSide: Int): ByteArray? {
+        calls += picture.toList() to maxSide
+        return opens[picture.toList()]
+    }
+}
+
 /** The biometric prompt: says [answer]; a yes also opens the lock's key for a while. */
 class FakeUserAuthenticator(var answer: Boolean = true, private val userKey: FakeUserKey? = null) : UserAuthenticator {
     val asked = AtomicInteger()

@@ -46,6 +46,7 @@ abstract class KunciTestBase {
     val documents = FakeDocuments()
     val user = FakeUserAuthenticator(userKey = userKey)
     val frames = FakeFrameSource()
+    val pictures = FakePictureConverter()
     val io = CountingDispatcher()
     var scenario: ActivityScenario<MainActivity>? = null
 
@@ -69,6 +70,7 @@ abstract class KunciTestBase {
                 frameSource = { frames },
                 options = options,
                 lockAfterMs = 60_000,
+                pictures = pictures,
             ),
         )
         compose.registerIdlingResource(object : IdlingResource {
