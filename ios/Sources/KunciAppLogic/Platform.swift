@@ -89,7 +89,7 @@ public protocol FrameSource: AnyObject {
 }
 
 /// The platform's own picture decoder, for a picture the core cannot open: a HEIC photo from
-/// the camera, a GIF, a photo over the core's pixel cap (a 24 MP photo from a recent iPhone).
+/// the camera, a GIF, a photo over the core's pixel cap (a 48 MP photo).
 /// Returns the picture as a PNG or JPEG of at most `maxSide` pixels a side, or nil when the
 /// platform cannot read it either. Called off the main actor.
 public protocol PictureConverter: Sendable {

@@ -20,10 +20,11 @@ use std::borrow::Cow;
 use engine::Found;
 use gray::Gray;
 
-/// Decoded pictures and camera frames may have at most this many pixels (24 MP: a 6000 x 4000
-/// photo). The cap bounds a phone's memory: a picture is checked from its header before any
-/// pixel is decoded (see `picture`).
-pub const MAX_PIXELS: u64 = 24_000_000;
+/// Decoded pictures and camera frames may have at most this many pixels: a 24 MP camera's photo
+/// in either shape (6000 x 4000 is 24.0 million pixels, a recent iPhone's 5712 x 4284 is 24.5
+/// million). The cap bounds a phone's memory: a picture is checked from its header before any
+/// pixel is decoded (see `picture`); the apps hand larger photos to the platform's decoder.
+pub const MAX_PIXELS: u64 = 25_000_000;
 /// The long side of the image the cascade works on; larger inputs are box-downscaled first.
 const WORK_MAX_SIDE: usize = 1600;
 /// The long side a camera frame is box-downscaled to at most (720p and 1080p by 2). A code held

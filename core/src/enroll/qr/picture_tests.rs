@@ -246,6 +246,7 @@ fn jpeg_and_webp_sizes_are_refused_from_the_header() {
     // A JPEG whose frame header says 60,000 x 60,000: refused before any pixel is decoded.
     let mut jpeg = encode_as(&gradient(16, 16), image::ImageFormat::Jpeg);
     let sof = after_marker(&jpeg, 0xc0);
+
     jpeg[sof + 1..sof + 5].copy_from_slice(&[0xea, 0x60, 0xea, 0x60]);
     assert!(
         matches!(
@@ -278,6 +279,18 @@ fn jpeg_and_webp_sizes_are_refused_from_the_header() {
         "{:?}",
         decode(&webp).map(|l| (l.w, l.h))
     );
+}
+
+#[test]
+fn a_24_mp_photo_of_either_shape_is_within_the_cap() {
+    // 6000 x 4000 and a recent iPhone's 5712 x 4284 (24.5 million pixels) pass; 50 MP does not.
+    for (w, h) in [(6000, 4000), (5712, 4284), (4284, 5712)] {
+        assert!(check_size(w, h).is_ok(), "{w} x {h}");
+    }
+    assert!(matches!(
+        check_size(8160, 6120),
+        Err(QrError::ImageTooLarge { .. })
+    ));
 }
 
 #[test]
