@@ -33,7 +33,7 @@ impl Importer for Reader {
     /// Text of URIs, or the export's QR code pictures (what `kunci export --format google-qr`
     /// writes).
     fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
-        if super::qr_image::is_image(bytes) {
+        if crate::enroll::qr::is_picture(bytes) {
             return import_lines(&super::qr_image::uri_lines(bytes)?);
         }
         let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text"))?;

@@ -390,7 +390,7 @@ pub fn import_files(
         }
         match f {
             Format::QrImage | Format::Google if files.len() > 1 => {
-                let text = if qr_image::is_image(bytes) {
+                let text = if crate::enroll::qr::is_picture(bytes) {
                     qr_image::uri_lines(bytes)?
                 } else {
                     let t =

@@ -23,16 +23,11 @@ impl Importer for Reader {
         &INFO
     }
     fn detect(&self, file: &Sniff<'_>) -> bool {
-        is_image(file.bytes)
+        crate::enroll::qr::is_picture(file.bytes)
     }
     fn read(&self, bytes: &[u8], _options: &ImportOptions<'_>) -> Result<ImportBatch, BackupError> {
         import_lines(&uri_lines(bytes)?)
     }
-}
-
-/// PNG, JPEG or WebP by their magic bytes.
-pub(crate) fn is_image(bytes: &[u8]) -> bool {
-    crate::enroll::qr::is_picture(bytes)
 }
 
 /// The text of every QR code in the picture, one per line.

@@ -80,8 +80,9 @@ public final class EnrollViewModel: ViewModel {
     public var onEnrolled: (() async -> Void)?
     /// The platform's decoder for pictures the core cannot open (nil: none).
     public var pictures: PictureConverter?
-    /// The long side a converted picture gets: twice what the core scans at, so small codes in a
-    /// large photo keep their modules.
+    /// The longest side a converted picture may have: twice the core's working size (1,600 px),
+    /// so a platform that shrinks by powers of two (Android) still hands over at least that
+    /// much, and the core's own box average makes the last step.
     static let convertedSide = 3200
 
     public init(core: Core, localizer: Localizer) {

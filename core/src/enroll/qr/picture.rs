@@ -30,7 +30,7 @@ pub(crate) struct Luma {
 }
 
 /// The picture formats Kunci reads, told apart by their first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(crate) enum Kind {
     Png,
     Jpeg,
@@ -277,7 +277,8 @@ fn jpeg_to_luma(encoded: &[u8]) -> Result<Luma, QrError> {
     let options = DecoderOptions::default()
         .set_max_width(usize::from(u16::MAX))
         .set_max_height(usize::from(u16::MAX));
-    let decoded = |out: ColorSpace| -> Result<(Vec<u8>, u32, u32), QrError> {
+    // `Ok(None)`: the headers are fine but zune-jpeg cannot give this colour space.
+    let decoded = |out: ColorSpace| -> Result<Option<(Vec<u8>, u32, u32)>, QrError> {
         let options = options.jpeg_set_out_colorspace(out);
         let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(encoded), options);
         decoder.decode_headers().map_err(|e| unreadable(&e))?;
@@ -291,26 +292,25 @@ fn jpeg_to_luma(encoded: &[u8]) -> Result<Luma, QrError> {
             u32::try_from(uh).unwrap_or(u32::MAX),
         );
         check_size(w, h)?;
-        let space = decoder.output_colorspace().unwrap_or(ColorSpace::Unknown);
-        if space != out {
-            return Err(QrError::UnreadableImage {
-                reason: format!("colours {space:?} cannot be decoded as {out:?}"),
-            });
+        if decoder.output_colorspace() != Some(out) {
+            return Ok(None);
         }
         let size = decoder
             .output_buffer_size()
             .ok_or_else(|| too_large(w, h))?;
         let mut px = vec![0u8; size];
         decoder.decode_into(&mut px).map_err(|e| unreadable(&e))?;
-        Ok((px, w, h))
+        Ok(Some((px, w, h)))
     };
-    let (px, w, h) = match decoded(ColorSpace::Luma) {
-        Ok(luma) => luma,
-        Err(QrError::UnreadableImage { .. }) => {
-            let (rgb, w, h) = decoded(ColorSpace::RGB)?;
+    let (px, w, h) = match decoded(ColorSpace::Luma)? {
+        Some(luma) => luma,
+        None => {
+            let (rgb, w, h) =
+                decoded(ColorSpace::RGB)?.ok_or_else(|| QrError::UnreadableImage {
+                    reason: "its colours cannot be decoded".into(),
+                })?;
             (bytes_to_luma(&rgb, 3, rgb.len() / 3), w, h)
         }
-        Err(other) => return Err(other),
     };
     Ok(downscaled(px, w, h))
 }

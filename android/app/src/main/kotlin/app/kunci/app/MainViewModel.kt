@@ -586,7 +586,11 @@ class MainViewModel(app: Application, private val saved: SavedStateHandle) : And
         const val LOOKAHEAD_MS = 5_000L
         const val MIN_PASSPHRASE = 8
         const val BACKUP_REMINDER_AFTER = 1
-        /** A converted picture's long side: twice what the core scans at, so small codes keep their modules. */
+        /**
+         * The longest side a converted picture may have: twice the core's working size (1,600 px), so
+         * BitmapFactory's power-of-two shrinking still hands over at least that much, and the core's
+         * own box average makes the last step.
+         */
         const val CONVERTED_SIDE = 3200
         const val KEY_SCREEN = "screen"
         const val KEY_QUERY = "query"
